@@ -1,0 +1,70 @@
+# Kader: `make run` and `make test` are all a new user needs (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+export PATH := $(BIN):$(PATH)
+
+.PHONY: run test lint format install install-dev assets messages makemessages migrate worker beat clean
+
+$(VENV)/.installed-run: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed-run assets
+install-dev: $(VENV)/.installed-dev assets
+assets: node_modules/.installed
+
+# Compiled catalogues (.mo) are build output, made from the committed .po files.
+messages: $(VENV)/.installed-run
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+
+# For developers: refresh both catalogues after changing user-facing strings.
+makemessages: $(VENV)/.installed-run
+	$(MANAGE) makemessages --locale=id --locale=en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+# Development server, Celery worker and beat together; Ctrl-C stops all three.
+run: export DEBUG ?= 1
+run: install messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo
+	@echo "Kader is starting at http://127.0.0.1:8000 — log in as coordinator / kader-demo"
+	@echo "(also: admin, mentor, mentor2; same password). Ctrl-C stops everything."
+	@echo
+	$(BIN)/honcho -f Procfile.dev start
+
+test: install-dev messages
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	$(BIN)/celery -A kader worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A kader beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules var/staticfiles

@@ -1,0 +1,127 @@
+"""Personas and shared fixtures for every app's tests.
+
+The personas: a coordinator, two mentors (A and B), an outsider who has an account but
+no role, and an admin. Tests say which of them is trying what.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from factories import PASSWORD, UserFactory
+from kader.roles import COORDINATOR, MENTOR
+
+REQUIRE_SERVICES = os.environ.get("KADER_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("KADER_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "var" / "test-artifacts"
+
+
+def need(condition: bool, what: str) -> None:
+    """Skip when a real component is missing; fail instead when CI requires it."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (KADER_REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests don't run collectstatic; the manifest storage would need it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="coord", first_name="Sari", role=COORDINATOR)
+
+
+@pytest.fixture
+def mentor_a(db):
+    return UserFactory(username="mentor_a", first_name="Budi", role=MENTOR)
+
+
+@pytest.fixture
+def mentor_b(db):
+    return UserFactory(username="mentor_b", first_name="Dewi", role=MENTOR)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", first_name="Orang")
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def postgres(settings) -> None:
+    need(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), "PostgreSQL")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    need(bool(url), "Redis (REDIS_URL)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    need(Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None, "Chromium")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a screenshot under var/test-artifacts, named after the test."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, label: str) -> Path:
+        path = ARTIFACTS / f"{request.node.name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
