@@ -1,8 +1,12 @@
 """The demo data set behind `manage.py seed_demo`: believable, and the same every run.
 
-Each app adds its part as a function here, called in order by `seed()`; every step uses
-get-or-create on natural keys so a second run changes nothing.
+The users come from here; each app adds its part in its own `demo.py` with a function
+`seed(data: dict) -> None` that reads what earlier apps put in `data` and adds its own.
+Every step uses get-or-create on natural keys so a second run changes nothing.
 """
+
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -43,5 +47,12 @@ def seed_users() -> dict[str, object]:
     return users
 
 
+DEMO_APPS = ("partners", "programs", "evaluations")
+
+
 def seed() -> dict[str, object]:
-    return {"users": seed_users()}
+    data: dict[str, object] = {"users": seed_users()}
+    for app in DEMO_APPS:
+        if find_spec(f"{app}.demo") is not None:
+            import_module(f"{app}.demo").seed(data)
+    return data
