@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_celery_beat",
+    "phonenumber_field",
+    "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "kader",
     "partners",
@@ -187,6 +189,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Phone numbers: Indonesian forms (08…, +62…) accepted, stored as E.164 (+62…).
+PHONENUMBER_DEFAULT_REGION = "ID"
+PHONENUMBER_DB_FORMAT = "E164"
+# Uploads larger than this go to a temporary file instead of memory; forms check the size.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

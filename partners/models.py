@@ -1,0 +1,661 @@
+"""The partnership register: who our partners are, what binds us, and how we talk.
+
+Stable names other apps may reference (keep them):
+- `partners.Province`: one of Indonesia's 38 provinces (reference data, loaded by migration).
+- `partners.Region`: a regency (*kabupaten*) or city (*kota*) inside a province.
+- `partners.Partner`: an organisation (or an individual) we work with.
+- `partners.Contact`: a person at a partner.
+- `partners.Agreement`: a partnership agreement between the lead organisation and one or
+  more partners (through `partners.AgreementParty`, with each party's role).
+- `partners.SuccessIndicator`: what an agreement promised to deliver, with baseline and
+  target; `partners.AgreementDocument`: signed copies and annexes;
+  `partners.CommunicationLog`: meetings, calls and messages with a partner.
+
+Access is decided in one place per model: `<Model>.objects.visible_to(user)`.
+The programs app links mentors to partners by filling in
+`PartnerQuerySet.in_programs_mentored_by(user)` — the only place that needs to change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from kader.roles import User, is_admin, is_coordinator, is_mentor
+
+EXPIRING_SOON_DAYS = 60
+LONG_TEXT = 5000  # longest free text we accept: a page of notes, not a novel
+
+
+def _long_text(verbose_name: str, **kwargs) -> models.TextField:
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        **kwargs,
+    )
+
+
+def manages_partnerships(user: User) -> bool:
+    """Coordinators and admins see and change everything in this app."""
+    return is_admin(user) or is_coordinator(user)
+
+
+# --- Regions ---------------------------------------------------------------------------
+
+
+class Province(models.Model):
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    """A regency (kabupaten) or a city (kota)."""
+
+    class Kind(models.TextChoices):
+        REGENCY = "regency", _("Regency")
+        CITY = "city", _("City")
+
+    province = models.ForeignKey(
+        Province, models.PROTECT, related_name="regions", verbose_name=_("province")
+    )
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["province__name", "name"]
+        verbose_name = _("regency or city")
+        verbose_name_plural = _("regencies and cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Partners ----------------------------------------------------------------------------
+
+
+class PartnerQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> PartnerQuerySet:
+        if manages_partnerships(user):
+            return self.all()
+        if is_mentor(user):
+            return self.in_programs_mentored_by(user)
+        return self.none()
+
+    def in_programs_mentored_by(self, user: User) -> PartnerQuerySet:
+        """Partners taking part in a program where `user` mentors a cadre.
+
+        HOOK for the programs app: replace the body with the real relation, e.g.
+        `self.filter(programs__mentorships__mentor__user=user).distinct()`.
+        Until programs exist, a mentor sees no partner at all (fail closed).
+        """
+        return self.none()
+
+    def current(self) -> PartnerQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
+class Partner(models.Model):
+    class Sector(models.TextChoices):
+        COMPANY = "company", _("Company")
+        NGO = "ngo", _("Non-governmental organisation")
+        UNIVERSITY = "university", _("University or school")
+        GOVERNMENT = "government", _("Government")
+        COMMUNITY = "community", _("Community group")
+        INDIVIDUAL = "individual", _("Individual")
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    # What a partner brings (seed step 4, "manfaatkan keunggulan masing-masing"):
+    # one flag each keeps filtering, admin and import simple.
+    STRENGTHS = (
+        ("brings_network", _("Network")),
+        ("brings_expertise", _("Technical expertise")),
+        ("brings_funding", _("Funding")),
+        ("brings_venues", _("Venues")),
+        ("brings_mentors", _("Mentors")),
+    )
+
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT
+    )
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("province"),
+    )
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("regency or city"),
+    )
+    address = _long_text(_("address"))
+    website = models.URLField(_("website"), blank=True)
+    description = _long_text(_("description"))
+    brings_network = models.BooleanField(_("network"), default=False)
+    brings_expertise = models.BooleanField(_("technical expertise"), default=False)
+    brings_funding = models.BooleanField(_("funding"), default=False)
+    brings_venues = models.BooleanField(_("venues"), default=False)
+    brings_mentors = models.BooleanField(_("mentors"), default=False)
+    strengths_notes = _long_text(
+        _("what it brings, in detail"), help_text=_("Which networks, skills, places or people.")
+    )
+    goals = _long_text(_("goals"), help_text=_("What the partner wants from the partnership."))
+    values = _long_text(_("values"), help_text=_("The values we share with this partner."))
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="partner_name_unique_ci",
+                violation_error_message=_("A partner with this name already exists."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "sector"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:partner_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.region_id and self.province_id and self.region.province_id != self.province_id:
+            raise ValidationError(
+                {"region": _("This regency or city is not in the chosen province.")}
+            )
+        if self.region_id and not self.province_id:
+            self.province_id = self.region.province_id
+
+    @property
+    def strengths(self) -> list[str]:
+        """Labels of what the partner brings, in a fixed order."""
+        return [str(label) for field, label in self.STRENGTHS if getattr(self, field)]
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self) -> None:
+        if self.archived_at is None:
+            self.archived_at = timezone.now()
+            self.status = self.Status.INACTIVE
+            self.save(update_fields=["archived_at", "status", "updated_at"])
+
+    def restore(self) -> None:
+        if self.archived_at is not None:
+            self.archived_at = None
+            self.save(update_fields=["archived_at", "updated_at"])
+
+    def can_be_deleted(self) -> bool:
+        # A partner that was ever party to an agreement stays on record: archive it instead.
+        return not self.agreement_parties.exists()
+
+
+class Contact(models.Model):
+    partner = models.ForeignKey(
+        Partner, models.CASCADE, related_name="contacts", verbose_name=_("partner")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = PhoneNumberField(
+        _("phone"),
+        blank=True,
+        help_text=_("Indonesian numbers as 08… or +62…; other countries with their + code."),
+    )
+    is_primary = models.BooleanField(_("main contact"), default=False)
+    notes = _long_text(_("notes"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Agreements --------------------------------------------------------------------------
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> AgreementQuerySet:
+        # Mentors never see agreements: they are the coordinator's business.
+        return self.all() if manages_partnerships(user) else self.none()
+
+    def expiring_soon(self, today: date | None = None) -> AgreementQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(
+            status=Agreement.Status.ACTIVE,
+            end_date__gte=today,
+            end_date__lte=today + timedelta(days=EXPIRING_SOON_DAYS),
+        )
+
+    def active(self) -> AgreementQuerySet:
+        return self.filter(status=Agreement.Status.ACTIVE)
+
+
+class Agreement(models.Model):
+    class Formality(models.TextChoices):
+        FORMAL = "formal", _("Formal")
+        INFORMAL = "informal", _("Informal")
+
+    class Basis(models.TextChoices):
+        INDUSTRY = "industry", _("Industry")
+        COMMUNITY = "community", _("Community")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+        TERMINATED = "terminated", _("Terminated")
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        HALF_YEARLY = "half_yearly", _("Half-yearly")
+        YEARLY = "yearly", _("Yearly")
+
+    CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+
+    title = models.CharField(_("title"), max_length=200)
+    reference = models.CharField(
+        _("reference number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number on the signed document, if any."),
+    )
+    partners = models.ManyToManyField(
+        Partner,
+        through="AgreementParty",
+        related_name="agreements",
+        verbose_name=_("partners"),
+    )
+    formality = models.CharField(_("formality"), max_length=10, choices=Formality.choices)
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    objectives_short_term = _long_text(_("short-term objectives"))
+    objectives_long_term = _long_text(_("long-term objectives"))
+    lead_responsibilities = _long_text(
+        _("our roles and responsibilities"),
+        help_text=_("What the lead organisation commits to under this agreement."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty if open-ended.")
+    )
+    evaluation_cadence = models.CharField(
+        _("evaluation cadence"), max_length=12, choices=Cadence.choices, default=Cadence.QUARTERLY
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_agreements",
+        verbose_name=_("coordinator in charge"),
+    )
+    renewal_of = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewed_by",
+        verbose_name=_("renewal of"),
+        editable=False,
+    )
+    activated_on = models.DateField(_("activated on"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("ended or terminated on"), null=True, blank=True, editable=False)
+    termination_reason = _long_text(_("reason for termination"), editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="agreement_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "end_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:agreement_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    # -- derived state --
+
+    def is_expiring_soon(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status == self.Status.ACTIVE
+            and self.end_date is not None
+            and today <= self.end_date <= today + timedelta(days=EXPIRING_SOON_DAYS)
+        )
+
+    def has_signed_document(self) -> bool:
+        return self.documents.filter(kind=AgreementDocument.Kind.SIGNED).exists()
+
+    # -- transitions: each checks its rule, then saves; errors say what is missing --
+
+    def activate(self, today: date | None = None) -> None:
+        today = today or timezone.localdate()
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(_("Only a draft agreement can be activated."))
+        if not self.agreement_parties.exists():
+            raise ValidationError(_("Add at least one partner before activating."))
+        if self.end_date and self.end_date < today:
+            raise ValidationError(_("The end date has passed: change it before activating."))
+        if self.formality == self.Formality.FORMAL and not self.has_signed_document():
+            raise ValidationError(
+                _("A formal agreement needs an uploaded signed document before it can be active.")
+            )
+        self.status, self.activated_on = self.Status.ACTIVE, today
+        self.save(update_fields=["status", "activated_on", "updated_at"])
+
+    def end(self, today: date | None = None) -> None:
+        if self.status != self.Status.ACTIVE:
+            raise ValidationError(_("Only an active agreement can be ended."))
+        self.status, self.closed_on = self.Status.ENDED, today or timezone.localdate()
+        self.save(update_fields=["status", "closed_on", "updated_at"])
+
+    def terminate(self, reason: str, today: date | None = None) -> None:
+        if self.status not in (self.Status.DRAFT, self.Status.ACTIVE):
+            raise ValidationError(_("This agreement is already closed."))
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why the agreement is terminated.")})
+        self.status, self.closed_on = self.Status.TERMINATED, today or timezone.localdate()
+        self.termination_reason = reason.strip()
+        self.save(update_fields=["status", "closed_on", "termination_reason", "updated_at"])
+
+    @transaction.atomic
+    def renew(self, *, start_date: date, end_date: date | None) -> Agreement:
+        """A new draft agreement continuing this one: same parties, indicators and terms."""
+        if self.status == self.Status.DRAFT:
+            raise ValidationError(_("A draft cannot be renewed: edit it instead."))
+        if Agreement.objects.filter(renewal_of=self).exists():
+            raise ValidationError(_("This agreement has already been renewed."))
+        if end_date and end_date < start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        new = Agreement.objects.create(
+            title=self.title,
+            formality=self.formality,
+            basis=self.basis,
+            objectives_short_term=self.objectives_short_term,
+            objectives_long_term=self.objectives_long_term,
+            lead_responsibilities=self.lead_responsibilities,
+            start_date=start_date,
+            end_date=end_date,
+            evaluation_cadence=self.evaluation_cadence,
+            coordinator=self.coordinator,
+            renewal_of=self,
+        )
+        AgreementParty.objects.bulk_create(
+            AgreementParty(
+                agreement=new,
+                partner_id=p.partner_id,
+                role=p.role,
+                responsibilities=p.responsibilities,
+            )
+            for p in self.agreement_parties.all()
+        )
+        SuccessIndicator.objects.bulk_create(
+            SuccessIndicator(
+                agreement=new,
+                name=i.name,
+                unit=i.unit,
+                baseline=i.baseline,
+                target=i.target,
+                direction=i.direction,
+            )
+            for i in self.indicators.all()
+        )
+        return new
+
+
+class AgreementParty(models.Model):
+    """A partner's place in an agreement: its role and what it is responsible for."""
+
+    agreement = models.ForeignKey(
+        Agreement, models.CASCADE, related_name="agreement_parties", verbose_name=_("agreement")
+    )
+    partner = models.ForeignKey(
+        Partner, models.PROTECT, related_name="agreement_parties", verbose_name=_("partner")
+    )
+    role = models.CharField(
+        _("role"), max_length=150, blank=True, help_text=_("For example: host, funder, trainer.")
+    )
+    responsibilities = _long_text(_("responsibilities"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "partner"], name="party_once_per_agreement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} — {self.agreement}"
+
+
+class SuccessIndicator(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    agreement = models.ForeignKey(
+        Agreement, models.CASCADE, related_name="indicators", verbose_name=_("agreement")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("For example: cadres, hours, %."))
+    baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, default=0)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    direction = models.CharField(
+        _("direction"), max_length=6, choices=Direction.choices, default=Direction.HIGHER
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("success indicator")
+        verbose_name_plural = _("success indicators")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    def clean(self) -> None:
+        if self.baseline is None or self.target is None:
+            return
+        if self.direction == self.Direction.HIGHER and self.target <= self.baseline:
+            raise ValidationError(
+                {"target": _("When higher is better, the target must be above the baseline.")}
+            )
+        if self.direction == self.Direction.LOWER and self.target >= self.baseline:
+            raise ValidationError(
+                {"target": _("When lower is better, the target must be below the baseline.")}
+            )
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> DocumentQuerySet:
+        return self.all() if manages_partnerships(user) else self.none()
+
+
+def document_path(instance: AgreementDocument, filename: str) -> str:
+    # A generated name: the user's file name never reaches the file system.
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"agreements/{uuid.uuid4().hex}{suffix}"
+
+
+class AgreementDocument(models.Model):
+    class Kind(models.TextChoices):
+        SIGNED = "signed", _("Signed agreement")
+        ANNEX = "annex", _("Annex")
+        OTHER = "other", _("Other")
+
+    agreement = models.ForeignKey(
+        Agreement, models.CASCADE, related_name="documents", verbose_name=_("agreement")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SIGNED)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:document_download", args=[self.pk])
+
+
+# --- Communication ----------------------------------------------------------------------
+
+
+class CommunicationLogQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CommunicationLogQuerySet:
+        return self.all() if manages_partnerships(user) else self.none()
+
+    def open_follow_ups(self) -> CommunicationLogQuerySet:
+        return self.exclude(follow_up="").filter(follow_up_done=False)
+
+
+class CommunicationLog(models.Model):
+    class Channel(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        CALL = "call", _("Call")
+        MESSAGE = "message", _("Message")
+        EMAIL = "email", _("E-mail")
+        VISIT = "visit", _("Visit")
+
+    partner = models.ForeignKey(
+        Partner, models.CASCADE, related_name="communications", verbose_name=_("partner")
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communications",
+        verbose_name=_("agreement"),
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    participants = models.CharField(_("who took part"), max_length=500, blank=True)
+    summary = models.TextField(_("summary"), validators=[MaxLengthValidator(LONG_TEXT)])
+    follow_up = _long_text(_("follow-up"))
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    challenge_raised = models.BooleanField(_("raised a challenge"), default=False)
+    challenge = _long_text(_("challenge"))
+    resolution = _long_text(_("how it was resolved"))
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = CommunicationLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("communication log entry")
+        verbose_name_plural = _("communication log")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_channel_display()}: {self.partner}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.follow_up_due and not self.follow_up.strip():
+            errors["follow_up"] = _("Say what must be followed up by the due date.")
+        if self.challenge_raised and not self.challenge.strip():
+            errors["challenge"] = _("Describe the challenge that was raised.")
+        if self.resolution.strip() and not self.challenge_raised:
+            errors["challenge_raised"] = _("Tick this when recording how a challenge was resolved.")
+        if errors:
+            raise ValidationError(errors)
