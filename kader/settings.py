@@ -176,6 +176,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 # Front-end packages come from npm during set-up (`make assets`) and are served by the app.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -184,7 +185,9 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
 ]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-MEDIA_URL = None  # uploads are never public: views serve them after an access check
+# Uploads are never public: no URL pattern serves MEDIA_URL; views stream each file after
+# checking that the user may see it.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -201,9 +204,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587
 vars().update(
-    env.email_url(
-        "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25"
-    )
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25")
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kader <kader@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)

@@ -21,8 +21,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "ok" if not down else "down",
         "down": down,
-        "checks": {
-            name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()
-        },
+        "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()},
     }
     return JsonResponse(body, status=503 if down else 200)

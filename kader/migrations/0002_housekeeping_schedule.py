@@ -7,7 +7,11 @@ def schedule(apps, schema_editor):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*",
+        minute="30",
+        hour="3",
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
         timezone="Asia/Jakarta",
     )
     PeriodicTask.objects.get_or_create(

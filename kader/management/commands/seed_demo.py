@@ -23,7 +23,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo.seed()
-        self.stdout.write(self.style.SUCCESS("Demo data is in place. Logins (password "
-                                             f"'{demo.DEMO_PASSWORD}'):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data is in place. Logins (password '{demo.DEMO_PASSWORD}'):")
+        )
         for username, _first, _last, role in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role or 'admin'}")
