@@ -1,0 +1,276 @@
+"""Forms for partners, agreements, documents and the communication log.
+
+Choices that point at other objects are always limited to what the user may see, so a
+forged id is answered with "Select a valid choice", never with someone else's data.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import filetype
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from kader.roles import COORDINATOR, User
+
+from .models import (
+    LONG_TEXT,
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    CommunicationLog,
+    Contact,
+    Partner,
+    Region,
+    SuccessIndicator,
+)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_UPLOADS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def region_choices() -> list:
+    """Regencies and cities grouped by province, so the long list stays findable."""
+    groups: dict[str, list] = {}
+    for region in Region.objects.select_related("province").order_by("province__name", "name"):
+        groups.setdefault(region.province.name, []).append((region.pk, region.name))
+    return [("", "---------"), *groups.items()]
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "sector",
+            "status",
+            "province",
+            "region",
+            "address",
+            "website",
+            "description",
+            *(field for field, _label in Partner.STRENGTHS),
+            "strengths_notes",
+            "goals",
+            "values",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "strengths_notes": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "values": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices()
+        # partners.js narrows the list to the chosen province.
+        self.fields["region"].widget.attrs["data-province-filter"] = "id_province"
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        others = Partner.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("A partner with this name already exists."))
+        return name
+
+
+class ContactForm(forms.ModelForm):
+    phone = PhoneNumberField(
+        label=_("phone"),
+        required=False,
+        region="ID",
+        help_text=_("For example 0812 3456 7890 or +62 812 3456 7890."),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "email", "phone", "is_primary"]
+
+
+ContactFormSet = forms.inlineformset_factory(
+    Partner, Contact, form=ContactForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "reference",
+            "formality",
+            "basis",
+            "start_date",
+            "end_date",
+            "evaluation_cadence",
+            "coordinator",
+            "objectives_short_term",
+            "objectives_long_term",
+            "lead_responsibilities",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "objectives_short_term": forms.Textarea(attrs={"rows": 3}),
+            "objectives_long_term": forms.Textarea(attrs={"rows": 3}),
+            "lead_responsibilities": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        staff_or_coordinators = Q(is_staff=True) | Q(groups__name=COORDINATOR)
+        self.fields["coordinator"].queryset = (
+            get_user_model()
+            .objects.filter(staff_or_coordinators, is_active=True)
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["coordinator"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = AgreementParty
+        fields = ["partner", "role", "responsibilities"]
+        widgets = {"responsibilities": forms.Textarea(attrs={"rows": 2})}
+
+
+class BasePartyFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["partner"].queryset = (
+            Partner.objects.visible_to(self.user)
+            .filter(Q(archived_at__isnull=True) | Q(agreement_parties__agreement=self.instance.pk))
+            .distinct()
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        chosen = [
+            f.cleaned_data["partner"]
+            for f in self.forms
+            if f.cleaned_data.get("partner") and not f.cleaned_data.get("DELETE")
+        ]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError(_("Each partner can be a party only once."))
+
+
+PartyFormSet = forms.inlineformset_factory(
+    Agreement,
+    AgreementParty,
+    form=PartyForm,
+    formset=BasePartyFormSet,
+    extra=1,
+    min_num=1,
+    validate_min=True,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = SuccessIndicator
+        fields = ["name", "unit", "baseline", "target", "direction"]
+
+
+IndicatorFormSet = forms.inlineformset_factory(
+    Agreement,
+    SuccessIndicator,
+    form=IndicatorForm,
+    extra=2,
+    max_num=30,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the agreement terminated?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[MaxLengthValidator(LONG_TEXT)],
+    )
+
+
+class RenewForm(forms.Form):
+    start_date = forms.DateField(label=_("start date"), widget=DATE)
+    end_date = forms.DateField(label=_("end date"), widget=DATE, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return data
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = AgreementDocument
+        fields = ["kind", "file"]
+        help_texts = {"file": _("PDF, PNG or JPEG, at most 10 MB.")}
+        widgets = {"file": forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"})}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        # The name and the browser's content type can lie; the first bytes don't.
+        upload.seek(0)
+        kind = filetype.guess(upload.read(262))
+        upload.seek(0)
+        if kind is None or kind.mime not in ALLOWED_UPLOADS:
+            raise forms.ValidationError(_("Only PDF, PNG or JPEG files can be uploaded."))
+        self.instance.content_type = kind.mime
+        self.instance.size = upload.size
+        self.instance.original_name = PurePath(upload.name).name[-255:] or "document"
+        upload.name = "upload" + ALLOWED_UPLOADS[kind.mime]
+        return upload
+
+
+class CommunicationLogForm(forms.ModelForm):
+    class Meta:
+        model = CommunicationLog
+        fields = [
+            "date",
+            "channel",
+            "agreement",
+            "participants",
+            "summary",
+            "follow_up",
+            "follow_up_due",
+            "follow_up_done",
+            "challenge_raised",
+            "challenge",
+            "resolution",
+        ]
+        widgets = {
+            "date": DATE,
+            "follow_up_due": DATE,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "challenge": forms.Textarea(attrs={"rows": 2}),
+            "resolution": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, partner: Partner, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partner = partner
+        # Only this partner's agreements: a forged id of another agreement is refused.
+        self.fields["agreement"].queryset = Agreement.objects.visible_to(user).filter(
+            agreement_parties__partner=partner
+        )
