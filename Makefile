@@ -28,8 +28,9 @@ install-dev: $(VENV)/.installed-dev assets
 assets: node_modules/.installed
 
 # Compiled catalogues (.mo) are build output, made from the committed .po files.
+# Without settings: compiling needs no SECRET_KEY or database.
 messages: $(VENV)/.installed-run
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
 # For developers: refresh both catalogues after changing user-facing strings.
 makemessages: $(VENV)/.installed-run
