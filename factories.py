@@ -125,3 +125,87 @@ class CommunicationLogFactory(factory.django.DjangoModelFactory):
     channel = "meeting"
     participants = "Sari (koordinator), Pak Hendra"
     summary = "Membahas jadwal pelatihan kader gelombang kedua."
+
+
+# --- programs ----------------------------------------------------------------------------
+
+
+def _days_ago(days: int) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Program"
+
+    name = factory.Sequence(lambda n: f"Sekolah Kepemimpinan Angkatan {n}")
+    kind = "training"
+    status = "running"
+    start_date = datetime.date(2025, 1, 6)
+    end_date = datetime.date(2026, 12, 18)
+    capacity = 30
+    is_online = False
+    place = "Balai Desa Sukamaju, Bandung"
+    objectives = "Membekali kader dengan keterampilan memimpin rapat dan menyusun program."
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Cadre"
+
+    full_name = factory.Faker("name", locale="id_ID")
+    email = factory.Sequence(lambda n: f"kader{n}@example.org")
+    stage = "participant"
+    occupation = "Guru honorer"
+    development_focus = "public speaking, manajemen proyek"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Enrolment"
+
+    program = factory.SubFactory(ProgramFactory)
+    cadre = factory.SubFactory(CadreFactory)
+    status = "active"
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.MentorProfile"
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory, role="mentor")
+    expertise = "public speaking, keuangan"
+    mentee_capacity = 3
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Mentorship"
+
+    mentor = factory.SubFactory(MentorProfileFactory)
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    started_on = datetime.date(2025, 2, 1)
+
+
+class DevelopmentGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.DevelopmentGoal"
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    title = "Memimpin rapat warga dengan percaya diri"
+    progress = 20
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Session"
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    date = factory.LazyFunction(lambda: _days_ago(3))
+    duration_minutes = 60
+    mode = "in_person"
+    topics = "Persiapan presentasi"
+    logged_by = factory.LazyAttribute(lambda s: s.mentorship.mentor.user)

@@ -1,16 +1,20 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kader import health
-from kader.roles import role_of
+from kader.roles import MENTOR, role_of
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "kader/home.html", {"role": role_of(request.user)})
+    role = role_of(request.user)
+    if role == MENTOR:
+        # A mentor's day starts with their mentees, not a welcome page.
+        return redirect("programs:mentor_home")
+    return render(request, "kader/home.html", {"role": role})
 
 
 @never_cache

@@ -1,0 +1,136 @@
+"""Django admin: every programs model with history, search and filters; cadre import/export."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from programs.models import (
+    BackgroundField,
+    Cadre,
+    CadreBackground,
+    DevelopmentGoal,
+    Enrolment,
+    MentorProfile,
+    Mentorship,
+    Program,
+    Session,
+)
+from programs.resources import CadreResource
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    fields = ["cadre", "status", "enrolled_on", "outcome"]
+    autocomplete_fields = ["cadre"]
+
+
+@admin.register(Program)
+class ProgramAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "status", "start_date", "end_date", "capacity", "is_online"]
+    list_filter = ["kind", "status", "is_online", "start_date"]
+    search_fields = ["name", "place", "objectives"]
+    filter_horizontal = ["agreements", "partners"]
+    date_hierarchy = "start_date"
+    inlines = [EnrolmentInline]
+
+
+class BackgroundInline(admin.StackedInline):
+    # Shown on the cadre's own admin page only; no list, export or history of it.
+    model = CadreBackground
+    extra = 0
+    max_num = 1
+    fields = [
+        "gender",
+        "age_band",
+        "disability",
+        "first_in_family_university",
+        "area",
+        "extra",
+        "consent_given_on",
+        "consent_recorded_by",
+    ]
+
+
+@admin.register(Cadre)
+class CadreAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [CadreResource]
+    list_display = ["full_name", "email", "stage", "province", "city", "occupation"]
+    list_filter = ["stage", "education", "province"]
+    search_fields = ["full_name", "email", "phone", "occupation", "home_organisation"]
+    list_select_related = ["province", "city"]
+    autocomplete_fields = ["home_partner"]
+    raw_id_fields = ["city"]
+    inlines = [BackgroundInline]
+
+
+@admin.register(BackgroundField)
+class BackgroundFieldAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "key", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["label", "key"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SimpleHistoryAdmin):
+    list_display = ["cadre", "program", "status", "enrolled_on", "outcome"]
+    list_filter = ["status", "outcome", "program"]
+    search_fields = ["cadre__full_name", "cadre__email", "program__name"]
+    list_select_related = ["cadre", "program"]
+    autocomplete_fields = ["cadre", "program"]
+
+
+@admin.register(MentorProfile)
+class MentorProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "partner", "province", "mentee_capacity", "is_active"]
+    list_filter = ["is_active", "province"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "expertise"]
+    list_select_related = ["user", "partner", "province"]
+    autocomplete_fields = ["partner"]
+
+
+class GoalInline(admin.TabularInline):
+    model = DevelopmentGoal
+    extra = 0
+    fields = ["title", "target_date", "progress", "progress_note"]
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "program_name", "status", "started_on", "over_capacity"]
+    list_filter = ["status", "over_capacity", "enrolment__program"]
+    search_fields = [
+        "enrolment__cadre__full_name",
+        "mentor__user__username",
+        "mentor__user__first_name",
+        "mentor__user__last_name",
+    ]
+    list_select_related = ["mentor__user", "enrolment__cadre", "enrolment__program"]
+    raw_id_fields = ["enrolment", "mentor"]
+    inlines = [GoalInline]
+
+    @admin.display(description=_("program"), ordering="enrolment__program__name")
+    def program_name(self, obj: Mentorship) -> str:
+        return obj.enrolment.program.name
+
+
+@admin.register(DevelopmentGoal)
+class DevelopmentGoalAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "mentorship", "target_date", "progress"]
+    list_filter = ["target_date"]
+    search_fields = ["title", "mentorship__enrolment__cadre__full_name"]
+    list_select_related = ["mentorship__mentor__user", "mentorship__enrolment__cadre"]
+    raw_id_fields = ["mentorship"]
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "mentorship", "duration_minutes", "mode", "attendance", "logged_by"]
+    list_filter = ["mode", "attendance", "date"]
+    search_fields = ["topics", "notes", "mentorship__enrolment__cadre__full_name"]
+    list_select_related = ["mentorship__mentor__user", "mentorship__enrolment__cadre", "logged_by"]
+    raw_id_fields = ["mentorship", "logged_by"]
+    date_hierarchy = "date"

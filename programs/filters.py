@@ -1,0 +1,112 @@
+"""Search, filters and sorting for the program list and the cadre directory."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Partner, Province
+from programs.models import Cadre, Program
+
+
+def _partners(request) -> QuerySet:
+    return Partner.objects.visible_to(request.user) if request else Partner.objects.none()
+
+
+def _programs(request) -> QuerySet:
+    return Program.objects.visible_to(request.user) if request else Program.objects.none()
+
+
+class CompactFilterSet(django_filters.FilterSet):
+    """Small Bootstrap controls: the filter bar must fit a phone."""
+
+    @property
+    def form(self):
+        form = super().form
+        for name, field in form.fields.items():
+            css = "form-control" if name == "q" else "form-select"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            if name == "q":
+                field.widget.input_type = "search"
+        return form
+
+
+class ProgramFilter(CompactFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Program.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Program.Status.choices)
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=_partners, field_name="partners"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("start_date", "start_date"), ("name", "name"), ("capacity", "capacity")),
+        field_labels={
+            "start_date": _("Start date"),
+            "name": _("Name"),
+            "capacity": _("Capacity"),
+        },
+    )
+
+    class Meta:
+        model = Program
+        fields = ["q", "kind", "status", "partner"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(name__icontains=value) | Q(place__icontains=value) | Q(objectives__icontains=value)
+        )
+
+
+class CadreFilter(CompactFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=Province.objects.all()
+    )
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Cadre.Stage.choices)
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=_programs, method="in_program"
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=_partners, method="with_partner"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("full_name", "name"),
+            ("created_at", "created"),
+            ("stage", "stage"),
+            ("province__name", "province"),
+        ),
+        field_labels={
+            "full_name": _("Name"),
+            "created_at": _("Added"),
+            "stage": _("Stage"),
+            "province__name": _("Province"),
+        },
+    )
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "province", "stage", "program", "partner"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(full_name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(phone__icontains=value)
+            | Q(occupation__icontains=value)
+            | Q(home_organisation__icontains=value)
+            | Q(home_partner__name__icontains=value)
+            | Q(city__name__icontains=value)
+        )
+
+    def in_program(self, queryset: QuerySet, name: str, value: Program) -> QuerySet:
+        return queryset.filter(enrolments__program=value).distinct()
+
+    def with_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
+        # A cadre belongs with a partner by home organisation or through a program.
+        return queryset.filter(
+            Q(home_partner=value) | Q(enrolments__program__partners=value)
+        ).distinct()

@@ -1,0 +1,355 @@
+"""Forms collect and check input; workflows live in `programs.services`.
+
+Every choice of an object (mentee, program, mentor) is limited to what the user may see,
+so a forged id is refused as an invalid choice instead of reaching the data.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kader.roles import COORDINATOR, MENTOR
+from partners.models import Agreement, Partner, Province, Region
+from programs.models import (
+    BackgroundField,
+    Cadre,
+    CadreBackground,
+    DevelopmentGoal,
+    Enrolment,
+    MentorProfile,
+    Mentorship,
+    Program,
+    Session,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "agreements",
+            "partners",
+            "coordinator",
+            "start_date",
+            "end_date",
+            "capacity",
+            "is_online",
+            "place",
+            "objectives",
+            "description",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "agreements": forms.CheckboxSelectMultiple(),
+            "partners": forms.SelectMultiple(attrs={"size": 6}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreements"].queryset = Agreement.objects.visible_to(user).order_by("title")
+        self.fields["partners"].queryset = Partner.objects.visible_to(user).current()
+        self.fields["coordinator"].queryset = get_user_model().objects.filter(
+            groups__name=COORDINATOR, is_active=True
+        )
+
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk and capacity < self.instance.seats_taken():
+            raise forms.ValidationError(
+                _("%(taken)s cadres already hold a place: the capacity cannot be lower."),
+                params={"taken": self.instance.seats_taken()},
+            )
+        return capacity
+
+
+class CadreForm(forms.ModelForm):
+    class Meta:
+        model = Cadre
+        fields = [
+            "full_name",
+            "email",
+            "phone",
+            "province",
+            "city",
+            "education",
+            "education_detail",
+            "occupation",
+            "home_partner",
+            "home_organisation",
+            "stage",
+            "development_focus",
+            "notes",
+        ]
+        widgets = {
+            "development_focus": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_partner"].queryset = Partner.objects.visible_to(user)
+        self.fields["city"].queryset = Region.objects.select_related("province")
+        # The city list narrows to the chosen province (static/js/programs.js).
+        self.fields["province"].widget.attrs["data-narrows"] = "id_city"
+
+
+class BackgroundForm(forms.ModelForm):
+    """Self-declared background; saved only when the consent box is ticked."""
+
+    consent = forms.BooleanField(
+        label=_("The cadre agreed that this information is recorded for diversity reporting."),
+        required=True,
+    )
+    consent_given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+
+    class Meta:
+        model = CadreBackground
+        fields = ["gender", "age_band", "disability", "first_in_family_university", "area"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra_fields = list(BackgroundField.objects.filter(is_active=True))
+        stored = self.instance.extra if self.instance.pk else {}
+        for question in self.extra_fields:
+            self.fields[f"extra_{question.key}"] = self._extra_field(question, stored)
+        self.fields["consent_given_on"].initial = (
+            self.instance.consent_given_on if self.instance.pk else timezone.localdate()
+        )
+
+    @staticmethod
+    def _extra_field(question: BackgroundField, stored: dict) -> forms.Field:
+        initial = stored.get(question.key, "")
+        if question.choice_list():
+            choices = [("", "---------"), *[(c, c) for c in question.choice_list()]]
+            return forms.ChoiceField(
+                label=question.label, choices=choices, required=False, initial=initial
+            )
+        return forms.CharField(
+            label=question.label, max_length=200, required=False, initial=initial
+        )
+
+    def clean_consent_given_on(self):
+        day = self.cleaned_data["consent_given_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Consent cannot be given in the future."))
+        return day
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        data["extra"] = {
+            q.key: self.cleaned_data[f"extra_{q.key}"]
+            for q in self.extra_fields
+            if self.cleaned_data.get(f"extra_{q.key}")
+        }
+        return data
+
+
+class BackgroundFieldForm(forms.ModelForm):
+    class Meta:
+        model = BackgroundField
+        fields = ["label", "key", "choices", "is_active"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 4})}
+
+
+class EnrolmentCreateForm(forms.Form):
+    cadre = forms.ModelChoiceField(label=_("Cadre"), queryset=Cadre.objects.none())
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in Enrolment.Status.choices if c[0] != Enrolment.Status.WITHDRAWN],
+        initial=Enrolment.Status.ACTIVE,
+    )
+
+    def __init__(self, *args, program: Program, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = (
+            Cadre.objects.visible_to(user)
+            .exclude(enrolments__program=program)
+            .select_related("province")
+        )
+        self.fields["cadre"].label_from_instance = _cadre_label
+
+
+def _cadre_label(cadre: Cadre) -> str:
+    return f"{cadre.full_name} ({cadre.province})" if cadre.province_id else cadre.full_name
+
+
+class EnrolmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["status", "outcome", "outcome_notes"]
+        widgets = {"outcome_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("outcome") and data.get("status") in (
+            Enrolment.Status.APPLIED,
+            Enrolment.Status.ACTIVE,
+        ):
+            self.add_error("outcome", _("An outcome is recorded once the cadre has finished."))
+        return data
+
+
+class PairingForm(forms.Form):
+    mentor = forms.ModelChoiceField(
+        label=_("Mentor"),
+        queryset=MentorProfile.objects.none(),
+        widget=forms.RadioSelect,
+    )
+    override = forms.BooleanField(
+        label=_("Pair over capacity: I know this mentor already has a full load."),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = MentorProfile.objects.visible_to(user).filter(
+            is_active=True
+        )
+
+
+class MentorProfileForm(forms.ModelForm):
+    class Meta:
+        model = MentorProfile
+        fields = [
+            "user",
+            "partner",
+            "province",
+            "expertise",
+            "mentee_capacity",
+            "bio",
+            "is_active",
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(groups__name=MENTOR, is_active=True)
+        if self.instance.pk:
+            self.fields["user"].disabled = True
+        else:
+            users = users.filter(mentor_profile__isnull=True)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["partner"].queryset = Partner.objects.visible_to(user)
+        self.fields["province"].queryset = Province.objects.all()
+
+    def clean_mentee_capacity(self) -> int:
+        capacity = self.cleaned_data["mentee_capacity"]
+        if self.instance.pk and capacity < self.instance.active_mentees():
+            # Allowed, but say it: existing pairs stay; no new ones without an override.
+            self.capacity_below_load = True
+        return capacity
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "mentorship",
+            "date",
+            "duration_minutes",
+            "mode",
+            "attendance",
+            "topics",
+            "notes",
+            "next_steps",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "duration_minutes": forms.NumberInput(attrs={"min": 5, "max": 600, "step": 5}),
+            "mode": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        mentees = Mentorship.objects.visible_to(user).select_related("enrolment__cadre")
+        if self.instance.pk:
+            # An existing session stays with its mentee.
+            self.fields["mentorship"].disabled = True
+        else:
+            mentees = mentees.active()
+        self.fields["mentorship"].queryset = mentees.order_by("enrolment__cadre__full_name")
+        self.fields["mentorship"].label_from_instance = lambda m: m.enrolment.cadre.full_name
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                _("A session cannot be in the future: log it once it has happened.")
+            )
+        return day
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentGoal
+        fields = ["title", "description", "target_date", "progress"]
+        widgets = {
+            "target_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+        }
+
+
+class GoalProgressForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentGoal
+        fields = ["progress", "progress_note"]
+        widgets = {"progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5})}
+
+
+class CadreImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_("First row: column names. At most 2,000 rows and 5 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class CadreImportMappingForm(forms.Form):
+    """Which column of the file fills which cadre field."""
+
+    def __init__(self, *args, headers: list[str], targets, initial_map: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(not in the file)")), *[(str(i), h) for i, h in enumerate(headers)]]
+        for key, label, required in targets:
+            self.fields[f"col_{key}"] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=required,
+                initial=initial_map.get(key, ""),
+            )
+
+    def mapping(self) -> dict[str, int]:
+        return {
+            name.removeprefix("col_"): int(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("col_") and value != ""
+        }

@@ -1,0 +1,740 @@
+"""Programs, the cadres they develop, and the mentoring that happens inside them.
+
+Access is decided in one place per model: each QuerySet's `visible_to(user)`. Views get
+every object through it, so an object a user may not see answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from kader.roles import is_admin, is_coordinator, is_mentor
+
+if TYPE_CHECKING:
+    from kader.roles import User
+
+# A mentor may change a session they logged for this long; after that it is the record.
+SESSION_EDIT_WINDOW = dt.timedelta(days=14)
+# A mentee not met for longer than this shows a warning on the mentor's home.
+MENTEE_STALE_AFTER = dt.timedelta(days=30)
+SESSION_MIN_MINUTES = 5
+SESSION_MAX_MINUTES = 600
+
+
+def sees_everything(user: User) -> bool:
+    """Coordinators and admins run the programme, so nothing in it is hidden from them."""
+    return is_admin(user) or is_coordinator(user)
+
+
+# --- Programs -------------------------------------------------------------------------
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ProgramQuerySet:
+        if sees_everything(user):
+            return self
+        if is_mentor(user):
+            return self.filter(enrolments__mentorships__mentor__user=user).distinct()
+        return self.none()
+
+    def running(self) -> ProgramQuerySet:
+        return self.filter(status=Program.Status.RUNNING)
+
+    def with_seats_taken(self) -> ProgramQuerySet:
+        return self.annotate(
+            seats_taken_count=Count(
+                "enrolments",
+                filter=Q(enrolments__status__in=Enrolment.SEAT_STATUSES),
+                distinct=True,
+            )
+        )
+
+
+class Program(models.Model):
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        MENTORING = "mentoring", _("Mentoring")
+        PRACTICAL = "practical", _("Practical experience")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for enrolment")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    agreements = models.ManyToManyField(
+        "partners.Agreement",
+        verbose_name=_("agreements"),
+        related_name="programs",
+        blank=True,
+        help_text=_("The partnership agreements this program runs under."),
+    )
+    partners = models.ManyToManyField(
+        "partners.Partner",
+        verbose_name=_("partners"),
+        related_name="programs",
+        blank=True,
+        help_text=_("Partners that take part: trainers, hosts, funders, mentors."),
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.PROTECT,
+        related_name="coordinated_programs",
+        null=True,
+        blank=True,
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+        help_text=_("How many cadres can take part (applied, active and completed)."),
+    )
+    is_online = models.BooleanField(_("online"), default=False)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Venue and city, if in person.")
+    )
+    objectives = models.TextField(_("objectives"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="program_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start.")})
+        if not self.is_online and not self.place.strip():
+            raise ValidationError({"place": _("Say where it takes place, or mark it online.")})
+
+    def seats_taken(self) -> int:
+        if hasattr(self, "seats_taken_count"):
+            return self.seats_taken_count
+        return self.enrolments.filter(status__in=Enrolment.SEAT_STATUSES).count()
+
+    def seats_free(self) -> int:
+        return max(self.capacity - self.seats_taken(), 0)
+
+    def is_full(self) -> bool:
+        return self.seats_taken() >= self.capacity
+
+
+# --- Cadres ---------------------------------------------------------------------------
+
+
+class CadreQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CadreQuerySet:
+        if sees_everything(user):
+            return self
+        if is_mentor(user):
+            return self.filter(enrolments__mentorships__mentor__user=user).distinct()
+        return self.none()
+
+
+class Cadre(models.Model):
+    class Stage(models.TextChoices):
+        # The leadership pipeline: identify, develop, prepare (seed 1).
+        CANDIDATE = "candidate", _("Candidate")
+        PARTICIPANT = "participant", _("Participant")
+        ALUMNI = "alumni", _("Alumni")
+        LEADER = "leader", _("Leader / mentor")
+
+    class Education(models.TextChoices):
+        SECONDARY = "secondary", _("Secondary school (SMA/SMK)")
+        DIPLOMA = "diploma", _("Diploma (D1–D4)")
+        BACHELOR = "bachelor", _("Bachelor (S1)")
+        MASTER = "master", _("Master (S2)")
+        DOCTORATE = "doctorate", _("Doctorate (S3)")
+        OTHER = "other", _("Other")
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = PhoneNumberField(
+        _("phone"), blank=True, help_text=_("08… or +62…; stored in one form (+62…).")
+    )
+    province = models.ForeignKey(
+        "partners.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="cadres",
+        null=True,
+        blank=True,
+    )
+    city = models.ForeignKey(
+        "partners.Region",
+        verbose_name=_("regency / city"),
+        on_delete=models.PROTECT,
+        related_name="cadres",
+        null=True,
+        blank=True,
+    )
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    education_detail = models.CharField(
+        _("field of study and institution"), max_length=200, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=200, blank=True)
+    # A cadre's home organisation is often a partner, but just as often a school, a
+    # village office or a youth group that will never be one: both are allowed.
+    home_partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("home organisation (partner)"),
+        on_delete=models.SET_NULL,
+        related_name="home_cadres",
+        null=True,
+        blank=True,
+    )
+    home_organisation = models.CharField(
+        _("home organisation (other)"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the cadre's organisation is not a partner."),
+    )
+    stage = models.CharField(
+        _("pipeline stage"), max_length=20, choices=Stage.choices, default=Stage.CANDIDATE
+    )
+    development_focus = models.TextField(
+        _("development focus"),
+        blank=True,
+        help_text=_("What the cadre wants to grow in; used to suggest mentors."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["full_name"]
+        constraints = [
+            # The e-mail is what tells two imports of the same person apart.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="cadre_unique_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:cadre_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.city_id and self.province_id and self.city.province_id != self.province_id:
+            raise ValidationError({"city": _("This city is not in the chosen province.")})
+        if self.email:
+            clash = Cadre.objects.filter(email__iexact=self.email).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"email": _("Another cadre already has this e-mail.")})
+
+    @property
+    def organisation_name(self) -> str:
+        return self.home_partner.name if self.home_partner_id else self.home_organisation
+
+
+class BackgroundField(models.Model):
+    """An extra background question a coordinator adds for diversity reporting."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    label = models.CharField(_("question"), max_length=200)
+    choices = models.TextField(
+        _("answers"),
+        blank=True,
+        help_text=_("One answer per line; leave empty for a free-text answer."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("background question")
+        verbose_name_plural = _("background questions")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class CadreBackgroundQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CadreBackgroundQuerySet:
+        # Mentors never see it: it is shown per person only on the cadre's own page.
+        return self if sees_everything(user) else self.none()
+
+
+class CadreBackground(models.Model):
+    """Self-declared background for diversity reporting; exists only with consent.
+
+    Without a recorded consent there is no row at all; withdrawing consent deletes it
+    (see `programs.services.background_withdraw`). Reports use it only in aggregate.
+    """
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+    class AgeBand(models.TextChoices):
+        UNDER_20 = "under_20", _("Under 20")
+        A20_24 = "20_24", _("20–24")
+        A25_29 = "25_29", _("25–29")
+        A30_34 = "30_34", _("30–34")
+        A35_44 = "35_44", _("35–44")
+        A45_PLUS = "45_plus", _("45 and over")
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+    class Area(models.TextChoices):
+        RURAL = "rural", _("Rural")
+        URBAN = "urban", _("Urban")
+        UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+    cadre = models.OneToOneField(
+        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="background"
+    )
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    age_band = models.CharField(_("age band"), max_length=20, choices=AgeBand.choices, blank=True)
+    disability = models.CharField(
+        _("lives with a disability"), max_length=20, choices=Answer.choices, blank=True
+    )
+    first_in_family_university = models.CharField(
+        _("first in family at university"), max_length=20, choices=Answer.choices, blank=True
+    )
+    area = models.CharField(_("rural or urban"), max_length=20, choices=Area.choices, blank=True)
+    extra = models.JSONField(_("other answers"), default=dict, blank=True)
+    consent_given_on = models.DateField(_("consent given on"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # No HistoricalRecords on purpose: a withdrawn consent must leave no copy behind.
+    # Who recorded the consent and when is kept on the row itself.
+    objects = CadreBackgroundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background (diversity)")
+        verbose_name_plural = _("backgrounds (diversity)")
+
+    def __str__(self) -> str:
+        return str(self.cadre)
+
+
+# --- Enrolment ------------------------------------------------------------------------
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> EnrolmentQuerySet:
+        if sees_everything(user):
+            return self
+        if is_mentor(user):
+            return self.filter(mentorships__mentor__user=user).distinct()
+        return self.none()
+
+    def taking_seats(self) -> EnrolmentQuerySet:
+        return self.filter(status__in=Enrolment.SEAT_STATUSES)
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Outcome(models.TextChoices):
+        CERTIFIED = "certified", _("Completed with certificate")
+        COMPLETED = "completed", _("Completed")
+        PARTIAL = "partial", _("Partly completed")
+        NOT_COMPLETED = "not_completed", _("Did not complete")
+
+    # A withdrawn cadre frees the seat; everyone else holds one.
+    SEAT_STATUSES = (Status.APPLIED, Status.ACTIVE, Status.COMPLETED)
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
+    )
+    enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_notes = models.TextField(_("outcome notes"), blank=True)
+
+    history = HistoricalRecords()
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["program", "cadre__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "cadre"], name="one_enrolment_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} · {self.program}"
+
+    def takes_seat(self) -> bool:
+        return self.status in self.SEAT_STATUSES
+
+
+# --- Mentors and mentorships ----------------------------------------------------------
+
+
+class MentorProfileQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> MentorProfileQuerySet:
+        if sees_everything(user):
+            return self
+        if is_mentor(user):
+            return self.filter(user=user)
+        return self.none()
+
+    def with_load(self) -> MentorProfileQuerySet:
+        return self.annotate(
+            active_mentee_count=Count(
+                "mentorships",
+                filter=Q(mentorships__status=Mentorship.Status.ACTIVE),
+                distinct=True,
+            )
+        )
+
+
+class MentorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="mentor_profile",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner organisation"),
+        on_delete=models.SET_NULL,
+        related_name="mentor_profiles",
+        null=True,
+        blank=True,
+    )
+    expertise = models.CharField(
+        _("expertise"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated, e.g. public speaking, finance, community organising."),
+    )
+    province = models.ForeignKey(
+        "partners.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="mentor_profiles",
+        null=True,
+        blank=True,
+    )
+    mentee_capacity = models.PositiveSmallIntegerField(
+        _("mentee capacity"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    bio = models.TextField(_("about the mentor"), blank=True)
+    is_active = models.BooleanField(_("takes mentees"), default=True)
+
+    history = HistoricalRecords()
+    objects = MentorProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
+        ordering = ["user__first_name", "user__last_name", "user__username"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def expertise_list(self) -> list[str]:
+        return [tag.strip() for tag in self.expertise.split(",") if tag.strip()]
+
+    def active_mentees(self) -> int:
+        if hasattr(self, "active_mentee_count"):
+            return self.active_mentee_count
+        return self.mentorships.filter(status=Mentorship.Status.ACTIVE).count()
+
+    def free_capacity(self) -> int:
+        return self.mentee_capacity - self.active_mentees()
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> MentorshipQuerySet:
+        if sees_everything(user):
+            return self
+        if is_mentor(user):
+            return self.filter(mentor__user=user)
+        return self.none()
+
+    def active(self) -> MentorshipQuerySet:
+        return self.filter(status=Mentorship.Status.ACTIVE)
+
+    def with_last_session(self) -> MentorshipQuerySet:
+        return self.annotate(
+            last_session_on=Max("sessions__date"),
+            session_count=Count("sessions", distinct=True),
+        )
+
+
+class Mentorship(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("mentor"),
+        on_delete=models.PROTECT,
+        related_name="mentorships",
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="mentorships",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    over_capacity = models.BooleanField(
+        _("paired over capacity"),
+        default=False,
+        help_text=_("The coordinator confirmed this pairing beyond the mentor's capacity."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paired by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "enrolment"],
+                condition=Q(status="active"),
+                name="one_active_pair_per_mentor_and_enrolment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.enrolment.cadre}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:mentorship_detail", args=[self.pk])
+
+    @property
+    def cadre(self) -> Cadre:
+        return self.enrolment.cadre
+
+    @property
+    def program(self) -> Program:
+        return self.enrolment.program
+
+    def is_stale(self, today: dt.date | None = None) -> bool:
+        """Not met for 30 days (counting from the pairing when they never met)."""
+        today = today or timezone.localdate()
+        last = getattr(self, "last_session_on", None) or self.started_on
+        return today - last > MENTEE_STALE_AFTER
+
+
+class DevelopmentGoalQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> DevelopmentGoalQuerySet:
+        if sees_everything(user):
+            return self
+        if is_mentor(user):
+            return self.filter(mentorship__mentor__user=user)
+        return self.none()
+
+    def open(self) -> DevelopmentGoalQuerySet:
+        return self.filter(progress__lt=100)
+
+
+class DevelopmentGoal(models.Model):
+    mentorship = models.ForeignKey(
+        Mentorship, verbose_name=_("mentorship"), on_delete=models.CASCADE, related_name="goals"
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    progress_note = models.CharField(_("latest progress note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = DevelopmentGoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("development goal")
+        verbose_name_plural = _("development goals")
+        ordering = ["target_date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="goal_progress_max_100")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_achieved(self) -> bool:
+        return self.progress >= 100
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(self.target_date and self.target_date < today and not self.is_achieved)
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SessionQuerySet:
+        if sees_everything(user):
+            return self
+        if is_mentor(user):
+            return self.filter(mentorship__mentor__user=user)
+        return self.none()
+
+    def attended(self) -> SessionQuerySet:
+        return self.filter(attendance=Session.Attendance.ATTENDED)
+
+    def minutes(self) -> int:
+        return self.attended().aggregate(total=Sum("duration_minutes"))["total"] or 0
+
+
+class Session(models.Model):
+    """One mentoring meeting, logged by the mentor."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        PHONE = "phone", _("Phone")
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", _("Mentee attended")
+        NO_SHOW = "no_show", _("Mentee did not come")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    mentorship = models.ForeignKey(
+        Mentorship, verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=60,
+        validators=[
+            MinValueValidator(
+                SESSION_MIN_MINUTES, _("A session lasts at least %(limit_value)s minutes.")
+            ),
+            MaxValueValidator(
+                SESSION_MAX_MINUTES, _("A session lasts at most %(limit_value)s minutes.")
+            ),
+        ],
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.ATTENDED
+    )
+    topics = models.CharField(_("topics"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        related_name="logged_sessions",
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mentoring session")
+        verbose_name_plural = _("mentoring sessions")
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=SESSION_MIN_MINUTES)
+                & Q(duration_minutes__lte=SESSION_MAX_MINUTES),
+                name="session_duration_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship.cadre} · {self.date}"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {"date": _("A session cannot be in the future: log it once it has happened.")}
+            )
+
+    def editable_until(self) -> dt.datetime:
+        return self.created_at + SESSION_EDIT_WINDOW
+
+    def is_editable(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.editable_until()

@@ -1,0 +1,221 @@
+"""Coordinators' views: the cadre directory, profiles, background data and the import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from partners.models import Region
+from programs import importing, services
+from programs.filters import CadreFilter
+from programs.forms import (
+    BackgroundFieldForm,
+    BackgroundForm,
+    CadreForm,
+    CadreImportMappingForm,
+    CadreImportUploadForm,
+)
+from programs.models import BackgroundField, Cadre, CadreBackground
+from programs.timeline import cadre_timeline
+from programs.views.common import paginate, perm_or_404, querystring_without
+
+IMPORT_SESSION_KEY = "programs_cadre_import"
+
+
+@login_required
+@permission_required("programs.view_cadre", raise_exception=True)
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    cadres = (
+        Cadre.objects.visible_to(request.user)
+        .select_related("province", "city", "home_partner")
+        .annotate(program_count=Count("enrolments", distinct=True))
+        .order_by("full_name")
+    )
+    filters = CadreFilter(request.GET, queryset=cadres, request=request)
+    page = paginate(request, filters.qs)
+    context = {
+        "filters": filters,
+        "page": page,
+        "qs": querystring_without(request, "page"),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+    }
+    return render(request, "programs/cadre_list.html", context)
+
+
+@login_required
+@permission_required("programs.manage_cadres", raise_exception=True)
+def cadre_create(request: HttpRequest) -> HttpResponse:
+    form = CadreForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        cadre = form.save()
+        messages.success(request, _("%(name)s is added.") % {"name": cadre.full_name})
+        return redirect(cadre)
+    return render(request, "programs/cadre_form.html", {"form": form})
+
+
+@login_required
+@perm_or_404("programs.manage_cadres")
+def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=pk)
+    form = CadreForm(request.POST or None, instance=cadre, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The profile is saved."))
+        return redirect(cadre)
+    return render(request, "programs/cadre_form.html", {"form": form, "cadre": cadre})
+
+
+@login_required
+@perm_or_404("programs.view_cadre")
+def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_object_or_404(
+        Cadre.objects.visible_to(request.user).select_related("province", "city", "home_partner"),
+        pk=pk,
+    )
+    # The cadre's own page is the only place their background is shown per person.
+    background = (
+        CadreBackground.objects.visible_to(request.user)
+        .filter(cadre=cadre)
+        .select_related("consent_recorded_by")
+        .first()
+    )
+    context = {
+        "cadre": cadre,
+        "background": background,
+        "extra_answers": _extra_answers(background),
+        "enrolments": cadre.enrolments.select_related("program"),
+        "timeline": cadre_timeline(cadre, request.user),
+    }
+    return render(request, "programs/cadre_detail.html", context)
+
+
+def _extra_answers(background: CadreBackground | None) -> list[tuple[str, str]]:
+    if not background or not background.extra:
+        return []
+    labels = dict(BackgroundField.objects.values_list("key", "label"))
+    return [(labels.get(key, key), value) for key, value in background.extra.items()]
+
+
+@login_required
+@perm_or_404("programs.manage_cadres")
+def background_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=pk)
+    instance = CadreBackground.objects.filter(cadre=cadre).first()
+    if request.method == "POST" and "withdraw" in request.POST:
+        services.background_withdraw(cadre=cadre)
+        messages.success(request, _("Consent withdrawn: the background data is deleted."))
+        return redirect(cadre)
+    form = BackgroundForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.background_save(
+            cadre=cadre,
+            values=form.values(),
+            consent_on=form.cleaned_data["consent_given_on"],
+            by=request.user,
+        )
+        messages.success(request, _("The background data is saved with the consent."))
+        return redirect(cadre)
+    context = {"form": form, "cadre": cadre, "has_background": instance is not None}
+    return render(request, "programs/background_form.html", context)
+
+
+@login_required
+@permission_required("programs.manage_cadres", raise_exception=True)
+def background_fields(request: HttpRequest) -> HttpResponse:
+    form = BackgroundFieldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The question is added."))
+        return redirect("programs:background_fields")
+    context = {"form": form, "questions": BackgroundField.objects.all()}
+    return render(request, "programs/background_fields.html", context)
+
+
+@login_required
+@perm_or_404("programs.manage_cadres")
+def background_field_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(BackgroundField, pk=pk)
+    form = BackgroundFieldForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The question is saved."))
+        return redirect("programs:background_fields")
+    context = {"form": form, "question": question}
+    return render(request, "programs/background_field_form.html", context)
+
+
+@login_required
+@require_GET
+@permission_required("programs.manage_cadres", raise_exception=True)
+def city_options(request: HttpRequest) -> JsonResponse:
+    """Regencies and cities of one province, for the narrowing city drop-down."""
+    province = request.GET.get("province", "")
+    regions = Region.objects.filter(province_id=province) if province.isdigit() else []
+    return JsonResponse({"options": [[r.pk, r.name] for r in regions]})
+
+
+@login_required
+@permission_required("programs.import_cadres", raise_exception=True)
+def cadre_import(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "file" in request.FILES:
+        return _import_upload(request)
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if request.GET.get("restart") or not stored:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return render(request, "programs/cadre_import.html", {"upload": CadreImportUploadForm()})
+    return _import_map_and_preview(request, stored)
+
+
+def _import_upload(request: HttpRequest) -> HttpResponse:
+    form = CadreImportUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            headers, rows = importing.read_rows(form.cleaned_data["file"])
+        except importing.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            request.session[IMPORT_SESSION_KEY] = {
+                "name": form.cleaned_data["file"].name,
+                "headers": headers,
+                "rows": rows,
+            }
+            return redirect("programs:cadre_import")
+    return render(request, "programs/cadre_import.html", {"upload": form})
+
+
+def _import_map_and_preview(request: HttpRequest, stored: dict) -> HttpResponse:
+    headers, rows = stored["headers"], stored["rows"]
+    data = request.POST if request.method == "POST" else None
+    form = CadreImportMappingForm(
+        data,
+        headers=headers,
+        targets=importing.TARGETS,
+        initial_map={k: str(v) for k, v in importing.guess_mapping(headers).items()},
+    )
+    results = None
+    if form.is_valid():
+        results = importing.check_rows(rows, form.mapping())
+        if "confirm" in request.POST and all(r.ok for r in results):
+            try:
+                count = importing.save_all(results)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session.pop(IMPORT_SESSION_KEY, None)
+                messages.success(request, _("%(count)s cadres imported.") % {"count": count})
+                return redirect("programs:cadre_list")
+    context = {
+        "form": form,
+        "file_name": stored["name"],
+        "row_count": len(rows),
+        "results": results,
+        "bad_rows": [r for r in results or [] if not r.ok],
+        "targets": importing.TARGETS,
+    }
+    return render(request, "programs/cadre_import.html", context)

@@ -1,0 +1,240 @@
+"""Coordinators' views: programs, enrolment, mentors and pairing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from programs import services
+from programs.filters import ProgramFilter
+from programs.forms import (
+    EnrolmentCreateForm,
+    EnrolmentForm,
+    MentorProfileForm,
+    PairingForm,
+    ProgramForm,
+)
+from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
+from programs.timeline import program_due
+from programs.views.common import paginate, perm_or_404, querystring_without
+
+
+@login_required
+@permission_required("programs.view_program", raise_exception=True)
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = (
+        Program.objects.visible_to(request.user)
+        .with_seats_taken()
+        .select_related("coordinator")
+        .order_by("-start_date", "name")
+    )
+    filters = ProgramFilter(request.GET, queryset=programs, request=request)
+    page = paginate(request, filters.qs)
+    context = {"filters": filters, "page": page, "qs": querystring_without(request, "page")}
+    return render(request, "programs/program_list.html", context)
+
+
+@login_required
+@permission_required("programs.manage_programs", raise_exception=True)
+def program_create(request: HttpRequest) -> HttpResponse:
+    form = ProgramForm(
+        request.POST or None, user=request.user, initial={"coordinator": request.user}
+    )
+    if request.method == "POST" and form.is_valid():
+        program = form.save()
+        messages.success(request, _("The program is saved."))
+        return redirect(program)
+    return render(request, "programs/program_form.html", {"form": form})
+
+
+@login_required
+@perm_or_404("programs.manage_programs")
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+    form = ProgramForm(request.POST or None, instance=program, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The program is saved."))
+        return redirect(program)
+    return render(request, "programs/program_form.html", {"form": form, "program": program})
+
+
+@login_required
+@perm_or_404("programs.view_program")
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(
+        Program.objects.visible_to(request.user)
+        .with_seats_taken()
+        .select_related("coordinator")
+        .prefetch_related("partners", "agreements"),
+        pk=pk,
+    )
+    mentorships = list(
+        Mentorship.objects.visible_to(request.user)
+        .filter(enrolment__program=program)
+        .with_last_session()
+        .select_related("mentor__user", "enrolment__cadre")
+    )
+    enrolments = (
+        Enrolment.objects.filter(program=program)
+        .select_related("cadre__province")
+        .prefetch_related(
+            Prefetch(
+                "mentorships",
+                queryset=Mentorship.objects.active().select_related("mentor__user"),
+                to_attr="active_pairs",
+            )
+        )
+        .order_by("cadre__full_name")
+    )
+    delivered = Session.objects.filter(mentorship__enrolment__program=program).aggregate(
+        count=Count("pk", filter=Q(attendance=Session.Attendance.ATTENDED)),
+        minutes=Sum("duration_minutes", filter=Q(attendance=Session.Attendance.ATTENDED)),
+    )
+    context = {
+        "program": program,
+        "enrolments": enrolments,
+        "mentorships": mentorships,
+        "sessions_delivered": delivered["count"],
+        "hours_delivered": round((delivered["minutes"] or 0) / 60, 1),
+        "due": program_due(program, request.user, mentorships),
+    }
+    return render(request, "programs/program_detail.html", context)
+
+
+@login_required
+@perm_or_404("programs.manage_programs")
+def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program.objects.visible_to(request.user).with_seats_taken(), pk=pk)
+    form = EnrolmentCreateForm(request.POST or None, program=program, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_create(
+                program=program,
+                cadre=form.cleaned_data["cadre"],
+                status=form.cleaned_data["status"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(cadre)s is enrolled.") % form.cleaned_data)
+            return redirect(program)
+    return render(request, "programs/enrolment_form.html", {"form": form, "program": program})
+
+
+@login_required
+@perm_or_404("programs.manage_programs")
+def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(
+        Enrolment.objects.visible_to(request.user).select_related("program", "cadre"), pk=pk
+    )
+    form = EnrolmentForm(request.POST or None, instance=enrolment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enrolment_update(
+                enrolment=enrolment,
+                status=data["status"],
+                outcome=data["outcome"],
+                notes=data["outcome_notes"],
+            )
+        except ValidationError as error:
+            form.add_error("status", error)
+        else:
+            messages.success(request, _("The enrolment is saved."))
+            return redirect(enrolment.program)
+    context = {"form": form, "enrolment": enrolment, "program": enrolment.program}
+    return render(request, "programs/enrolment_edit.html", context)
+
+
+@login_required
+@perm_or_404("programs.pair_mentors")
+def pairing(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(
+        Enrolment.objects.visible_to(request.user).select_related(
+            "program", "cadre__province", "cadre__city"
+        ),
+        pk=pk,
+    )
+    form = PairingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentorship_create(
+                mentor=form.cleaned_data["mentor"],
+                enrolment=enrolment,
+                override=form.cleaned_data["override"],
+                by=request.user,
+            )
+        except services.MentorOverCapacity as error:
+            form.add_error("override", error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The mentor is paired with %(cadre)s.") % {"cadre": enrolment.cadre}
+            )
+            return redirect(enrolment.program)
+    context = {
+        "form": form,
+        "enrolment": enrolment,
+        "suggestions": services.mentor_suggestions(enrolment=enrolment),
+        "selected": str(form["mentor"].value() or ""),
+    }
+    return render(request, "programs/pairing.html", context)
+
+
+@login_required
+@permission_required("programs.manage_mentors", raise_exception=True)
+def mentor_list(request: HttpRequest) -> HttpResponse:
+    mentors = (
+        MentorProfile.objects.visible_to(request.user)
+        .with_load()
+        .select_related("user", "partner", "province")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        mentors = mentors.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(expertise__icontains=query)
+            | Q(partner__name__icontains=query)
+        )
+    page = paginate(request, mentors)
+    context = {"page": page, "query": query, "qs": querystring_without(request, "page")}
+    return render(request, "programs/mentor_list.html", context)
+
+
+@login_required
+@permission_required("programs.manage_mentors", raise_exception=True)
+def mentor_create(request: HttpRequest) -> HttpResponse:
+    form = MentorProfileForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The mentor profile is saved."))
+        return redirect("programs:mentor_list")
+    return render(request, "programs/mentor_form.html", {"form": form})
+
+
+@login_required
+@perm_or_404("programs.manage_mentors")
+def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = get_object_or_404(MentorProfile.objects.visible_to(request.user), pk=pk)
+    form = MentorProfileForm(request.POST or None, instance=mentor, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if getattr(form, "capacity_below_load", False):
+            messages.warning(
+                request,
+                _(
+                    "The mentor has more mentees than the new capacity: "
+                    "existing pairs stay, new ones need an override."
+                ),
+            )
+        messages.success(request, _("The mentor profile is saved."))
+        return redirect("programs:mentor_list")
+    return render(request, "programs/mentor_form.html", {"form": form, "mentor": mentor})
