@@ -44,6 +44,10 @@ def region_choices() -> list:
 
 
 class PartnerForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = Partner
         fields = [

@@ -13,7 +13,16 @@ from import_export import fields, resources, widgets
 from .models import Contact, Partner, Province, Region
 
 
-class PartnerResource(resources.ModelResource):
+class AllOrNothingResource(resources.ModelResource):
+    """Any bad row (an error or a failed validation) rolls the whole file back."""
+
+    def import_data(self, dataset, **kwargs):
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+
+class PartnerResource(AllOrNothingResource):
     province = fields.Field(
         attribute="province",
         column_name="province",
@@ -52,7 +61,7 @@ class PartnerResource(resources.ModelResource):
         report_skipped = True
 
 
-class ContactResource(resources.ModelResource):
+class ContactResource(AllOrNothingResource):
     partner = fields.Field(
         attribute="partner",
         column_name="partner",

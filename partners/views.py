@@ -81,7 +81,11 @@ def validation_message(error: ValidationError) -> str:
 
 @perm_or_404("partners.view_partner")
 def partner_list(request: HttpRequest) -> HttpResponse:
-    partners = Partner.objects.visible_to(request.user).select_related("province", "region")
+    partners = (
+        Partner.objects.visible_to(request.user)
+        .select_related("province", "region")
+        .order_by("name", "pk")  # Meta.ordering is dropped once the count groups rows
+    )
     if request.user.has_perm("partners.view_partner_private"):
         partners = partners.annotate(
             agreement_count=Count("agreement_parties", distinct=True),
