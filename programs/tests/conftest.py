@@ -11,6 +11,12 @@ from factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Four personas per test: the real hasher would spend most of the run hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def program(db):
     return ProgramFactory(capacity=5)

@@ -195,6 +195,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
         MentorProfile.objects.visible_to(request.user)
         .with_load()
         .select_related("user", "partner", "province")
+        .order_by("user__first_name", "user__last_name", "pk")
     )
     query = request.GET.get("q", "").strip()
     if query:
