@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("Evaluations and reminders")
+
+    def ready(self) -> None:
+        from evaluations import signals, timeline
+
+        post_save.connect(signals.agreement_saved, sender="partners.Agreement")
+        post_save.connect(signals.program_saved, sender="programs.Program")
+        post_save.connect(signals.mentorship_saved, sender="programs.Mentorship")
+        from programs.timeline import register_due_source, register_timeline_source
+
+        register_timeline_source(timeline.cadre_entries)
+        register_due_source(timeline.program_due)

@@ -1,0 +1,102 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from evaluations.models import (
+    ActionItem,
+    Evaluation,
+    HealthRating,
+    IndicatorResult,
+    Reminder,
+    ReminderPreference,
+)
+
+
+class IndicatorResultInline(admin.TabularInline):
+    model = IndicatorResult
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+class HealthRatingInline(admin.TabularInline):
+    model = HealthRating
+    extra = 0
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    raw_id_fields = ["owner"]
+
+
+class ReminderInline(admin.TabularInline):
+    """Each evaluation's reminders and their state, read-only: the outbox is the record."""
+
+    model = Reminder
+    fk_name = "evaluation"
+    extra = 0
+    can_delete = False
+    fields = ["kind", "recipient", "for_date", "status", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "status", "due_date", "evaluator"]
+    list_filter = ["status", "kind", "due_date"]
+    search_fields = [
+        "agreement__title",
+        "program__name",
+        "mentorship__enrolment__cadre__full_name",
+        "evaluator__username",
+    ]
+    date_hierarchy = "due_date"
+    raw_id_fields = ["agreement", "program", "mentorship", "evaluator", "reviewed_by"]
+    list_select_related = ["agreement", "program", "mentorship__enrolment__cadre", "evaluator"]
+    inlines = [IndicatorResultInline, HealthRatingInline, ActionItemInline, ReminderInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "owner", "due_date", "done", "evaluation"]
+    list_filter = ["done", "due_date"]
+    search_fields = ["description", "owner__username"]
+    raw_id_fields = ["evaluation", "owner"]
+
+
+@admin.action(description=_("Send again (failed or stuck reminders)"))
+def send_again(modeladmin, request, queryset) -> None:
+    from django.db import transaction
+
+    from evaluations.tasks import enqueue_sends
+
+    retry = queryset.filter(status__in=[Reminder.Status.FAILED, Reminder.Status.SENDING])
+    ids = list(retry.values_list("pk", flat=True))
+    retry.update(status=Reminder.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    transaction.on_commit(lambda: enqueue_sends(ids))
+    messages.info(request, _("%(n)s reminders will be sent again.") % {"n": len(ids)})
+
+
+@admin.register(Reminder)
+class ReminderAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "recipient", "for_date", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "kind", "for_date"]
+    search_fields = ["recipient__username", "recipient__email", "subject_key"]
+    raw_id_fields = ["recipient", "evaluation", "action_item", "agreement", "mentorship"]
+    readonly_fields = ["subject_key", "claimed_at", "sent_at", "created_at"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "for_date"
+    actions = [send_again]
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "language", "muted_kinds"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,483 @@
+"""Evaluations of agreements, programs and mentorships, and the reminder outbox.
+
+An `Evaluation` has exactly one subject (enforced by a CHECK constraint). A `Reminder` is a
+row before it is an e-mail: unique on (kind, recipient, subject, date it is for), so that
+running the sweep twice, or two workers racing, can never send the same reminder twice.
+Access is decided in one place per model: `<Model>.objects.visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kader.roles import User, is_admin, is_coordinator, is_mentor
+
+LONG_TEXT = 5000
+
+
+def runs_evaluations(user: User) -> bool:
+    """Coordinators and admins see, plan and review every evaluation."""
+    return is_admin(user) or is_coordinator(user)
+
+
+class HealthFactor(models.TextChoices):
+    """The seeds' own factors of a healthy partnership (seed 1, steps 1–6; seed 2)."""
+
+    SHARED_GOALS = "shared_goals", _("Shared goals and values")
+    TRUST = "trust", _("Trust and transparency")
+    COMMUNICATION = "communication", _("Communication")
+    STRENGTHS = "strengths", _("Use of each other's strengths")
+    EXPECTATIONS = "expectations", _("Clear expectations")
+    LEADERSHIP = "leadership", _("Leadership development")
+    NETWORK = "network", _("Network")
+    DIVERSITY = "diversity", _("Diversity")
+    INNOVATION = "innovation", _("Innovation")
+    SUSTAINABILITY = "sustainability", _("Sustainability")
+
+
+# --- Evaluations -----------------------------------------------------------------------
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> EvaluationQuerySet:
+        if runs_evaluations(user):
+            return self.all()
+        if is_mentor(user):
+            return self.filter(evaluator=user)
+        return self.none()
+
+    def open(self) -> EvaluationQuerySet:
+        return self.filter(status__in=Evaluation.OPEN_STATUSES)
+
+    def done(self) -> EvaluationQuerySet:
+        return self.exclude(status__in=Evaluation.OPEN_STATUSES)
+
+    def overdue(self, today: dt.date | None = None) -> EvaluationQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def not_started(self) -> EvaluationQuerySet:
+        return self.filter(status=Evaluation.Status.SCHEDULED)
+
+    def with_subjects(self) -> EvaluationQuerySet:
+        return self.select_related(
+            "agreement",
+            "program",
+            "mentorship__enrolment__cadre",
+            "mentorship__mentor__user",
+            "evaluator",
+        )
+
+
+class Evaluation(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        REVIEWED = "reviewed", _("Reviewed")
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Periodic")
+        MIDPOINT = "midpoint", _("Mid-point")
+        FINAL = "final", _("Final")
+
+    OPEN_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
+
+    agreement = models.ForeignKey(
+        "partners.Agreement",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("agreement"),
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("program"),
+    )
+    mentorship = models.ForeignKey(
+        "programs.Mentorship",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("mentorship"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERIODIC)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    due_date = models.DateField(_("due date"))
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations_to_fill",
+        verbose_name=_("evaluator"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
+    )
+    findings = models.TextField(
+        _("findings"), blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
+    review_comment = models.TextField(
+        _("review comment"), blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            # Exactly one subject: an agreement, a program or a mentorship.
+            models.CheckConstraint(
+                condition=(
+                    Q(agreement__isnull=False, program__isnull=True, mentorship__isnull=True)
+                    | Q(agreement__isnull=True, program__isnull=False, mentorship__isnull=True)
+                    | Q(agreement__isnull=True, program__isnull=True, mentorship__isnull=False)
+                ),
+                name="evaluation_has_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="evaluation_period_ends_after_start",
+            ),
+            # Planning twice plans nothing new: one evaluation per subject and period.
+            models.UniqueConstraint(
+                fields=["agreement", "period_start", "period_end"],
+                name="evaluation_once_per_agreement_period",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "kind"], name="evaluation_once_per_program_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["mentorship", "kind"], name="evaluation_once_per_mentorship_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:evaluation_detail", args=[self.pk])
+
+    @property
+    def subject(self) -> models.Model:
+        return self.agreement or self.program or self.mentorship
+
+    @property
+    def subject_type(self) -> str:
+        if self.agreement_id:
+            return "agreement"
+        return "program" if self.program_id else "mentorship"
+
+    @property
+    def subject_label(self) -> str:
+        labels = {"agreement": _("Agreement"), "program": _("Program"), "mentorship": _("Mentee")}
+        return str(labels[self.subject_type])
+
+    def coordinator(self) -> User | None:
+        """Who reviews this evaluation and is told when it is overdue."""
+        if self.agreement_id:
+            return self.agreement.coordinator
+        if self.program_id:
+            return self.program.coordinator
+        return self.mentorship.enrolment.program.coordinator
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.is_open and self.due_date < (today or timezone.localdate())
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        return (self.due_date - (today or timezone.localdate())).days
+
+
+class IndicatorResult(models.Model):
+    """The actual value of one success indicator at the end of an evaluation's period."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="indicator_results", verbose_name=_("evaluation")
+    )
+    indicator = models.ForeignKey(
+        "partners.SuccessIndicator",
+        models.CASCADE,
+        related_name="results",
+        verbose_name=_("success indicator"),
+    )
+    actual = models.DecimalField(
+        _("actual value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator_id"]
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "indicator"], name="indicator_result_once_per_evaluation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.actual}"
+
+    @property
+    def attainment(self) -> Decimal | None:
+        return attainment(self.indicator, self.actual)
+
+
+def attainment(indicator, actual: Decimal | None) -> Decimal | None:
+    """How far from baseline to target the actual value got, in percent.
+
+    Direction-aware: when lower is better, falling below the baseline is progress.
+    100 means the target is reached; it may exceed 100 or fall below 0.
+    """
+    if actual is None:
+        return None
+    span = indicator.target - indicator.baseline
+    if indicator.direction == "lower":
+        span, gained = indicator.baseline - indicator.target, indicator.baseline - actual
+    else:
+        gained = actual - indicator.baseline
+    if span == 0:
+        return None
+    return (Decimal(100) * gained / span).quantize(Decimal("1"))
+
+
+class HealthRating(models.Model):
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="ratings", verbose_name=_("evaluation")
+    )
+    factor = models.CharField(_("factor"), max_length=20, choices=HealthFactor.choices)
+    score = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 = poor, 5 = excellent; leave empty if it does not apply."),
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("health rating")
+        verbose_name_plural = _("health ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "factor"], name="rating_once_per_factor"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="rating_score_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_factor_display()}: {self.score or '—'}"
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ActionItemQuerySet:
+        if runs_evaluations(user):
+            return self.all()
+        if is_mentor(user):
+            return self.filter(Q(owner=user) | Q(evaluation__evaluator=user))
+        return self.none()
+
+    def open(self) -> ActionItemQuerySet:
+        return self.filter(done=False)
+
+    def past_due(self, today: dt.date | None = None) -> ActionItemQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class ActionItem(models.Model):
+    """An adjustment agreed in an evaluation (seed step 6, "Evaluasi dan Penyesuaian")."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="action_items", verbose_name=_("evaluation")
+    )
+    description = models.CharField(_("action"), max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="action_items",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"))
+    done = models.BooleanField(_("done"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done", "due_date", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        # The date it was done is a fact we keep; unticking clears it.
+        if self.done and not self.done_on:
+            self.done_on = timezone.localdate()
+        elif not self.done:
+            self.done_on = None
+        super().save(*args, **kwargs)
+
+
+# --- Reminders -------------------------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    DUE_IN_7 = "due_in_7", _("Evaluation due in 7 days")
+    DUE_IN_1 = "due_in_1", _("Evaluation due tomorrow")
+    DUE_TODAY = "due_today", _("Evaluation due today")
+    OVERDUE = "overdue", _("Evaluation overdue")
+    OVERDUE_ESCALATION = "overdue_escalation", _("Evaluation overdue (to the coordinator)")
+    SUBMITTED = "submitted", _("Evaluation submitted for review")
+    ACTION_OVERDUE = "action_overdue", _("Action item past its due date")
+    AGREEMENT_ENDING = "agreement_ending", _("Agreement ending soon")
+    MENTEE_STALE = "mentee_stale", _("Mentee not met for 30 days")
+
+
+class ReminderQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ReminderQuerySet:
+        if runs_evaluations(user):
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(recipient=user)
+        return self.none()
+
+    def sendable(self, now: dt.datetime) -> ReminderQuerySet:
+        return self.filter(status=Reminder.Status.PENDING, next_attempt_at__lte=now)
+
+
+class Reminder(models.Model):
+    """One e-mail that must go out exactly once: the outbox row comes first."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    # What the reminder is about, as one comparable key for the unique constraint
+    # ("evaluation:12"); NULL foreign keys would never collide in a UNIQUE index.
+    subject_key = models.CharField(_("subject"), max_length=40, editable=False)
+    for_date = models.DateField(_("for the date"))
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    action_item = models.ForeignKey(
+        ActionItem, models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    agreement = models.ForeignKey(
+        "partners.Agreement", models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    mentorship = models.ForeignKey(
+        "programs.Mentorship", models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-for_date", "-pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "subject_key", "for_date"],
+                name="reminder_once_per_kind_recipient_subject_date",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.for_date})"
+
+    @property
+    def message_id(self) -> str:
+        # Derived from the row: a copy sent twice (crash after the SMTP server accepted,
+        # before the row was marked) carries the same id and can be recognised.
+        return f"<reminder-{self.pk}@kader>"
+
+
+class ReminderPreference(models.Model):
+    """A user's e-mail language and the reminder kinds they turned off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="reminder_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("e-mail language"), max_length=5, choices=settings.LANGUAGES, default="id"
+    )
+    muted_kinds = models.JSONField(_("reminders turned off"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.muted_kinds

@@ -1,0 +1,199 @@
+"""Planning: which evaluations each agreement, program and mentorship should have.
+
+Pure date arithmetic first (`agreement_periods`, `program_periods`), then one sync step
+that compares what should exist with what exists and only ever creates, moves or deletes
+evaluations that have not been started. Every function issues a fixed number of queries,
+so the daily sweep can plan everything at once.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from evaluations.models import Evaluation
+
+# An evaluation is due this long after its period ends: time to collect the numbers.
+DUE_AFTER_PERIOD = dt.timedelta(days=14)
+MIDPOINT_DUE_AFTER = dt.timedelta(days=7)
+# How many periods that have not ended yet are planned ahead of time.
+PLAN_AHEAD = 2
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: dt.date
+    end: dt.date
+    due: dt.date
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day of the month, `months` later; the 31st becomes the month's last day."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def agreement_periods(
+    start: dt.date, end: dt.date | None, months: int, until: dt.date
+) -> Iterable[Period]:
+    """The cadence's periods from the agreement's start, the last cut at its end date.
+
+    Each boundary is counted from the start date (not from the previous boundary), so a
+    period starting on the 31st does not drift to the 28th for ever after February.
+    """
+    i = 0
+    while True:
+        p_start = add_months(start, i * months)
+        if p_start > until or (end and p_start > end):
+            return
+        p_end = add_months(start, (i + 1) * months) - dt.timedelta(days=1)
+        if end and p_end > end:
+            p_end = end
+        yield Period(Evaluation.Kind.PERIODIC, p_start, p_end, p_end + DUE_AFTER_PERIOD)
+        i += 1
+
+
+def agreement_plan(
+    agreement, today: dt.date, covered: Callable[[Period], bool] = lambda p: False
+) -> list[Period]:
+    """Periods still to be evaluated: due today or later, up to two not yet ended.
+
+    `covered` periods (days a started evaluation already covers) are skipped and do not
+    count towards the two.
+    """
+    months = agreement.CADENCE_MONTHS[agreement.evaluation_cadence]
+    # Far enough for two open periods even when a started one covers the next year.
+    horizon = add_months(today, months * (PLAN_AHEAD + 1) + 12)
+    wanted, ahead = [], 0
+    for period in agreement_periods(agreement.start_date, agreement.end_date, months, horizon):
+        if period.due < today or covered(period):
+            continue
+        wanted.append(period)
+        ahead += period.end >= today
+        if ahead >= PLAN_AHEAD:
+            break
+    return wanted
+
+
+def span_periods(start: dt.date, end: dt.date) -> list[Period]:
+    """A mid-point and a final evaluation for something that runs from start to end."""
+    mid = start + (end - start) // 2
+    return [
+        Period(Evaluation.Kind.MIDPOINT, start, mid, mid + MIDPOINT_DUE_AFTER),
+        Period(Evaluation.Kind.FINAL, start, end, end + DUE_AFTER_PERIOD),
+    ]
+
+
+# --- sync ------------------------------------------------------------------------------
+
+
+@dataclass
+class Changes:
+    create: list[Evaluation]
+    update: list[Evaluation]
+    delete: list[int]
+
+    def __iadd__(self, other: Changes) -> Changes:
+        self.create += other.create
+        self.update += other.update
+        self.delete += other.delete
+        return self
+
+
+def _overlaps(period: Period, evaluation: Evaluation) -> bool:
+    return period.start <= evaluation.period_end and evaluation.period_start <= period.end
+
+
+def sync_agreement(agreement, existing: list[Evaluation], today: dt.date) -> Changes:
+    """Create missing periods, drop not-started ones that left the schedule."""
+    changes = Changes([], [], [])
+    evaluator = agreement.coordinator_id
+    started = [e for e in existing if e.status != Evaluation.Status.SCHEDULED]
+    waiting = {(e.period_start, e.period_end): e for e in existing if e not in started}
+    months = agreement.CADENCE_MONTHS[agreement.evaluation_cadence]
+    latest = max([e.period_start for e in existing] + [today])
+    schedule = {
+        (p.start, p.end)
+        for p in agreement_periods(agreement.start_date, agreement.end_date, months, latest)
+    }
+    for key, evaluation in waiting.items():
+        if key not in schedule:
+            changes.delete.append(evaluation.pk)
+        elif evaluation.evaluator_id != evaluator:
+            evaluation.evaluator_id = evaluator
+            changes.update.append(evaluation)
+    covered = lambda p: any(_overlaps(p, e) for e in started)  # noqa: E731
+    for period in agreement_plan(agreement, today, covered):
+        if (period.start, period.end) in waiting:
+            continue
+        changes.create.append(_new(period, evaluator, agreement=agreement))
+    return changes
+
+
+def sync_span(subject_field: str, subject, periods: list[Period], evaluator, existing) -> Changes:
+    """Programs and mentorships: move not-started mid-point/final evaluations with the dates."""
+    changes = Changes([], [], [])
+    by_kind = {e.kind: e for e in existing}
+    for period in periods:
+        evaluation = by_kind.get(period.kind)
+        if evaluation is None:
+            changes.create.append(_new(period, evaluator, **{subject_field: subject}))
+        elif evaluation.status == Evaluation.Status.SCHEDULED and _moved(evaluation, period):
+            evaluation.period_start, evaluation.period_end = period.start, period.end
+            evaluation.due_date, evaluation.evaluator_id = period.due, evaluator
+            changes.update.append(evaluation)
+    return changes
+
+
+def _moved(evaluation: Evaluation, period: Period) -> bool:
+    return (
+        evaluation.period_start,
+        evaluation.period_end,
+        evaluation.due_date,
+    ) != (period.start, period.end, period.due)
+
+
+def _new(period: Period, evaluator_id: int | None, **subject) -> Evaluation:
+    return Evaluation(
+        kind=period.kind,
+        period_start=period.start,
+        period_end=period.end,
+        due_date=period.due,
+        evaluator_id=evaluator_id,
+        **subject,
+    )
+
+
+@transaction.atomic
+def apply(changes: Changes) -> Changes:
+    if changes.delete:
+        # Re-checked in the query: a delete never touches an evaluation started meanwhile.
+        Evaluation.objects.filter(
+            pk__in=changes.delete, status=Evaluation.Status.SCHEDULED
+        ).delete()
+    if changes.update:
+        Evaluation.objects.bulk_update(
+            changes.update, ["period_start", "period_end", "due_date", "evaluator"]
+        )
+    if changes.create:
+        # Two planners racing create nothing twice: the unique constraints decide.
+        Evaluation.objects.bulk_create(changes.create, ignore_conflicts=True)
+    return changes
+
+
+def group_by(items: Iterable[Evaluation], key: Callable[[Evaluation], Hashable]) -> dict:
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
+
+
+def today_or(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()

@@ -1,0 +1,199 @@
+"""Workflows that span models: planning, filling in, submitting and reviewing evaluations.
+
+Each is one keyword-only function `<entity>_<action>(*, …)` that validates and runs in a
+transaction; views and tasks call these and nothing else changes evaluation state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations import planning
+from evaluations.models import (
+    Evaluation,
+    HealthFactor,
+    HealthRating,
+    IndicatorResult,
+    ReminderKind,
+)
+from evaluations.planning import Changes, group_by
+from kader.roles import User
+
+# --- planning --------------------------------------------------------------------------
+
+
+def evaluations_plan_for_agreement(*, agreement, today: dt.date | None = None) -> Changes:
+    """Plan an active agreement's coming evaluations; idempotent."""
+    if agreement.status != agreement.Status.ACTIVE:
+        return Changes([], [], [])
+    existing = list(Evaluation.objects.filter(agreement=agreement))
+    today = planning.today_or(today)
+    return planning.apply(planning.sync_agreement(agreement, existing, today))
+
+
+def evaluations_plan_for_program(*, program, today: dt.date | None = None) -> Changes:
+    if not _program_runs(program):
+        return Changes([], [], [])
+    existing = list(Evaluation.objects.filter(program=program))
+    return planning.apply(_program_changes(program, existing))
+
+
+def evaluations_plan_for_mentorship(*, mentorship) -> Changes:
+    existing = list(Evaluation.objects.filter(mentorship=mentorship))
+    return planning.apply(_mentorship_changes(mentorship, existing))
+
+
+def evaluations_plan_all(*, today: dt.date | None = None) -> Changes:
+    """Plan every agreement, program and mentorship in a fixed number of queries."""
+    from partners.models import Agreement
+    from programs.models import Mentorship, Program
+
+    today = planning.today_or(today)
+    changes = Changes([], [], [])
+    agreements = Agreement.objects.active().prefetch_related("evaluations")
+    for agreement in agreements:
+        existing = list(agreement.evaluations.all())
+        changes += planning.sync_agreement(agreement, existing, today)
+    programs = Program.objects.exclude(status__in=_PROGRAM_CLOSED).prefetch_related("evaluations")
+    for program in programs:
+        changes += _program_changes(program, list(program.evaluations.all()))
+    mentorships = (
+        Mentorship.objects.active()
+        .select_related("enrolment__program", "mentor")
+        .prefetch_related("evaluations")
+    )
+    for mentorship in mentorships:
+        changes += _mentorship_changes(mentorship, list(mentorship.evaluations.all()))
+    return planning.apply(changes)
+
+
+_PROGRAM_CLOSED = ("completed", "cancelled")
+
+
+def _program_runs(program) -> bool:
+    return program.status not in _PROGRAM_CLOSED
+
+
+def _program_changes(program, existing: list[Evaluation]) -> Changes:
+    periods = planning.span_periods(program.start_date, program.end_date)
+    return planning.sync_span("program", program, periods, program.coordinator_id, existing)
+
+
+def _mentorship_changes(mentorship, existing: list[Evaluation]) -> Changes:
+    program = mentorship.enrolment.program
+    start = max(mentorship.started_on, program.start_date)
+    end = mentorship.ended_on or program.end_date
+    if mentorship.status != "active" or end <= start:
+        return Changes([], [], [])
+    periods = planning.span_periods(start, end)
+    evaluator = mentorship.mentor.user_id
+    return planning.sync_span("mentorship", mentorship, periods, evaluator, existing)
+
+
+# --- filling in ------------------------------------------------------------------------
+
+
+def evaluation_prepare(*, evaluation: Evaluation) -> None:
+    """Make sure the form has a row for each indicator and health factor; idempotent."""
+    if not evaluation.is_open:
+        return
+    rows = [HealthRating(evaluation=evaluation, factor=f) for f in HealthFactor.values]
+    HealthRating.objects.bulk_create(rows, ignore_conflicts=True)
+    if evaluation.agreement_id:
+        results = [
+            IndicatorResult(evaluation=evaluation, indicator=indicator)
+            for indicator in evaluation.agreement.indicators.all()
+        ]
+        IndicatorResult.objects.bulk_create(results, ignore_conflicts=True)
+
+
+def evaluation_for_report(queryset, pk: int) -> Evaluation:
+    """One evaluation with everything its report shows, in a fixed number of queries."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        queryset.with_subjects().prefetch_related(
+            Prefetch(
+                "indicator_results",
+                queryset=IndicatorResult.objects.select_related("indicator"),
+            ),
+            "ratings",
+            Prefetch("action_items", queryset=_action_items()),
+        ),
+        pk=pk,
+    )
+
+
+def _action_items():
+    from evaluations.models import ActionItem
+
+    return ActionItem.objects.select_related("owner")
+
+
+def evaluation_save_draft(*, evaluation: Evaluation) -> None:
+    """The form's rows are saved by the caller; this moves the status along."""
+    if not evaluation.is_open:
+        raise ValidationError(_("This evaluation has been submitted and can no longer change."))
+    if evaluation.status == Evaluation.Status.SCHEDULED:
+        evaluation.status = Evaluation.Status.IN_PROGRESS
+        evaluation.save(update_fields=["status", "updated_at"])
+
+
+def evaluation_submit_problems(*, evaluation: Evaluation) -> dict[str, str]:
+    """What still stops a submission, by field; empty when it may be submitted."""
+    problems: dict[str, str] = {}
+    if not evaluation.findings.strip():
+        problems["findings"] = _("Write down what you found before submitting.")
+    missing = [r for r in evaluation.indicator_results.all() if r.actual is None]
+    if missing:
+        problems["indicators"] = _("Enter the actual value of every success indicator.")
+    return problems
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation: Evaluation, user: User) -> None:
+    from evaluations import reminders
+
+    evaluation_save_draft(evaluation=evaluation)
+    problems = evaluation_submit_problems(evaluation=evaluation)
+    if problems:
+        raise ValidationError(problems)
+    evaluation.status = Evaluation.Status.SUBMITTED
+    evaluation.submitted_at = timezone.now()
+    evaluation.save(update_fields=["status", "submitted_at", "updated_at"])
+    coordinator = evaluation.coordinator()
+    if coordinator and coordinator != user:
+        # The coordinator hears of it through the outbox, like every other reminder.
+        reminders.reminder_create(
+            kind=ReminderKind.SUBMITTED,
+            recipient=coordinator,
+            evaluation=evaluation,
+            for_date=timezone.localdate(),
+        )
+
+
+@transaction.atomic
+def evaluation_review(*, evaluation: Evaluation, user: User, accept: bool, comment: str) -> None:
+    """Accept a submitted evaluation, or send it back to its evaluator with a comment."""
+    if evaluation.status != Evaluation.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted evaluation can be reviewed."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Say what must change before sending it back.")})
+    evaluation.review_comment = comment.strip()
+    if accept:
+        evaluation.status = Evaluation.Status.REVIEWED
+        evaluation.reviewed_at, evaluation.reviewed_by = timezone.now(), user
+    else:
+        evaluation.status = Evaluation.Status.IN_PROGRESS
+        evaluation.submitted_at = None
+    evaluation.save()
+
+
+def evaluations_by_subject(evaluations) -> dict:
+    return group_by(evaluations, lambda e: (e.subject_type, e.subject.pk))

@@ -1,0 +1,82 @@
+"""Evaluations on other apps' pages: the cadre timeline, a program's "what is due", and
+the agreement page's evaluation history (`evaluations/_agreement_history.html`)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.models import Evaluation, IndicatorResult
+
+
+def cadre_entries(cadre, user) -> list:
+    from programs.timeline import TimelineEntry
+
+    evaluations = Evaluation.objects.visible_to(user).filter(mentorship__enrolment__cadre=cadre)
+    return [
+        TimelineEntry(
+            e.due_date,
+            "evaluation",
+            _("%(kind)s evaluation") % {"kind": e.get_kind_display()},
+            e.get_status_display(),
+            e.get_absolute_url(),
+            "clipboard-check",
+        )
+        for e in evaluations
+    ]
+
+
+def program_due(program, user) -> list:
+    from programs.timeline import DueItem
+
+    today = timezone.localdate()
+    evaluations = (
+        Evaluation.objects.visible_to(user)
+        .open()
+        .filter(Q(program=program) | Q(mentorship__enrolment__program=program))
+        .select_related("mentorship__enrolment__cadre")
+    )
+    return [
+        DueItem(
+            e.due_date,
+            _("Evaluation: %(subject)s") % {"subject": e.subject},
+            e.get_absolute_url(),
+            e.due_date < today,
+        )
+        for e in evaluations
+    ]
+
+
+def agreement_history_context(agreement, user) -> dict:
+    """The agreement's evaluations and each indicator's attainment over time (3 queries).
+
+    Rows are indicators, columns are evaluations in period order; a cell is the
+    attainment in percent, or None where no value was recorded.
+    """
+    evaluations = list(
+        Evaluation.objects.visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("evaluator")
+        .prefetch_related(
+            Prefetch(
+                "indicator_results", queryset=IndicatorResult.objects.select_related("indicator")
+            )
+        )
+        .order_by("period_start")
+    )
+    indicators = list(agreement.indicators.all())
+    cells = {
+        (r.evaluation_id, r.indicator_id): r for e in evaluations for r in e.indicator_results.all()
+    }
+    rows = [
+        {"indicator": i, "cells": [cells.get((e.pk, i.pk)) for e in evaluations]}
+        for i in indicators
+    ]
+    done = [e for e in evaluations if not e.is_open]
+    return {
+        "history_evaluations": evaluations,
+        "history_rows": rows if done else [],
+        "history_agreement": agreement,
+        "today": timezone.localdate(),
+    }

@@ -1,0 +1,278 @@
+"""Evaluation pages. Every object comes through `visible_to(user)` + 404, so a mentor who
+guesses someone else's evaluation id learns nothing, not even that it exists."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations import services
+from evaluations.filters import EvaluationFilter, ReminderFilter
+from evaluations.forms import (
+    ActionItemFormSet,
+    FindingsForm,
+    HealthRatingFormSet,
+    IndicatorResultFormSet,
+    PlanForm,
+    PreferenceForm,
+    ReviewForm,
+)
+from evaluations.models import Evaluation, Reminder
+from evaluations.reminders import preference_for
+
+PAGE_SIZE = 25
+
+
+def needs(perm: str):
+    """Log in first; without the permission the page does not exist for you (404)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.has_perm(perm):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate
+
+
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _visible(request: HttpRequest):
+    return Evaluation.objects.visible_to(request.user)
+
+
+# --- lists -----------------------------------------------------------------------------
+
+
+@needs("evaluations.view_own_evaluations")
+def my_evaluations(request: HttpRequest) -> HttpResponse:
+    mine = _visible(request).filter(evaluator=request.user).with_subjects()
+    today = timezone.localdate()
+    open_ones = list(mine.open().order_by("due_date"))
+    context = {
+        "overdue": [e for e in open_ones if e.due_date < today],
+        "due": [e for e in open_ones if e.due_date >= today],
+        "done": _page(request, mine.done().order_by("-due_date"), 10),
+        "today": today,
+    }
+    return render(request, "evaluations/evaluation_mine.html", context)
+
+
+@needs("evaluations.list_evaluations")
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    queryset = _visible(request).with_subjects().order_by("due_date", "pk")
+    filtered = EvaluationFilter(request.GET, queryset=queryset)
+    context = {
+        "filter": filtered,
+        "page": _page(request, filtered.qs),
+        "query": _query_without_page(request),
+        "today": timezone.localdate(),
+    }
+    return render(request, "evaluations/evaluation_list.html", context)
+
+
+# --- one evaluation --------------------------------------------------------------------
+
+
+@needs("evaluations.view_own_evaluations")
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = services.evaluation_for_report(_visible(request), pk)
+    return _render_detail(request, evaluation, ReviewForm())
+
+
+def _render_detail(request: HttpRequest, evaluation: Evaluation, review_form) -> HttpResponse:
+    reminders = evaluation.reminders.select_related("recipient").order_by("-for_date", "-pk")
+    context = {
+        "evaluation": evaluation,
+        "results": evaluation.indicator_results.all(),
+        "ratings": [r for r in evaluation.ratings.all() if r.score or r.comment],
+        "reminders": reminders if request.user.has_perm("evaluations.view_reminder") else None,
+        "review_form": review_form,
+        "can_fill": request.user.has_perm("evaluations.fill_evaluation", evaluation),
+        "can_review": request.user.has_perm("evaluations.review_evaluation", evaluation),
+        "can_plan": request.user.has_perm("evaluations.plan_evaluation") and evaluation.is_open,
+        "today": timezone.localdate(),
+    }
+    return render(request, "evaluations/evaluation_detail.html", context)
+
+
+@needs("evaluations.view_own_evaluations")
+def evaluation_fill(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(_visible(request).with_subjects(), pk=pk)
+    if not request.user.has_perm("evaluations.fill_evaluation", evaluation):
+        messages.info(request, _("This evaluation is submitted: it can no longer be changed."))
+        return redirect(evaluation)
+    services.evaluation_prepare(evaluation=evaluation)
+    forms = _fill_forms(request, evaluation)
+    if request.method == "POST" and all(f.is_valid() for f in forms.values()):
+        submit = "submit" in request.POST
+        if _save_fill(request, evaluation, forms, submit=submit):
+            if submit:
+                return redirect(evaluation)
+            return redirect("evaluations:evaluation_fill", pk=evaluation.pk)
+    return render(request, "evaluations/evaluation_form.html", {"evaluation": evaluation, **forms})
+
+
+def _fill_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
+    data = request.POST if request.method == "POST" else None
+    results = evaluation.indicator_results.select_related("indicator")
+    return {
+        "findings_form": FindingsForm(data, instance=evaluation),
+        "indicator_formset": IndicatorResultFormSet(data, queryset=results, prefix="ind"),
+        "rating_formset": HealthRatingFormSet(
+            data, queryset=evaluation.ratings.all(), prefix="rat"
+        ),
+        "action_formset": ActionItemFormSet(
+            data,
+            instance=evaluation,
+            prefix="act",
+            queryset=evaluation.action_items.select_related("owner"),
+        ),
+    }
+
+
+def _save_fill(request: HttpRequest, evaluation: Evaluation, forms: dict, *, submit: bool) -> bool:
+    """Save the draft; when submitting, refuse with messages at the fields if incomplete."""
+    try:
+        with transaction.atomic():
+            for form in forms.values():
+                form.save()
+            if submit:
+                services.evaluation_submit(evaluation=evaluation, user=request.user)
+            else:
+                services.evaluation_save_draft(evaluation=evaluation)
+    except ValidationError as error:
+        _attach_submit_errors(forms, error)
+        return False
+    if submit:
+        messages.success(request, _("Evaluation submitted for review. Thank you."))
+    else:
+        messages.success(request, _("Draft saved. You can come back to it at any time."))
+    return True
+
+
+def _attach_submit_errors(forms: dict, error: ValidationError) -> None:
+    errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    for field, texts in errors.items():
+        if field == "findings":
+            forms["findings_form"].add_error("findings", texts)
+        elif field == "indicators":
+            for form in forms["indicator_formset"]:
+                if form.cleaned_data.get("actual") is None:
+                    form.add_error("actual", texts)
+        else:
+            forms["findings_form"].add_error(None, texts)
+
+
+@require_POST
+@needs("evaluations.list_evaluations")
+def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = services.evaluation_for_report(_visible(request), pk)
+    form = ReviewForm(request.POST)
+    if not request.user.has_perm("evaluations.review_evaluation", evaluation):
+        messages.warning(request, _("Only a submitted evaluation can be reviewed."))
+        return redirect(evaluation)
+    if not form.is_valid():
+        return _render_detail(request, evaluation, form)
+    accept = form.cleaned_data["decision"] == "accept"
+    services.evaluation_review(
+        evaluation=evaluation,
+        user=request.user,
+        accept=accept,
+        comment=form.cleaned_data["comment"],
+    )
+    if accept:
+        messages.success(request, _("Evaluation accepted."))
+    else:
+        messages.success(request, _("Evaluation sent back to its evaluator."))
+    return redirect(evaluation)
+
+
+@needs("evaluations.plan_evaluation")
+def evaluation_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(_visible(request).open().with_subjects(), pk=pk)
+    form = PlanForm(request.POST or None, instance=evaluation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The evaluation plan was updated."))
+        return redirect(evaluation)
+    return render(
+        request, "evaluations/evaluation_plan.html", {"evaluation": evaluation, "form": form}
+    )
+
+
+@require_POST
+@needs("evaluations.plan_evaluation")
+def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+    from partners.models import Agreement
+
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_pk)
+    changes = services.evaluations_plan_for_agreement(agreement=agreement)
+    messages.success(
+        request,
+        _("Evaluations planned: %(new)s new, %(removed)s removed.")
+        % {"new": len(changes.create), "removed": len(changes.delete)},
+    )
+    return redirect(agreement)
+
+
+# --- reminders -------------------------------------------------------------------------
+
+
+@needs("evaluations.view_reminder")
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    queryset = Reminder.objects.visible_to(request.user).select_related("recipient", "evaluation")
+    filtered = ReminderFilter(request.GET, queryset=queryset)
+    context = {
+        "filter": filtered,
+        "page": _page(request, filtered.qs),
+        "query": _query_without_page(request),
+    }
+    return render(request, "evaluations/reminder_list.html", context)
+
+
+@require_POST
+@needs("evaluations.retry_reminder")
+def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    from evaluations.tasks import enqueue_sends
+
+    reminder = get_object_or_404(Reminder.objects.visible_to(request.user), pk=pk)
+    retried = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
+        status=Reminder.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    if retried:
+        transaction.on_commit(lambda: enqueue_sends([reminder.pk]))
+        messages.success(request, _("The reminder will be sent again."))
+    return redirect(reminder.evaluation or "evaluations:reminder_list")
+
+
+@needs("evaluations.set_reminder_preferences")
+def preferences(request: HttpRequest) -> HttpResponse:
+    preference = preference_for(request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your reminder settings were saved."))
+        return redirect("evaluations:preferences")
+    return render(request, "evaluations/preferences.html", {"form": form})
