@@ -140,10 +140,13 @@ class Program(models.Model):
         return reverse("programs:program_detail", args=[self.pk])
 
     def clean(self) -> None:
+        errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date cannot be before the start.")})
+            errors["end_date"] = _("The end date cannot be before the start.")
         if not self.is_online and not self.place.strip():
-            raise ValidationError({"place": _("Say where it takes place, or mark it online.")})
+            errors["place"] = _("Say where it takes place, or mark it online.")
+        if errors:
+            raise ValidationError(errors)
 
     def seats_taken(self) -> int:
         if hasattr(self, "seats_taken_count"):

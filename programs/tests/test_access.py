@@ -54,8 +54,7 @@ def url(world, name, key):
 
 
 @pytest.mark.parametrize(("name", "key"), COORDINATOR_PAGES)
-def test_it_opens_every_coordinator_page_to_the_coordinator(client, coordinator, world,
-                                                            name, key):
+def test_it_opens_every_coordinator_page_to_the_coordinator(client, coordinator, world, name, key):
     # The coordinator opens each of their pages.
     client.force_login(coordinator)
     assert client.get(url(world, name, key)).status_code == 200
@@ -105,8 +104,9 @@ def test_it_opens_a_mentors_own_pages(client, mentor_a, world, name, key):
 
 
 @pytest.mark.parametrize(("name", "key"), OTHER_MENTORS_PAGES)
-def test_it_answers_404_to_a_mentor_guessing_another_mentors_ids(client, mentor_a, world,
-                                                                  name, key):
+def test_it_answers_404_to_a_mentor_guessing_another_mentors_ids(
+    client, mentor_a, world, name, key
+):
     # Mentor A types the ids of mentor B's mentee, goal and session into the URL.
     client.force_login(mentor_a)
     assert client.get(url(world, name, key)).status_code == 404
@@ -126,8 +126,7 @@ def test_it_leaves_other_mentors_data_unchanged_on_forged_posts(client, mentor_a
     # Mentor A posts to delete mentor B's session and to finish mentor B's goal.
     client.force_login(mentor_a)
     client.post(reverse("programs:session_delete", args=[world["session_b"].pk]))
-    client.post(reverse("programs:goal_progress", args=[world["goal_b"].pk]),
-                {"progress": 100})
+    client.post(reverse("programs:goal_progress", args=[world["goal_b"].pk]), {"progress": 100})
     world["session_b"].refresh_from_db()
     world["goal_b"].refresh_from_db()
     assert world["goal_b"].progress == 20
@@ -151,8 +150,9 @@ def test_it_lets_the_coordinator_read_any_mentorship(client, coordinator, world)
 def test_it_refuses_the_coordinator_editing_a_mentors_session(client, coordinator, world):
     # The coordinator tries to change a session: it is the mentor's record.
     client.force_login(coordinator)
-    response = client.post(reverse("programs:session_edit", args=[world["session_a"].pk]),
-                           {"duration_minutes": 5})
+    response = client.post(
+        reverse("programs:session_edit", args=[world["session_a"].pk]), {"duration_minutes": 5}
+    )
     assert response.status_code == 404
 
 
