@@ -9,10 +9,12 @@ from pathlib import Path
 from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# Set by pytest.ini or the browser fixtures; a production process would not have them.
+TEST_ONLY_VARIABLES = {"DEBUG", "SECRET_KEY", "HTTPS", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS"}}
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
