@@ -199,6 +199,9 @@ PHONENUMBER_DB_FORMAT = "E164"
 # Uploads larger than this go to a temporary file instead of memory; forms check the size.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Django 6 behaviour now: a web address typed without a scheme is taken as https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -209,6 +212,8 @@ vars().update(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kader <kader@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Absolute links in e-mails (reminders) start with this; no trailing slash needed.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ADMINS = [("Kader admins", a) for a in env.list("ADMINS", default=[])]
 
 # HTTPS is assumed unless DEBUG is on; HTTPS=0 turns it off (a plain-HTTP test server).
