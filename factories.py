@@ -209,3 +209,43 @@ class SessionFactory(factory.django.DjangoModelFactory):
     mode = "in_person"
     topics = "Persiapan presentasi"
     logged_by = factory.LazyAttribute(lambda s: s.mentorship.mentor.user)
+
+
+# --- evaluations -------------------------------------------------------------------------
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """An agreement's quarterly evaluation by default; pass program= or mentorship= and
+    agreement=None for the other subjects."""
+
+    class Meta:
+        model = "evaluations.Evaluation"
+
+    agreement = factory.SubFactory(AgreementFactory, status="active")
+    kind = "periodic"
+    period_start = datetime.date(2025, 1, 1)
+    period_end = datetime.date(2025, 3, 31)
+    due_date = factory.LazyAttribute(lambda e: e.period_end + datetime.timedelta(days=14))
+    evaluator = factory.SubFactory(UserFactory, role="coordinator")
+    status = "scheduled"
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.ActionItem"
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    description = "Jadwalkan pertemuan evaluasi bersama mitra"
+    owner = factory.LazyAttribute(lambda a: a.evaluation.evaluator)
+    due_date = datetime.date(2025, 5, 1)
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Reminder"
+
+    kind = "due_today"
+    evaluation = factory.SubFactory(EvaluationFactory)
+    recipient = factory.LazyAttribute(lambda r: r.evaluation.evaluator)
+    subject_key = factory.LazyAttribute(lambda r: f"evaluation:{r.evaluation.pk}")
+    for_date = factory.LazyAttribute(lambda r: r.evaluation.due_date)

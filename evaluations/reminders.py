@@ -199,8 +199,9 @@ def _mentee_dues(today: dt.date) -> list[Due]:
 # --- the outbox ------------------------------------------------------------------------
 
 
-def _row(due: Due) -> Reminder:
+def _row(due: Due, now: dt.datetime) -> Reminder:
     return Reminder(
+        next_attempt_at=now,  # sendable by this very sweep
         kind=due.kind,
         recipient_id=due.recipient_id,
         for_date=due.for_date,
@@ -212,7 +213,7 @@ def _row(due: Due) -> Reminder:
 def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: dt.date) -> None:
     """One reminder outside the sweep (e.g. "submitted"), sent after the commit."""
     due = Due(kind, recipient.pk, for_date, "evaluation", evaluation.pk)
-    Reminder.objects.bulk_create([_row(due)], ignore_conflicts=True)
+    Reminder.objects.bulk_create([_row(due, timezone.now())], ignore_conflicts=True)
     ids = list(
         Reminder.objects.filter(
             kind=kind,
@@ -248,7 +249,7 @@ def reminders_sweep(
     dues = decide(today)
     with transaction.atomic():
         Reminder.objects.bulk_create(
-            [_row(d) for d in dues], ignore_conflicts=True, batch_size=2000
+            [_row(d, now) for d in dues], ignore_conflicts=True, batch_size=2000
         )
         reclaimed = reclaim_stuck(now=now)
         ids = list(Reminder.objects.sendable(now).order_by("pk").values_list("pk", flat=True))

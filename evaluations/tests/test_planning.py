@@ -2,6 +2,7 @@
 programs and mentorships; idempotent; re-planning touches only what has not started."""
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 import time_machine
@@ -43,7 +44,7 @@ def test_it_tiles_the_agreement_without_gaps_or_overlaps(start, months):
     periods = list(agreement_periods(start, end, months, end))
     assert periods[0].start == start
     assert periods[-1].end == end
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in pairwise(periods):
         assert after.start == before.end + dt.timedelta(days=1)
     # Boundaries are counted from the start, so the 31st comes back after February.
     assert all(p.start.day in (start.day, 28, 29, 30) for p in periods)
@@ -61,8 +62,8 @@ def test_it_cuts_the_last_period_at_the_end_date():
 class _Agreement:
     CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 
-    def __init__(self, cadence, start=D(2025, 1, 1), end=None):
-        self.evaluation_cadence, self.start_date, self.end_date = cadence, start, end
+    def __init__(self, cadence, end=None):
+        self.evaluation_cadence, self.start_date, self.end_date = cadence, D(2025, 1, 1), end
 
 
 @pytest.mark.parametrize(
