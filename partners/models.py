@@ -12,8 +12,8 @@ Stable names other apps may reference (keep them):
   `partners.CommunicationLog`: meetings, calls and messages with a partner.
 
 Access is decided in one place per model: `<Model>.objects.visible_to(user)`.
-The programs app links mentors to partners by filling in
-`PartnerQuerySet.in_programs_mentored_by(user)` — the only place that needs to change.
+Mentors reach partners only through programs: `PartnerQuerySet.in_programs_mentored_by(user)`
+is the one place that follows that relation.
 """
 
 from __future__ import annotations
@@ -107,11 +107,10 @@ class PartnerQuerySet(models.QuerySet):
     def in_programs_mentored_by(self, user: User) -> PartnerQuerySet:
         """Partners taking part in a program where `user` mentors a cadre.
 
-        HOOK for the programs app: replace the body with the real relation, e.g.
-        `self.filter(programs__mentorships__mentor__user=user).distinct()`.
-        Until programs exist, a mentor sees no partner at all (fail closed).
+        The one place that ties mentors to partners: Program.partners (related_name
+        "programs") → enrolments → mentorships → mentor profile → user.
         """
-        return self.none()
+        return self.filter(programs__enrolments__mentorships__mentor__user=user).distinct()
 
     def current(self) -> PartnerQuerySet:
         return self.filter(archived_at__isnull=True)

@@ -105,21 +105,24 @@ def _partner_agreements(partner: Partner, user) -> QuerySet:
     )
 
 
-def _partner_programs(partner: Partner) -> QuerySet | None:
-    """HOOK: programs the partner takes part in, once the programs app relates them.
+def _partner_programs(partner: Partner, user) -> QuerySet | None:
+    """Programs the partner takes part in, as far as `user` may see them.
 
-    Looks for a `programs` relation (e.g. Program.partners with related_name="programs");
-    without it the section says that programs are not tracked yet.
+    Through the programs app's `Program.partners` (related_name "programs"); without
+    that relation the page says that programs are not tracked.
     """
     manager = getattr(partner, "programs", None)
-    return manager.all() if manager is not None else None
+    if manager is None:
+        return None
+    programs = manager.all()
+    return programs.visible_to(user) if hasattr(programs, "visible_to") else programs
 
 
 @perm_or_404("partners.view_partner")
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partners = Partner.objects.visible_to(request.user).select_related("province", "region")
     partner = get_object_or_404(partners, pk=pk)
-    context = {"partner": partner, "programs": _partner_programs(partner)}
+    context = {"partner": partner, "programs": _partner_programs(partner, request.user)}
     # Mentors get the public profile only; the view decides, not the template.
     if request.user.has_perm("partners.view_partner_private"):
         logs = CommunicationLog.objects.visible_to(request.user).filter(partner=partner)

@@ -94,22 +94,29 @@ def test_an_outsider_cannot_see_the_partner_list(client, outsider, objects):
 
 
 def test_a_mentor_sees_only_public_details_of_a_partner_in_their_programs(
-    client, mentor_a, objects, monkeypatch
+    client, mentor_a, mentor_b, objects
 ):
-    # A mentor opens the page of a partner in their program (the programs app links
-    # them through the hook): name and public details, no contacts, agreements or logs.
-    from partners.models import PartnerQuerySet
+    # Mentor A mentors a cadre in a program the partner takes part in, and opens the
+    # partner's page: name and public details, no contacts, agreements or logs.
+    from factories import ContactFactory, EnrolmentFactory, MentorshipFactory, ProgramFactory
 
     partner = objects["partner"]
-    monkeypatch.setattr(
-        PartnerQuerySet, "in_programs_mentored_by", lambda self, user: self.filter(pk=partner.pk)
-    )
+    ContactFactory(partner=partner, name="Kontak Rahasia")
+    program = ProgramFactory(name="Sekolah Pemimpin Desa")
+    program.partners.add(partner)
+    MentorshipFactory(mentor__user=mentor_a, enrolment=EnrolmentFactory(program=program))
     client.force_login(mentor_a)
+    listing = client.get(reverse("partners:partner_list")).content.decode()
+    assert partner.name in listing
     body = client.get(reverse("partners:partner_detail", args=[partner.pk])).content.decode()
     assert partner.name in body
-    assert objects["agreement"].title not in body
-    assert objects["log"].summary not in body
+    assert "Sekolah Pemimpin Desa" in body
+    for private in ("Kontak Rahasia", objects["agreement"].title, objects["log"].summary):
+        assert private not in body
     assert 'data-testid="contacts"' not in body
+    # Mentor B has no mentee there: the same URL is a 404.
+    client.force_login(mentor_b)
+    assert client.get(reverse("partners:partner_detail", args=[partner.pk])).status_code == 404
 
 
 def test_the_nav_shows_partners_and_agreements_to_coordinators_only(client, coordinator, outsider):
