@@ -69,7 +69,7 @@ LAST = [
 ]
 PROVINCES = [
     "Jawa Barat",
-    "DKI Jakarta",
+    "Daerah Khusus Ibukota Jakarta",
     "Jawa Tengah",
     "Jawa Timur",
     "Sumatera Utara",
@@ -258,7 +258,7 @@ def _mentors(data: dict, partners: list) -> list[MentorProfile]:
         (
             "mentor2",
             "pengorganisasian komunitas, advokasi kebijakan, teknologi digital",
-            "DKI Jakarta",
+            "Daerah Khusus Ibukota Jakarta",
             4,
         ),
     ]

@@ -71,6 +71,32 @@ EDUCATION_WORDS = {
 }
 
 
+# Short names people write for provinces, mapped to the official name's key.
+PROVINCE_ALIASES = {
+    "dki jakarta": "daerah khusus ibukota jakarta",
+    "jakarta": "daerah khusus ibukota jakarta",
+    "dki": "daerah khusus ibukota jakarta",
+    "di yogyakarta": "daerah istimewa yogyakarta",
+    "diy": "daerah istimewa yogyakarta",
+    "yogyakarta": "daerah istimewa yogyakarta",
+    "jabar": "jawa barat",
+    "jateng": "jawa tengah",
+    "jatim": "jawa timur",
+    "sumut": "sumatera utara",
+    "sumbar": "sumatera barat",
+    "sumsel": "sumatera selatan",
+    "sulsel": "sulawesi selatan",
+    "sulut": "sulawesi utara",
+    "ntb": "nusa tenggara barat",
+    "ntt": "nusa tenggara timur",
+    "babel": "kepulauan bangka belitung",
+    "kepri": "kepulauan riau",
+    "kaltim": "kalimantan timur",
+    "kalbar": "kalimantan barat",
+    "kalsel": "kalimantan selatan",
+}
+
+
 class ImportFileError(Exception):
     """The file cannot be read at all (wrong format, empty, too long)."""
 
@@ -154,7 +180,8 @@ class _Lookup:
     @staticmethod
     def key(name: str) -> str:
         name = re.sub(r"^(provinsi|prov\.?)\s+", "", name.strip().lower())
-        return re.sub(r"\s+", " ", name)
+        name = re.sub(r"\s+", " ", name)
+        return PROVINCE_ALIASES.get(name, name)
 
 
 def _bare(name: str) -> str:

@@ -27,6 +27,12 @@ class RegionInProvinceWidget(widgets.ForeignKeyWidget):
 
 
 class CadreResource(resources.ModelResource):
+    def import_data(self, dataset, **kwargs):
+        # A failed validation on any row rolls the whole file back, on every import path.
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
     province = fields.Field(
         attribute="province",
         column_name="province",

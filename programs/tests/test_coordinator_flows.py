@@ -160,7 +160,7 @@ def test_it_lists_cities_of_a_province(client, coordinator):
     client.force_login(coordinator)
     jabar = Province.objects.get(name="Jawa Barat")
     data = client.get(reverse("programs:city_options"), {"province": jabar.pk}).json()
-    assert ["Kota Bandung"] == [n for _pk, n in data["options"] if n == "Kota Bandung"]
+    assert [n for _pk, n in data["options"] if n == "Kota Bandung"] == ["Kota Bandung"]
     assert len(data["options"]) == 27
 
 
