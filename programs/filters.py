@@ -25,6 +25,8 @@ class CompactFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         for name, field in form.fields.items():
+            if hasattr(field, "empty_label"):
+                field.empty_label = _("Default") if name == "sort" else _("All")
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")
             if name == "q":
@@ -34,13 +36,18 @@ class CompactFilterSet(django_filters.FilterSet):
 
 class ProgramFilter(CompactFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Program.Kind.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Program.Status.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Program.Kind.choices, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Program.Status.choices, empty_label=_("All")
+    )
     partner = django_filters.ModelChoiceFilter(
         label=_("Partner"), queryset=_partners, field_name="partners"
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default"),
         fields=(("start_date", "start_date"), ("name", "name"), ("capacity", "capacity")),
         field_labels={
             "start_date": _("Start date"),
@@ -64,7 +71,9 @@ class CadreFilter(CompactFilterSet):
     province = django_filters.ModelChoiceFilter(
         label=_("Province"), queryset=Province.objects.all()
     )
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Cadre.Stage.choices)
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Cadre.Stage.choices, empty_label=_("All")
+    )
     program = django_filters.ModelChoiceFilter(
         label=_("Program"), queryset=_programs, method="in_program"
     )
@@ -73,6 +82,7 @@ class CadreFilter(CompactFilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default"),
         fields=(
             ("full_name", "name"),
             ("created_at", "created"),
