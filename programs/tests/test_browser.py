@@ -2,8 +2,14 @@
 
 import pytest
 
-from factories import CadreFactory, MentorProfileFactory, MentorshipFactory, ProgramFactory
-from factories import EnrolmentFactory, UserFactory
+from factories import (
+    CadreFactory,
+    EnrolmentFactory,
+    MentorProfileFactory,
+    MentorshipFactory,
+    ProgramFactory,
+    UserFactory,
+)
 from kader.roles import COORDINATOR, MENTOR
 from partners.models import Province
 
