@@ -33,8 +33,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def _province(code: str = "32"):
     from partners.models import Province
+    from partners.regions import ensure_loaded
 
-    return Province.objects.get(code=code)  # loaded by partners' data migration
+    ensure_loaded()  # loaded by migration, but gone after a transactional test's flush
+    return Province.objects.get(code=code)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

@@ -4,33 +4,13 @@ The CSV is generated from the npm package idn-area-data 4.0.1 (see partners/data
 Reading the committed file (not node_modules) keeps `migrate` working without Node.
 """
 
-import csv
-from pathlib import Path
-
 from django.db import migrations
 
-REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
+from partners.regions import load_regions
 
 
 def load(apps, schema_editor):
-    Province = apps.get_model("partners", "Province")
-    Region = apps.get_model("partners", "Region")
-    with REGIONS_CSV.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    provinces = Province.objects.bulk_create(
-        Province(code=r["code"], name=r["name"]) for r in rows if "." not in r["code"]
-    )
-    by_code = {p.code: p for p in provinces}
-    Region.objects.bulk_create(
-        Region(
-            province=by_code[r["code"].split(".")[0]],
-            code=r["code"],
-            name=r["name"],
-            kind="city" if r["name"].startswith("Kota ") else "regency",
-        )
-        for r in rows
-        if "." in r["code"]
-    )
+    load_regions(apps)
 
 
 def unload(apps, schema_editor):
