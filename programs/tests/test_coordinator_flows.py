@@ -277,3 +277,29 @@ def test_it_shows_the_program_page_with_hours_and_whats_due(
     assert response.context["hours_delivered"] == 1.0
     page = response.content.decode()
     assert pair_a.enrolment.cadre.full_name in page
+
+
+def test_it_shows_cohort_diversity_only_in_aggregate_and_from_five_answers(
+    client, coordinator, program
+):
+    english(client).force_login(coordinator)
+    enrolments = EnrolmentFactory.create_batch(5, program=program)
+    for enrolment in enrolments[:4]:
+        CadreBackground.objects.create(
+            cadre=enrolment.cadre,
+            gender="female",
+            area="rural",
+            consent_given_on="2025-03-01",
+            consent_recorded_by=coordinator,
+        )
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert 'data-testid="diversity"' not in page  # four answers could point at people
+    CadreBackground.objects.create(
+        cadre=enrolments[4].cadre,
+        gender="male",
+        consent_given_on="2025-03-01",
+        consent_recorded_by=coordinator,
+    )
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert "Female: 4 · Male: 1" in page
+    assert "Rural: 4" in page

@@ -19,7 +19,8 @@ from programs.forms import (
     PairingForm,
     ProgramForm,
 )
-from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
+from programs.models import Cadre, Enrolment, MentorProfile, Mentorship, Program, Session
+from programs.reporting import diversity_summary
 from programs.timeline import program_due
 from programs.views.common import paginate, perm_or_404, querystring_without
 
@@ -103,6 +104,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sessions_delivered": delivered["count"],
         "hours_delivered": round((delivered["minutes"] or 0) / 60, 1),
         "due": program_due(program, request.user, mentorships),
+        "diversity": diversity_summary(Cadre.objects.filter(enrolments__in=enrolments)),
     }
     return render(request, "programs/program_detail.html", context)
 
