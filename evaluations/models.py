@@ -131,6 +131,9 @@ class Evaluation(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
     )
+    # Made by the planner, so the planner may move or remove it while not started;
+    # one added by hand (in the admin) is never touched by re-planning.
+    planned = models.BooleanField(_("planned from the cadence"), default=False)
     findings = models.TextField(
         _("findings"), blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
     )

@@ -115,7 +115,8 @@ def sync_agreement(agreement, existing: list[Evaluation], today: dt.date) -> Cha
     """Create missing periods, drop not-started ones that left the schedule."""
     changes = Changes([], [], [])
     evaluator = agreement.coordinator_id
-    started = [e for e in existing if e.status != Evaluation.Status.SCHEDULED]
+    # Started or added by hand: kept as they are, and no new period may overlap them.
+    started = [e for e in existing if e.status != Evaluation.Status.SCHEDULED or not e.planned]
     waiting = {(e.period_start, e.period_end): e for e in existing if e not in started}
     months = agreement.CADENCE_MONTHS[agreement.evaluation_cadence]
     latest = max([e.period_start for e in existing] + [today])
@@ -145,7 +146,7 @@ def sync_span(subject_field: str, subject, periods: list[Period], evaluator, exi
         evaluation = by_kind.get(period.kind)
         if evaluation is None:
             changes.create.append(_new(period, evaluator, **{subject_field: subject}))
-        elif evaluation.status == Evaluation.Status.SCHEDULED and _moved(evaluation, period):
+        elif evaluation.planned and evaluation.status == "scheduled" and _moved(evaluation, period):
             evaluation.period_start, evaluation.period_end = period.start, period.end
             evaluation.due_date, evaluation.evaluator_id = period.due, evaluator
             changes.update.append(evaluation)
@@ -167,6 +168,7 @@ def _new(period: Period, evaluator_id: int | None, **subject) -> Evaluation:
         period_end=period.end,
         due_date=period.due,
         evaluator_id=evaluator_id,
+        planned=True,
         **subject,
     )
 
@@ -176,7 +178,7 @@ def apply(changes: Changes) -> Changes:
     if changes.delete:
         # Re-checked in the query: a delete never touches an evaluation started meanwhile.
         Evaluation.objects.filter(
-            pk__in=changes.delete, status=Evaluation.Status.SCHEDULED
+            pk__in=changes.delete, status=Evaluation.Status.SCHEDULED, planned=True
         ).delete()
     if changes.update:
         Evaluation.objects.bulk_update(
