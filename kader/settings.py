@@ -183,6 +183,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules/chart.js/dist"),
 ]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Uploads are never public: no URL pattern serves MEDIA_URL; views stream each file after
