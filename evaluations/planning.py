@@ -117,7 +117,8 @@ def sync_agreement(agreement, existing: list[Evaluation], today: dt.date) -> Cha
     evaluator = agreement.coordinator_id
     # Started or added by hand: kept as they are, and no new period may overlap them.
     started = [e for e in existing if e.status != Evaluation.Status.SCHEDULED or not e.planned]
-    waiting = {(e.period_start, e.period_end): e for e in existing if e not in started}
+    kept = {e.pk for e in started}
+    waiting = {(e.period_start, e.period_end): e for e in existing if e.pk not in kept}
     months = agreement.CADENCE_MONTHS[agreement.evaluation_cadence]
     latest = max([e.period_start for e in existing] + [today])
     schedule = {
