@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("partners/", include("partners.urls")),
     path("programs/", include("programs.urls")),
+    path("", include("kader.app_urls")),
 ]

@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kader import health
+from kader import dashboard, health
 from kader.roles import MENTOR, role_of
 
 
@@ -14,7 +15,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == MENTOR:
         # A mentor's day starts with their mentees, not a welcome page.
         return redirect("programs:mentor_home")
-    return render(request, "kader/home.html", {"role": role})
+    if not request.user.has_perm("kader.view_programme"):
+        return render(request, "kader/home.html", {"role": role})
+    return _dashboard(request, role)
+
+
+def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
+    """The coordinator's home: the whole programme at a glance, filtered by the query."""
+    form = dashboard.DashboardFilterForm(request.GET or None, user=request.user)
+    scope = dashboard.Scope.from_form(form, request.user, timezone.localdate())
+    data = dashboard.build(scope)
+    context = {"role": role, "form": form, "scope": scope, "charts": dashboard.charts(data)}
+    return render(request, "kader/dashboard.html", {**context, **data})
 
 
 @never_cache

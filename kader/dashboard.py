@@ -1,0 +1,746 @@
+"""The coordinator's dashboard: the whole programme at a glance, in a fixed number of queries.
+
+A `Scope` holds the dashboard's filters and turns them into each model's `visible_to`
+queryset, narrowed with subqueries (so a filter never adds a query). Each widget is one
+function of the scope that runs one or two aggregate queries and returns plain data; every
+number carries the URL of the list behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Evaluation, IndicatorResult, attainment
+from kader.roles import User
+from partners.models import EXPIRING_SOON_DAYS, Agreement, AgreementParty, Province
+from programs.models import (
+    MENTEE_STALE_AFTER,
+    Cadre,
+    CadreBackground,
+    Enrolment,
+    MentorProfile,
+    Mentorship,
+    Program,
+    Session,
+)
+from programs.reporting import DIMENSIONS, MIN_GROUP
+
+PERIODS = [(3, _("Last 3 months")), (6, _("Last 6 months")), (12, _("Last 12 months"))]
+PERIODS += [(24, _("Last 24 months"))]
+DEFAULT_MONTHS = 12
+DONE = (Evaluation.Status.SUBMITTED, Evaluation.Status.REVIEWED)
+STALE_SHOWN = 8
+
+
+def link(name: str, *args, **params) -> str:
+    """The URL of a list, with only the filters that have a value."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    url = reverse(name, args=args)
+    return f"{url}?{query}" if query else url
+
+
+def months_back(today: dt.date, months: int) -> dt.date:
+    """The first day of the month `months - 1` months before today's month."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+class DashboardFilterForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Period"), choices=PERIODS, coerce=int, required=False, empty_value=DEFAULT_MONTHS
+    )
+    formality = forms.ChoiceField(
+        label=_("Formality"), choices=[("", _("All")), *Agreement.Formality.choices], required=False
+    )
+    basis = forms.ChoiceField(
+        label=_("Basis"), choices=[("", _("All")), *Agreement.Basis.choices], required=False
+    )
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.none(), required=False, empty_label=_("All")
+    )
+    province = forms.ModelChoiceField(
+        label=_("Region"), queryset=Province.objects.all(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        programs = Program.objects.visible_to(user).only("pk", "name").order_by("name")
+        self.fields["program"].queryset = programs
+        for name, bound in self.fields.items():
+            bound.widget.attrs["class"] = "form-select form-select-sm"
+            bound.widget.attrs["data-testid"] = f"filter-{name}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The dashboard's filters, applied to what `user` may see."""
+
+    user: User
+    today: dt.date
+    months: int = DEFAULT_MONTHS
+    formality: str = ""
+    basis: str = ""
+    program: Program | None = None
+    province: Province | None = None
+
+    @classmethod
+    def from_form(cls, form: DashboardFilterForm, user: User, today: dt.date) -> Scope:
+        data = form.cleaned_data if form.is_valid() else {}
+        return cls(
+            user=user,
+            today=today,
+            months=data.get("months") or DEFAULT_MONTHS,
+            formality=data.get("formality") or "",
+            basis=data.get("basis") or "",
+            program=data.get("program"),
+            province=data.get("province"),
+        )
+
+    @property
+    def since(self) -> dt.date:
+        return months_back(self.today, self.months)
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.formality or self.basis)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.typed or self.program or self.province)
+
+    @property
+    def program_id(self) -> int | None:
+        return self.program.pk if self.program else None
+
+    @property
+    def province_id(self) -> int | None:
+        return self.province.pk if self.province else None
+
+    def _typed_agreements(self) -> QuerySet:
+        kinds = {"formality": self.formality, "basis": self.basis}
+        return Agreement.objects.filter(**{k: v for k, v in kinds.items() if v})
+
+    def agreements(self) -> QuerySet:
+        qs = Agreement.objects.visible_to(self.user)
+        if self.typed:
+            qs = qs.filter(pk__in=self._typed_agreements().values("pk"))
+        if self.program:
+            qs = qs.filter(pk__in=self.program.agreements.values("pk"))
+        if self.province:
+            parties = AgreementParty.objects.filter(partner__province=self.province)
+            qs = qs.filter(pk__in=parties.values("agreement_id"))
+        return qs
+
+    def programs(self) -> QuerySet:
+        qs = Program.objects.visible_to(self.user)
+        if self.program:
+            qs = qs.filter(pk=self.program.pk)
+        if self.typed:
+            typed = Program.objects.filter(agreements__in=self._typed_agreements().values("pk"))
+            qs = qs.filter(pk__in=typed.values("pk"))
+        if self.province:
+            # A program is in a region when a partner or an enrolled cadre is from there.
+            local = Program.objects.filter(
+                Q(partners__province=self.province) | Q(enrolments__cadre__province=self.province)
+            )
+            qs = qs.filter(pk__in=local.values("pk"))
+        return qs
+
+    def enrolments(self) -> QuerySet:
+        qs = Enrolment.objects.visible_to(self.user)
+        if self.program or self.typed:
+            qs = qs.filter(program__in=self.programs().values("pk"))
+        if self.province:
+            qs = qs.filter(cadre__province=self.province)
+        return qs
+
+    def cadres(self) -> QuerySet:
+        qs = Cadre.objects.visible_to(self.user)
+        if self.program or self.typed:
+            qs = qs.filter(pk__in=self.enrolments().values("cadre_id"))
+        if self.province:
+            qs = qs.filter(province=self.province)
+        return qs
+
+    def mentorships(self) -> QuerySet:
+        qs = Mentorship.objects.visible_to(self.user)
+        if self.filtered:
+            qs = qs.filter(enrolment__in=self.enrolments().values("pk"))
+        return qs
+
+    def sessions(self) -> QuerySet:
+        qs = Session.objects.visible_to(self.user)
+        if self.filtered:
+            qs = qs.filter(mentorship__in=self.mentorships().values("pk"))
+        return qs
+
+    def evaluations(self) -> QuerySet:
+        qs = Evaluation.objects.visible_to(self.user)
+        if self.filtered:
+            qs = qs.filter(
+                Q(agreement__in=self.agreements().values("pk"))
+                | Q(program__in=self.programs().values("pk"))
+                | Q(mentorship__in=self.mentorships().values("pk"))
+            )
+        return qs
+
+
+# --- Partnerships --------------------------------------------------------------------
+
+
+def partnerships(scope: Scope) -> dict:
+    """Active agreements in the formality × basis grid, and how many expire soon."""
+    horizon = scope.today + dt.timedelta(days=EXPIRING_SOON_DAYS)
+    soon = Q(end_date__gte=scope.today, end_date__lte=horizon)
+    cells = {
+        f"{f}_{b}": Count("pk", filter=Q(formality=f, basis=b))
+        for f in Agreement.Formality.values
+        for b in Agreement.Basis.values
+    }
+    counts = (
+        scope.agreements()
+        .active()
+        .aggregate(total=Count("pk"), expiring=Count("pk", filter=soon), **cells)
+    )
+    rows = [
+        {
+            "label": f_label,
+            "cells": [
+                {
+                    "basis": b_label,
+                    "count": counts[f"{f}_{b}"],
+                    "url": link("partners:agreement_list", formality=f, basis=b, status="active"),
+                }
+                for b, b_label in Agreement.Basis.choices
+            ],
+        }
+        for f, f_label in Agreement.Formality.choices
+    ]
+    return {
+        "rows": rows,
+        "bases": Agreement.Basis.labels,
+        "total": counts["total"],
+        "total_url": link(
+            "partners:agreement_list",
+            formality=scope.formality,
+            basis=scope.basis,
+            status="active",
+        ),
+        "expiring": counts["expiring"],
+        "expiring_url": link(
+            "partners:agreement_list",
+            formality=scope.formality,
+            basis=scope.basis,
+            expiring="true",
+        ),
+    }
+
+
+def expiring_agreements(scope: Scope, limit: int = 5) -> list[dict]:
+    rows = (
+        scope.agreements()
+        .expiring_soon(scope.today)
+        .order_by("end_date", "pk")
+        .values("pk", "title", "end_date", "formality", "basis")[:limit]
+    )
+    return [
+        {
+            **row,
+            "days_left": (row["end_date"] - scope.today).days,
+            "url": reverse("partners:agreement_detail", args=[row["pk"]]),
+        }
+        for row in rows
+    ]
+
+
+def _trend(latest: float | None, previous: float | None) -> str:
+    if latest is None or previous is None:
+        return "new"
+    if abs(latest - previous) < 0.05:
+        return "flat"
+    return "up" if latest > previous else "down"
+
+
+def health(scope: Scope) -> list[dict]:
+    """Each agreement's health (mean rating of its latest evaluation) and its trend."""
+    latest_two = (
+        Evaluation.objects.filter(agreement__in=scope.agreements().values("pk"), status__in=DONE)
+        .annotate(
+            score=Avg("ratings__score"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("agreement_id")],
+                order_by=[F("period_end").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=2, score__isnull=False)
+        .values("pk", "agreement_id", "agreement__title", "period_end", "score", "rank")
+    )
+    by_agreement: dict[int, dict] = {}
+    for row in latest_two:
+        item = by_agreement.setdefault(
+            row["agreement_id"],
+            {"title": row["agreement__title"], "score": None, "previous": None},
+        )
+        score = round(float(row["score"]), 1)
+        if row["rank"] == 1:
+            item.update(score=score, period_end=row["period_end"])
+            item["url"] = reverse("evaluations:evaluation_detail", args=[row["pk"]])
+            item["report_url"] = reverse("kader:agreement_report", args=[row["agreement_id"]])
+        else:
+            item["previous"] = score
+    items = [i for i in by_agreement.values() if i["score"] is not None]
+    for item in items:
+        item["trend"] = _trend(item["score"], item["previous"])
+    return sorted(items, key=lambda i: (i["score"], i["title"]))
+
+
+def indicator_attainment(scope: Scope) -> list[dict]:
+    """Per agreement: the latest measured value of each indicator against its target."""
+    latest = (
+        IndicatorResult.objects.filter(
+            indicator__agreement__in=scope.agreements().values("pk"),
+            evaluation__status__in=DONE,
+            actual__isnull=False,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id")],
+                order_by=[F("evaluation__period_end").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values(
+            "actual",
+            "indicator__agreement_id",
+            "indicator__agreement__title",
+            "indicator__baseline",
+            "indicator__target",
+            "indicator__direction",
+        )
+    )
+    per_agreement: dict[int, dict] = {}
+    for row in latest:
+        indicator = SimpleNamespace(
+            baseline=row["indicator__baseline"],
+            target=row["indicator__target"],
+            direction=row["indicator__direction"],
+        )
+        reached = attainment(indicator, row["actual"])
+        item = per_agreement.setdefault(
+            row["indicator__agreement_id"],
+            {"title": row["indicator__agreement__title"], "values": [], "met": 0},
+        )
+        if reached is not None:
+            item["values"].append(reached)
+            item["met"] += reached >= 100
+    return _attainment_rows(per_agreement)
+
+
+def _attainment_rows(per_agreement: dict[int, dict]) -> list[dict]:
+    rows = []
+    for pk, item in per_agreement.items():
+        if not item["values"]:
+            continue
+        # Capped at 0–100 per indicator: one indicator far above target must not hide
+        # another far below it.
+        capped = [min(max(v, Decimal(0)), Decimal(100)) for v in item["values"]]
+        rows.append(
+            {
+                "title": item["title"],
+                "percent": int(sum(capped) / len(capped)),
+                "met": item["met"],
+                "measured": len(item["values"]),
+                "url": reverse("kader:agreement_report", args=[pk]),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["percent"], r["title"]))
+
+
+# --- Programs and people ---------------------------------------------------------------
+
+
+def pipeline(scope: Scope) -> dict:
+    """Cadres by pipeline stage, candidate first: the funnel."""
+    counts = scope.cadres().aggregate(
+        **{s: Count("pk", filter=Q(stage=s)) for s in Cadre.Stage.values}, total=Count("pk")
+    )
+    stages = [
+        {
+            "label": label,
+            "count": counts[stage],
+            "url": link(
+                "programs:cadre_list",
+                stage=stage,
+                program=scope.program_id,
+                province=scope.province_id,
+            ),
+        }
+        for stage, label in Cadre.Stage.choices
+    ]
+    all_url = link("programs:cadre_list", program=scope.program_id, province=scope.province_id)
+    return {"stages": stages, "total": counts["total"], "url": all_url}
+
+
+def enrolments_by_kind(scope: Scope) -> list[dict]:
+    """Enrolments holding a seat, per program kind (withdrawn ones left out)."""
+    rows = (
+        scope.enrolments()
+        .taking_seats()
+        .values("program__kind")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=Enrolment.Status.ACTIVE)),
+            completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+        )
+    )
+    found = {row["program__kind"]: row for row in rows}
+    empty = {"total": 0, "active": 0, "completed": 0}
+    return [
+        {
+            "label": label,
+            **{k: found.get(kind, empty)[k] for k in empty},
+            "url": link("programs:program_list", kind=kind),
+        }
+        for kind, label in Program.Kind.choices
+    ]
+
+
+def mentor_load(scope: Scope) -> list[dict]:
+    """Each active mentor's active mentees (in scope) against their capacity."""
+    in_scope = Q(mentorships__status=Mentorship.Status.ACTIVE)
+    if scope.filtered:
+        in_scope &= Q(mentorships__enrolment__in=scope.enrolments().values("pk"))
+    mentors = (
+        MentorProfile.objects.visible_to(scope.user)
+        .filter(is_active=True)
+        .annotate(load=Count("mentorships", filter=in_scope, distinct=True))
+        .values("pk", "load", "user__first_name", "user__last_name", "user__username")
+        .annotate(capacity=F("mentee_capacity"))
+        .order_by("-load", "user__first_name", "pk")
+    )
+    return [
+        {
+            "name": " ".join(filter(None, [m["user__first_name"], m["user__last_name"]])).strip()
+            or m["user__username"],
+            "load": m["load"],
+            "capacity": m["capacity"],
+            "over": m["load"] > m["capacity"],
+            "url": link("programs:mentor_list", q=m["user__first_name"] or m["user__username"]),
+        }
+        for m in mentors
+    ]
+
+
+# --- Mentoring delivered ---------------------------------------------------------------
+
+
+def _month_starts(since: dt.date, today: dt.date) -> list[dt.date]:
+    months, day = [], since
+    while day <= today:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def mentoring(scope: Scope) -> dict:
+    """Attended sessions and hours per month over the period."""
+    rows = (
+        scope.sessions()
+        .attended()
+        .filter(date__gte=scope.since, date__lte=scope.today)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
+    )
+    found = {row["month"]: row for row in rows}
+    months = []
+    for start in _month_starts(scope.since, scope.today):
+        row = found.get(start, {"sessions": 0, "minutes": 0})
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        months.append(
+            {
+                "month": start,
+                "sessions": row["sessions"],
+                "hours": round(row["minutes"] / 60, 1),
+                "url": _session_link(scope, start, min(end, scope.today)),
+            }
+        )
+    return {
+        "months": months,
+        "sessions": sum(m["sessions"] for m in months),
+        "hours": round(sum(m["hours"] for m in months), 1),
+        "url": _session_link(scope, scope.since, scope.today),
+    }
+
+
+def _session_link(scope: Scope, start: dt.date, end: dt.date) -> str:
+    return link(
+        "kader:session_list",
+        attendance=Session.Attendance.ATTENDED,
+        date_from=start.isoformat(),
+        date_to=end.isoformat(),
+        program=scope.program_id,
+        province=scope.province_id,
+        formality=scope.formality,
+        basis=scope.basis,
+    )
+
+
+def stale_mentees(scope: Scope) -> dict:
+    """Active mentees not met in 30 days (counted from the pairing if never met)."""
+    cutoff = scope.today - MENTEE_STALE_AFTER
+    stale = (
+        scope.mentorships()
+        .active()
+        .with_last_session()
+        .filter(
+            Q(last_session_on__lt=cutoff) | Q(last_session_on__isnull=True, started_on__lt=cutoff)
+        )
+    )
+    shown = stale.select_related("mentor__user", "enrolment__cadre").order_by(
+        F("last_session_on").asc(nulls_first=True), "pk"
+    )[:STALE_SHOWN]
+    return {"count": stale.count(), "shown": list(shown)}
+
+
+# --- Evaluations -----------------------------------------------------------------------
+
+
+def evaluations(scope: Scope) -> dict:
+    """Due this week, overdue, and the on-time rate of those due in the period."""
+    today, week_end = scope.today, scope.today + dt.timedelta(days=6)
+    is_open = Q(status__in=Evaluation.OPEN_STATUSES)
+    in_period = Q(due_date__gte=scope.since, due_date__lte=today)
+    done = Q(status__in=DONE)
+    counts = (
+        scope.evaluations()
+        .annotate(submitted_day=TruncDate("submitted_at"))
+        .aggregate(
+            due_week=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=week_end)),
+            overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+            done=Count("pk", filter=in_period & done),
+            on_time=Count("pk", filter=in_period & done & Q(submitted_day__lte=F("due_date"))),
+            late_open=Count("pk", filter=in_period & is_open & Q(due_date__lt=today)),
+        )
+    )
+    counted = counts["done"] + counts["late_open"]
+    rate = round(100 * counts["on_time"] / counted) if counted else None
+    return {
+        **counts,
+        "counted": counted,
+        "rate": rate,
+        "due_week_url": link("evaluations:evaluation_list", overdue="false", sort="due"),
+        "overdue_url": link("evaluations:evaluation_list", overdue="true", sort="due"),
+        "done_url": link("evaluations:evaluation_list", status="reviewed", sort="-due"),
+    }
+
+
+# --- Diversity -------------------------------------------------------------------------
+
+
+def suppress(counts: list[int]) -> list[int | None]:
+    """Hide counts below MIN_GROUP (None), and one more when a lone hidden count could be
+    worked out from the total and the others."""
+    shown: list[int | None] = [c if c == 0 or c >= MIN_GROUP else None for c in counts]
+    hidden = [i for i, c in enumerate(shown) if c is None]
+    if len(hidden) == 1:
+        visible = [(c, i) for i, c in enumerate(shown) if c]
+        if visible:
+            shown[min(visible)[1]] = None
+    return shown
+
+
+def _background_counts() -> dict:
+    totals = {"answered": Count("pk", distinct=True)}
+    for name, choices in DIMENSIONS:
+        for value in choices.values:
+            totals[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}), distinct=True)
+    return totals
+
+
+def _diversity_group(label: str, row: dict, url: str | None) -> dict | None:
+    if row["answered"] < MIN_GROUP:
+        return {"label": label, "answered": None, "dimensions": [], "url": url}
+    dimensions = []
+    for name, choices in DIMENSIONS:
+        counts = suppress([row[f"{name}__{value}"] for value in choices.values])
+        dimensions.append(
+            {
+                "label": CadreBackground._meta.get_field(name).verbose_name,
+                "cells": list(zip(choices.labels, counts, strict=True)),
+            }
+        )
+    return {"label": label, "answered": row["answered"], "dimensions": dimensions, "url": url}
+
+
+def diversity(scope: Scope) -> dict:
+    """The background mix by program and by partner type, aggregated only."""
+    prog, agreement = "cadre__enrolments__program", "cadre__enrolments__program__agreements"
+    # One filter() call each: a second call on a many-valued relation would join it anew.
+    enrolled = {
+        "cadre__enrolments__status__in": Enrolment.SEAT_STATUSES,
+        f"{prog}__in": scope.programs().values("pk"),
+    }
+    if scope.province:
+        enrolled["cadre__province"] = scope.province
+    by_program = (
+        CadreBackground.objects.filter(**enrolled)
+        .values(f"{prog}_id", f"{prog}__name")
+        .annotate(**_background_counts())
+        .order_by(f"{prog}__name")
+    )
+    by_type = (
+        CadreBackground.objects.filter(**enrolled, **{f"{agreement}__isnull": False})
+        .values(f"{agreement}__formality", f"{agreement}__basis")
+        .annotate(**_background_counts())
+        .order_by(f"{agreement}__formality", f"{agreement}__basis")
+    )
+    formality, basis = dict(Agreement.Formality.choices), dict(Agreement.Basis.choices)
+    return {
+        "min_group": MIN_GROUP,
+        "by_program": [
+            _diversity_group(
+                row[f"{prog}__name"], row, link("programs:cadre_list", program=row[f"{prog}_id"])
+            )
+            for row in by_program
+        ],
+        "by_type": [
+            _diversity_group(
+                f"{formality[row[f'{agreement}__formality']]} · "
+                f"{basis[row[f'{agreement}__basis']]}",
+                row,
+                None,
+            )
+            for row in by_type
+        ],
+    }
+
+
+# --- The whole page ----------------------------------------------------------------------
+
+
+def build(scope: Scope) -> dict:
+    """Every widget's data: the template's context and the charts' JSON."""
+    return {
+        "partnerships": partnerships(scope),
+        "expiring": expiring_agreements(scope),
+        "health": health(scope),
+        "attainment": indicator_attainment(scope),
+        "pipeline": pipeline(scope),
+        "enrolments": enrolments_by_kind(scope),
+        "mentors": mentor_load(scope),
+        "mentoring": mentoring(scope),
+        "stale": stale_mentees(scope),
+        "evaluations": evaluations(scope),
+        "diversity": diversity(scope),
+        "expiring_days": EXPIRING_SOON_DAYS,
+    }
+
+
+# --- Charts ------------------------------------------------------------------------------
+
+
+def _chart(kind: str, labels: list, datasets: list[dict], urls: list, **options) -> dict:
+    """What static/js/dashboard.js draws: Chart.js data plus each bar's list URL."""
+    return {
+        "kind": kind,
+        "labels": [str(label) for label in labels],
+        "datasets": datasets,
+        "urls": urls,
+        **options,
+    }
+
+
+def charts(data: dict) -> dict:
+    """The chart payloads (rendered with json_script, drawn by static/js/dashboard.js)."""
+    stages, kinds = data["pipeline"]["stages"], data["enrolments"]
+    months, mentors = data["mentoring"]["months"], data["mentors"][:12]
+    health_rows, attained = data["health"], data["attainment"]
+    return {
+        "pipeline": _chart(
+            "bar",
+            [s["label"] for s in stages],
+            [{"label": str(_("Cadres")), "data": [s["count"] for s in stages]}],
+            [s["url"] for s in stages],
+            horizontal=True,
+            funnel=True,
+        ),
+        "enrolments": _chart(
+            "doughnut",
+            [k["label"] for k in kinds],
+            [{"label": str(_("Enrolments")), "data": [k["total"] for k in kinds]}],
+            [k["url"] for k in kinds],
+        ),
+        "mentoring": _chart(
+            "bar",
+            [m["month"].strftime("%m/%Y") for m in months],
+            [
+                {"label": str(_("Sessions")), "data": [m["sessions"] for m in months]},
+                {"label": str(_("Hours")), "data": [m["hours"] for m in months], "line": True},
+            ],
+            [m["url"] for m in months],
+        ),
+        "mentors": _chart(
+            "bar",
+            [m["name"] for m in mentors],
+            [
+                {"label": str(_("Active mentees")), "data": [m["load"] for m in mentors]},
+                {"label": str(_("Capacity")), "data": [m["capacity"] for m in mentors]},
+            ],
+            [m["url"] for m in mentors],
+            horizontal=True,
+        ),
+        "health": _chart(
+            "bar",
+            [h["title"] for h in health_rows],
+            [{"label": str(_("Health (1–5)")), "data": [h["score"] for h in health_rows]}],
+            [h["url"] for h in health_rows],
+            horizontal=True,
+            max=5,
+            scale="health",
+        ),
+        "attainment": _chart(
+            "bar",
+            [a["title"] for a in attained],
+            [{"label": str(_("Attainment (%)")), "data": [a["percent"] for a in attained]}],
+            [a["url"] for a in attained],
+            horizontal=True,
+            max=100,
+            scale="percent",
+        ),
+        "diversity": _gender_chart(data["diversity"]["by_program"]),
+    }
+
+
+def _gender_chart(groups: list[dict]) -> dict:
+    """The gender mix of each program shown (suppressed cells left out)."""
+    shown = [g for g in groups if g["answered"]]
+    labels = CadreBackground.Gender.labels
+    datasets = [
+        {
+            "label": str(label),
+            "data": [g["dimensions"][0]["cells"][i][1] or 0 for g in shown],
+        }
+        for i, label in enumerate(labels)
+    ]
+    return _chart(
+        "bar",
+        [g["label"] for g in shown],
+        datasets,
+        [g["url"] for g in shown],
+        horizontal=True,
+        stacked=True,
+    )
