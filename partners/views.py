@@ -292,6 +292,8 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
     form = AgreementForm(data, instance=agreement, initial={"coordinator": request.user})
     parties = PartyFormSet(data, instance=form.instance, prefix="parties", user=request.user)
     indicators = IndicatorFormSet(data, instance=form.instance, prefix="indicators")
+    if agreement is not None:  # editing: no blank rows; "Add another" adds them
+        parties.extra = indicators.extra = 0
     _preselect_partner(request, parties)
     if request.method == "POST" and all(f.is_valid() for f in (form, parties, indicators)):
         with transaction.atomic():

@@ -1,6 +1,9 @@
 """Fixtures for the partners tests: uploads go to a temporary MEDIA_ROOT."""
 
 import pytest
+from django.utils import translation
+
+from partners.regions import ensure_loaded
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -12,7 +15,22 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # Assertions read the English msgids; the UI's default language is Indonesian.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _regions(django_db_setup, django_db_blocker):
+    # The migration loads them, but a transactional test elsewhere may have flushed them.
+    with django_db_blocker.unblock():
+        ensure_loaded()
+
+
 @pytest.fixture
 def as_coordinator(client, coordinator):
     client.force_login(coordinator)
+    client.cookies["kader_language"] = "en"  # assertions read the English msgids
     return client

@@ -28,6 +28,7 @@ def log_in_in_english(page, live_server) -> None:
     page.wait_for_url(live_server.url + "/")
     # English, as a user who chose it (the switch itself is tested in kader/).
     page.context.add_cookies([{"name": "kader_language", "value": "en", "url": live_server.url}])
+    page.reload()
 
 
 def test_a_coordinator_registers_a_partnership_end_to_end(page, live_server, screenshot):
