@@ -1,6 +1,7 @@
 """Shared set-up for the programs tests: a program with pairs for mentors A and B."""
 
 import pytest
+from django.utils import translation
 
 from factories import (
     EnrolmentFactory,
@@ -9,6 +10,14 @@ from factories import (
     ProgramFactory,
     SessionFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in English (the msgids); requests pick their language by
+    # cookie (see `english(client)`), code run outside a request uses this one.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
