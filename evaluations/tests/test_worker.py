@@ -174,8 +174,7 @@ def test_it_goes_from_beat_through_redis_and_a_worker_to_smtp(processes, smtp_se
     processes.worker()
     processes.beat()
 
-    ok = wait_for(lambda: len(smtp_server.inbox.messages) >= 2, timeout=60)
-    assert ok
+    assert wait_for(lambda: len(smtp_server.inbox.messages) >= 2, timeout=90)
     time.sleep(2)  # more beats come; nothing more may arrive
     by_recipient = {m["To"]: m for m in smtp_server.inbox.messages}
     assert len(smtp_server.inbox.messages) == 2
@@ -195,7 +194,8 @@ def test_it_goes_from_beat_through_redis_and_a_worker_to_smtp(processes, smtp_se
 
 def test_it_survives_a_worker_killed_again_and_again(processes, smtp_server, settings):
     count, kills = 200, 3
-    settings.REMINDER_SENDING_TIMEOUT = 2  # seconds: a send takes milliseconds here
+    # Seconds: a send takes milliseconds here, but a loaded CI machine may stall a while.
+    settings.REMINDER_SENDING_TIMEOUT = 4
     smtp_server.inbox.delay = 0.03  # ~6 s for all of them: time to kill the worker
     mentor = UserFactory(username="budi", role=MENTOR, email="budi@example.org")
     due_today(count, mentor)
@@ -206,7 +206,7 @@ def test_it_survives_a_worker_killed_again_and_again(processes, smtp_server, set
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
         worker = processes.worker()
-        time.sleep(2.1)  # rows the dead worker held are now "stuck"
+        time.sleep(4.1)  # rows the dead worker held are now "stuck"
         reminders_sweep(queue=processes.queue)  # what the next beat does
 
     def every_row_sent() -> bool:
@@ -215,7 +215,9 @@ def test_it_survives_a_worker_killed_again_and_again(processes, smtp_server, set
     def beat() -> None:
         reminders_sweep(queue=processes.queue)
 
-    assert wait_for(every_row_sent, timeout=90, every=1, tick=beat)
+    assert wait_for(every_row_sent, timeout=120, every=1, tick=beat), Counter(
+        Reminder.objects.values_list("status", flat=True)
+    )
     sent = Counter(smtp_server.inbox.message_ids())
     rows = {r.message_id: r for r in Reminder.objects.all()}
     assert set(sent) == set(rows), "every reminder arrived"
