@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("evaluations/", include("evaluations.urls")),
     path("partners/", include("partners.urls")),
     path("programs/", include("programs.urls")),
     path("", include("kader.app_urls")),
