@@ -45,10 +45,11 @@ def test_it_renders_its_own_500_page_without_context(db):
 
 @pytest.mark.parametrize("extra_users", [3, 60])
 def test_it_renders_the_home_page_in_a_fixed_number_of_queries(
-    client, coordinator, extra_users, django_assert_num_queries
+    client, outsider, extra_users, django_assert_num_queries
 ):
+    # A coordinator's home is the dashboard: its count is in test_dashboard_queries.py.
     UserFactory.create_batch(extra_users)
-    client.force_login(coordinator)
+    client.force_login(outsider)
     # session, user, the user's groups
     with django_assert_num_queries(3):
         assert client.get(reverse("home")).status_code == 200
