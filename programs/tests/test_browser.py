@@ -143,3 +143,29 @@ def test_it_fits_the_coordinators_pages_on_a_phone_and_a_desktop(
         screenshot(page, f"{label}-{width}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, label
     context.close()
+
+
+def test_it_previews_an_import_with_a_bad_row_and_saves_nothing(
+    page, live_server, screenshot, tmp_path
+):
+    from programs.models import Cadre
+
+    UserFactory(username="sari", first_name="Sari", password=PASSWORD, role=COORDINATOR)
+    sheet = tmp_path / "kader.csv"
+    sheet.write_text(
+        "Nama,Email,Provinsi,Kota\n"
+        "Ayu Lestari,ayu@example.org,Jawa Barat,Kota Bandung\n"
+        "Bagus Wijaya,bukan-email,Atlantis,\n",
+        encoding="utf-8",
+    )
+    log_in(page, live_server, "sari")
+    page.goto(live_server.url + "/programs/cadres/import/?restart=1")
+    page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(sheet))
+    page.get_by_test_id("upload").click()
+    page.get_by_test_id("check").click()
+    errors = page.get_by_test_id("import-errors").inner_text()
+    assert "1 row has errors" in errors
+    assert "Unknown province “Atlantis”" in page.locator("[data-row='3']").inner_text()
+    assert page.get_by_test_id("confirm").count() == 0
+    screenshot(page, "import-preview-desktop")
+    assert not Cadre.objects.exists()
