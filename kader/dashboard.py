@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber, TruncDate, TruncMonth
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, IndicatorResult, attainment
@@ -58,7 +59,12 @@ def months_back(today: dt.date, months: int) -> dt.date:
 
 class DashboardFilterForm(forms.Form):
     months = forms.TypedChoiceField(
-        label=_("Period"), choices=PERIODS, coerce=int, required=False, empty_value=DEFAULT_MONTHS
+        label=_("Period"),
+        choices=PERIODS,
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_MONTHS,
+        initial=DEFAULT_MONTHS,
     )
     formality = forms.ChoiceField(
         label=_("Formality"), choices=[("", _("All")), *Agreement.Formality.choices], required=False
@@ -686,7 +692,7 @@ def charts(data: dict) -> dict:
         ),
         "mentoring": _chart(
             "bar",
-            [m["month"].strftime("%m/%Y") for m in months],
+            [date_format(m["month"], "M Y") for m in months],
             [
                 {"label": str(_("Sessions")), "data": [m["sessions"] for m in months]},
                 {"label": str(_("Hours")), "data": [m["hours"] for m in months], "line": True},

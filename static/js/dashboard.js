@@ -65,6 +65,15 @@
     opts.scales[valueAxis] = { beginAtZero: true, stacked: !!spec.stacked,
                                ticks: { precision: 0 } };
     opts.scales[horizontal ? "y" : "x"] = { stacked: !!spec.stacked, grid: { display: false } };
+    if (horizontal) {
+      // Long agreement and program names would squeeze the bars on a phone: shorten them
+      // on the axis (the full name is in the tooltip and in the table).
+      var room = window.innerWidth < 576 ? 16 : 30;
+      opts.scales.y.ticks = { callback: function (value) {
+        var label = this.getLabelForValue(value);
+        return label.length > room ? label.slice(0, room - 1) + "…" : label;
+      } };
+    }
     if (spec.max) opts.scales[valueAxis].max = spec.max;
     if (spec.datasets.some(function (set) { return set.line; })) {
       opts.scales.hours = { position: "right", beginAtZero: true, grid: { display: false } };

@@ -1,0 +1,71 @@
+"""In a real browser: the coordinator reads the dashboard, filters it by a partner type,
+follows a number to its list, and exports that list."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from kader.roles import ROLES
+from partners.regions import ensure_loaded
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A transactional test's flush also removed what migrations load: roles and regions.
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
+    ensure_loaded()
+    call_command("seed_demo", force=True, verbosity=0)
+
+
+def log_in(page, url: str) -> None:
+    page.goto(url + "/accounts/login/")
+    page.get_by_label("Nama pengguna").fill("coordinator")
+    page.get_by_label("Sandi").fill("kader-demo")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(url + "/")
+
+
+def test_it_filters_follows_a_number_and_exports_its_list(page, live_server, demo, screenshot):
+    log_in(page, live_server.url)
+    expect(page.locator("h1")).to_have_text("Programme dashboard")
+    expect(page.locator("canvas[data-chart='chart-pipeline']")).to_be_visible()
+    screenshot(page, "dashboard-1280")
+
+    page.get_by_test_id("filter-formality").select_option("formal")
+    page.get_by_test_id("apply-filters").click()
+    page.wait_for_url("**/?*formality=formal*")
+    shown = int(page.get_by_test_id("kpi-agreements-value").inner_text())
+    assert shown > 0
+
+    page.get_by_test_id("kpi-agreements").click()
+    page.wait_for_url("**/partners/agreements/?*")
+    assert "formality=formal" in page.url and "status=active" in page.url
+    expect(page.locator("table tbody tr")).to_have_count(shown)
+
+    with page.expect_download() as download:
+        page.get_by_test_id("export-agreements-csv").click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert len(rows) == shown
+    assert all(row[3] in ("Formal", "formal") for row in rows)
+
+
+def test_it_fits_a_phone_and_a_desktop(browser, live_server, demo, screenshot):
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        log_in(page, live_server.url)
+        expect(page.locator("canvas[data-chart='chart-mentoring']")).to_be_visible()
+        page.wait_for_timeout(600)  # let the charts' entry animation finish
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"dashboard-{width}")
+        context.close()
