@@ -37,9 +37,11 @@ def test_it_seeds_a_believable_programme_once():
     assert DevelopmentGoal.objects.count() == 2 * Mentorship.objects.count()
     oldest = Session.objects.order_by("date").first().date
     assert timezone.localdate() - oldest > dt.timedelta(days=90)
-    counts = [m.objects.count() for m in (Program, Cadre, Mentorship, Session)]
+    counts = [m.objects.count() for m in (Program, Cadre, Mentorship, DevelopmentGoal, Session)]
     demo.seed()
-    assert counts == [m.objects.count() for m in (Program, Cadre, Mentorship, Session)]
+    assert counts == [
+        m.objects.count() for m in (Program, Cadre, Mentorship, DevelopmentGoal, Session)
+    ]
 
 
 def test_it_ties_programs_to_the_partners_demo():
