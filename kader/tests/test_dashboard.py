@@ -21,6 +21,7 @@ from factories import (
 from kader import dashboard
 from kader.dashboard import DashboardFilterForm, Scope, months_back, suppress
 from partners.models import Province
+from partners.regions import ensure_loaded
 
 TODAY = dt.date(2026, 6, 15)  # a Monday
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,7 @@ def rated(evaluation, *scores: int) -> None:
 def world(coordinator, mentor_a, mentor_b):
     """Three active agreements (one formal·industry ending in 30 days, two informal·
     community), a draft; two programs; seven cadres; two mentors; sessions; evaluations."""
+    ensure_loaded()
     jabar, bali = Province.objects.get(code="32"), Province.objects.get(code="51")
     p_jabar, p_bali = PartnerFactory(province=jabar), PartnerFactory(province=bali)
     a1 = AgreementFactory(

@@ -25,12 +25,12 @@ def demo(settings):
     call_command("seed_demo", force=True, verbosity=0)
 
 
-def log_in(page, url: str) -> None:
+def log_in(page, url: str, username: str = "coordinator") -> None:
     page.goto(url + "/accounts/login/")
-    page.get_by_label("Nama pengguna").fill("coordinator")
+    page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Sandi").fill("kader-demo")
     page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(url + "/")
+    page.wait_for_url(url + "/**")
 
 
 def test_it_filters_follows_a_number_and_exports_its_list(page, live_server, demo, screenshot):
@@ -69,3 +69,14 @@ def test_it_fits_a_phone_and_a_desktop(browser, live_server, demo, screenshot):
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(page, f"dashboard-{width}")
         context.close()
+
+
+def test_it_shows_a_mentor_their_month_on_a_phone(browser, live_server, demo, screenshot):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server.url, "mentor")
+    page.wait_for_url("**/programs/mentor/")
+    expect(page.get_by_test_id("mentor-summary")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "mentor-home-360")
+    context.close()

@@ -18,6 +18,7 @@ from factories import (
     SuccessIndicatorFactory,
 )
 from partners.models import Province
+from partners.regions import ensure_loaded
 from programs.models import CadreBackground
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def _fast_passwords(settings):
 
 def grow(n: int, coordinator) -> ProgramFactory:
     """n of everything: agreements with evaluations, programs, cadres, pairs, sessions."""
+    ensure_loaded()
     program = ProgramFactory(kind="mentoring")
     for i in range(n):
         agreement = AgreementFactory(status="active", formality=["formal", "informal"][i % 2])
