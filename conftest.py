@@ -27,6 +27,48 @@ def need(condition: bool, what: str) -> None:
     pytest.skip(f"{what} is not available")
 
 
+PROJECT_APPS = ("kader", "partners", "programs", "evaluations")
+
+
+def replay_data_migrations() -> None:
+    """Run our apps' data migrations again, in migration order.
+
+    A transactional test (live server, real worker) ends with a flush that empties every
+    table, including what data migrations put there: the role groups, Indonesia's regions,
+    the beat schedules. The flush recreates content types and permissions, not these.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection)
+    leaves = [node for node in loader.graph.leaf_nodes() if node[0] in PROJECT_APPS]
+    seen = set()
+    with connection.schema_editor(atomic=True) as editor:
+        for leaf in leaves:
+            for key in loader.graph.forwards_plan(leaf):
+                if key in seen or key[0] not in PROJECT_APPS:
+                    continue
+                seen.add(key)
+                for operation in loader.graph.nodes[key].operations:
+                    if isinstance(operation, RunPython):
+                        operation.code(apps, editor)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    # After every fixture of the test is finalised, so after the flush itself.
+    yield
+    marker = item.get_closest_marker("django_db")
+    flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    if flushed or (marker and marker.kwargs.get("transaction")):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            replay_data_migrations()
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests don't run collectstatic; the manifest storage would need it.

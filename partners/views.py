@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluations.timeline import agreement_history_context
+
 from .filters import AgreementFilter, PartnerFilter
 from .forms import (
     AgreementForm,
@@ -284,6 +286,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "terminate_form": TerminateForm(),
         "renew_form": RenewForm(initial={"start_date": agreement.end_date}),
     }
+    # The agreement's evaluations and indicator attainment over time (step 6 of seed 2).
+    context.update(agreement_history_context(agreement, request.user))
     return render(request, "partners/agreement_detail.html", context)
 
 

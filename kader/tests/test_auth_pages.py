@@ -27,7 +27,7 @@ def test_it_logs_a_coordinator_in_and_shows_the_home_page(client, coordinator, p
     )
     assert response.status_code == 200
     assert response.wsgi_request.user == coordinator
-    assert "Selamat datang, Sari" in response.content.decode()
+    assert "Dasbor program" in response.content.decode()
 
 
 def test_it_refuses_a_wrong_password_with_a_message(client, coordinator):
