@@ -7,7 +7,8 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint format install install-dev assets messages makemessages migrate worker beat clean
+TIER ?= district
+.PHONY: bench run test lint format install install-dev assets messages makemessages migrate worker beat clean
 
 $(VENV)/.installed-run: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +53,16 @@ run: install messages
 
 test: install-dev messages
 	$(BIN)/pytest
+
+# Load test against a seeded database (manage.py seed_scale --tier $(TIER) first); locust
+# lives in its own venv so it never touches the app's dependencies. See docs/performance.md.
+var/bench-venv/.installed: bench/requirements.txt
+	$(PYTHON) -m venv var/bench-venv
+	var/bench-venv/bin/pip install --quiet -r bench/requirements.txt
+	@touch $@
+
+bench: install var/bench-venv/.installed
+	TIER=$(TIER) $(PY) bench/run.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kader import views
+from kader import bench, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/floor", bench.floor, name="bench_floor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,301 @@
+"""`make bench TIER=district`: measure every page against the floor and Django admin.
+
+Runs with the project's Python (Django set up against DATABASE_URL, already seeded with
+`manage.py seed_scale --tier TIER`); starts gunicorn on 127.0.0.1 with DEBUG off, then
+runs locust headless once per page (BENCH_SECONDS each, BENCH_USERS concurrent users),
+reads p50/p95/throughput, writes bench/results/<tier>-<date>.json and the table in
+docs/performance.md between its markers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kader.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)  # the bench never faces anyone
+os.environ.setdefault("HTTPS", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib import admin  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from evaluations.models import Evaluation  # noqa: E402
+from kader import scale  # noqa: E402
+from partners.models import Agreement, Partner  # noqa: E402
+from programs.models import Cadre, Mentorship, Program, Session  # noqa: E402
+
+TIER = os.environ.get("TIER", "district")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+USERS = int(os.environ.get("BENCH_USERS", "2"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+LOCUST = os.environ.get("LOCUST", str(ROOT / "var/bench-venv/bin/locust"))
+ADMIN, COORDINATOR, MENTOR = "scale-admin", "scale-coordinator", "scale-mentor1"
+
+
+def free_port() -> int:
+    for port in range(8100, 8200):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port in 8100–8199")
+
+
+def pages() -> list[dict]:
+    """(name, role, path, POST data, model label for the admin reference)."""
+    mentor = Mentorship.objects.filter(mentor__user__username=MENTOR, status="active").first()
+    evaluation = (
+        Evaluation.objects.filter(evaluator__username=MENTOR, status__in=["scheduled"])
+        .order_by("pk")
+        .first()
+    )
+    cadre = Cadre.objects.order_by("pk").first()
+    program = Program.objects.filter(status="running").order_by("pk").first()
+    deep = max(1, Cadre.objects.count() // 25 // 2)  # the middle of the directory
+    province = cadre.province_id
+    out = [
+        ("floor", COORDINATOR, "/bench/floor", None, None),
+        ("partner list", COORDINATOR, "/partners/", None, Partner),
+        ("agreement list", COORDINATOR, "/partners/agreements/", None, Agreement),
+        ("cadre directory, first page", COORDINATOR, "/programs/cadres/", None, Cadre),
+        ("cadre directory, deep page", COORDINATOR, f"/programs/cadres/?page={deep}", None, Cadre),
+        ("cadre directory, search", COORDINATOR, "/programs/cadres/?q=Siti+Wati", None, Cadre),
+        (
+            "cadre directory, filter",
+            COORDINATOR,
+            f"/programs/cadres/?province={province}&stage=participant",
+            None,
+            Cadre,
+        ),
+        ("cadre page", COORDINATOR, f"/programs/cadres/{cadre.pk}/", None, Cadre),
+        ("program page", COORDINATOR, f"/programs/{program.pk}/", None, Program),
+        ("session list", COORDINATOR, "/sessions/", None, Session),
+        ("evaluation list", COORDINATOR, "/evaluations/", None, Evaluation),
+        ("dashboard", COORDINATOR, "/", None, None),
+        ("mentor home", MENTOR, "/programs/mentor/", None, None),
+        (
+            "log a session (POST)",
+            MENTOR,
+            "/programs/sessions/new/",
+            {
+                "mentorship": str(mentor.pk),
+                "date": timezone.localdate().isoformat(),
+                "duration_minutes": "60",
+                "mode": "in_person",
+                "attendance": "attended",
+                "topics": "bench",
+            },
+            Session,
+        ),
+        ("evaluation form", MENTOR, f"/evaluations/{evaluation.pk}/fill/", None, Evaluation),
+    ]
+    for model in admin.site._registry:
+        meta = model._meta
+        out.append(
+            (
+                f"admin: {meta.app_label}.{meta.model_name}",
+                ADMIN,
+                f"/admin/{meta.app_label}/{meta.model_name}/",
+                None,
+                model,
+            )
+        )
+    wanted = [w.strip() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
+    return [
+        {"name": n, "role": r, "path": p, "post": d, "model": m and m._meta.label}
+        for n, r, p, d, m in out
+        if n == "floor" or not wanted or any(w in n for w in wanted)
+    ]
+
+
+def measure(host: str, page: dict, workdir: Path) -> dict:
+    prefix = workdir / page["name"].replace(" ", "_").replace(":", "").replace(",", "")
+    env = dict(
+        os.environ,
+        BENCH_HOST=host,
+        BENCH_USER=page["role"],
+        BENCH_PASSWORD=scale.PASSWORD,
+        BENCH_PATH=page["path"],
+        BENCH_POST=json.dumps(page["post"]),
+    )
+    subprocess.run(
+        [
+            LOCUST,
+            "-f",
+            str(ROOT / "bench/locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--loglevel=WARNING",
+            f"--users={USERS}",
+            f"--spawn-rate={USERS}",
+            f"--run-time={SECONDS}s",
+            f"--host={host}",
+            f"--csv={prefix}",
+        ],
+        env=env,
+        check=False,
+        capture_output=True,
+    )
+    with open(f"{prefix}_stats.csv") as f:
+        row = next(r for r in csv.DictReader(f) if r["Name"] == "page")
+    return {
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+        "rps": round(float(row["Requests/s"]), 2),
+    }
+
+
+def rss_mb(master: int) -> list[float]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    out = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                out.append(round(int(line.split()[1]) / 1024, 1))
+    return out
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="kader-bench-"))
+    static = workdir / "static"
+    env = dict(
+        os.environ,
+        DEBUG="0",
+        HTTPS="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(static),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "kader.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={WORKERS}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    host = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(host + "/healthz", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        rows = []
+        for page in pages():
+            result = measure(host, page, workdir)
+            rows.append({**page, **result})
+            print(
+                f"{page['name']:<45} p50 {result['p50_ms']:>6.0f} ms  p95 "
+                f"{result['p95_ms']:>6.0f} ms  {result['rps']:>7.1f} req/s  "
+                f"{result['failures']} failures",
+                flush=True,
+            )
+        memory = rss_mb(gunicorn.pid)
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+    report(rows, memory)
+
+
+def report(rows: list[dict], memory: list[float]) -> None:
+    floor = next(r for r in rows if r["name"] == "floor")
+    admin_of = {r["model"]: r for r in rows if r["name"].startswith("admin:")}
+    for r in rows:
+        r["x_floor_p95"] = round(r["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
+        r["throughput_vs_floor"] = round(r["rps"] / floor["rps"], 2) if floor["rps"] else None
+        ref = admin_of.get(r["model"])
+        r["x_admin_p95"] = round(r["p95_ms"] / ref["p95_ms"], 2) if ref and ref["p95_ms"] else None
+    counts = _counts()
+    today = dt.date.today().isoformat()
+    result = {
+        "tier": TIER,
+        "date": today,
+        "seconds_per_page": SECONDS,
+        "users": USERS,
+        "gunicorn_workers": WORKERS,
+        "worker_rss_mb_after": memory,
+        "rows": counts,
+        "pages": rows,
+        "note": "2-core machine shared with other test runs: figures are noisy.",
+    }
+    out = ROOT / f"bench/results/{TIER}-{today}.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}; gunicorn workers' RSS after the run: {memory} MB")
+    update_docs(result)
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "cadres": Cadre.objects.count(),
+        "sessions": Session.objects.count(),
+        "evaluations": Evaluation.objects.count(),
+        "partners": Partner.objects.count(),
+    }
+
+
+def update_docs(result: dict) -> None:
+    doc = ROOT / "docs/performance.md"
+    start = f"<!-- bench:{result['tier']}:start -->"
+    end = f"<!-- bench:{result['tier']}:end -->"
+    lines = [
+        start,
+        f"Tier **{result['tier']}**, {result['date']}: "
+        + ", ".join(f"{v:,} {k}" for k, v in result["rows"].items())
+        + f"; {result['users']} concurrent users, {result['gunicorn_workers']} gunicorn workers, "
+        f"{result['seconds_per_page']} s per page; worker RSS after: "
+        + ", ".join(f"{m} MB" for m in result["worker_rss_mb_after"])
+        + ".",
+        "",
+        "| page | p50 ms | p95 ms | req/s | × floor p95 | throughput / floor | × admin p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["pages"]:
+        fails = f" ({r['failures']} failed)" if r["failures"] else ""
+        lines.append(
+            f"| {r['name']}{fails} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['rps']:.1f} | "
+            f"{r['x_floor_p95'] or '–'} | {r['throughput_vs_floor'] or '–'} | "
+            f"{r['x_admin_p95'] or '–'} |"
+        )
+    lines.append(end)
+    block = "\n".join(lines)
+    text = doc.read_text() if doc.exists() else "# Performance\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    doc.write_text(text)
+
+
+if __name__ == "__main__":
+    call_command("check", verbosity=0)
+    main()

@@ -1,0 +1,15 @@
+"""The benchmark's floor: the cheapest page a logged-in user can get.
+
+It goes through every middleware (sessions, auth, CSRF, locale…) and renders a trivial
+template, so `bench/run.py` can report each real page as a multiple of it. Harmless to
+keep: it shows nothing but a sentence.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def floor(request: HttpRequest) -> HttpResponse:
+    return render(request, "kader/bench_floor.html")
