@@ -299,6 +299,7 @@ def wipe() -> None:
     ]
     quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending checks
         cursor.execute(f"TRUNCATE {quoted} CASCADE")
 
 

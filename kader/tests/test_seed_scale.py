@@ -1,0 +1,101 @@
+"""seed_scale on the tiny tier: the rows are there, consistent, and the same for one seed."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
+from django.test import Client
+from django.utils import timezone
+
+from evaluations.models import Evaluation, Reminder
+from kader import scale
+from partners.models import Agreement, Partner
+from programs.models import Cadre, Enrolment, Mentorship, Session
+
+pytestmark = pytest.mark.django_db
+
+
+def need_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("seed_scale loads through PostgreSQL COPY")
+
+
+def fingerprint() -> str:
+    rows = Session.objects.order_by("pk").values_list("pk", "mentorship_id", "date", "mode")
+    rows = list(rows) + list(Cadre.objects.order_by("pk").values_list("full_name", "city_id"))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_it_loads_every_table_consistently():
+    need_postgres()
+    counts = scale.seed("tiny", seed=3, say=lambda _line: None)
+    # Django's foreign keys are deferred: check them now, not at a commit that never comes.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    tiny = scale.TIERS["tiny"]
+    assert Cadre.objects.count() == counts["programs_cadre"] == tiny.cadres
+    assert Partner.objects.count() == tiny.partners
+    assert Session.objects.count() == counts["programs_session"]
+    assert tiny.sessions * 0.95 <= Session.objects.count() <= tiny.sessions
+    assert 0 < Evaluation.objects.count() <= tiny.evaluations
+    assert Reminder.objects.exists()
+    # Every agreement kind, program kind and evaluation state is there.
+    assert Agreement.objects.values("formality", "basis").distinct().count() == 4
+    assert set(Evaluation.objects.values_list("status", flat=True)) == set(Evaluation.Status)
+    assert {"agreement", "program", "mentorship"} == {
+        e.subject_type for e in Evaluation.objects.all()
+    }
+    # Places, pairs and dates agree with each other.
+    assert not Cadre.objects.exclude(city__province=F("province")).exists()
+    assert not Mentorship.objects.exclude(enrolment__status__in=["active", "completed"]).exists()
+    assert not Session.objects.filter(date__lt=F("mentorship__started_on")).exists()
+    assert not Session.objects.filter(date__gt=timezone.localdate()).exists()
+    assert not Session.objects.exclude(logged_by=F("mentorship__mentor__user")).exists()
+    assert not Enrolment.objects.filter(
+        status__in=["active", "completed"], mentorships__isnull=True
+    ).exists()
+    oldest = Session.objects.order_by("date").first().date
+    assert timezone.localdate() - oldest <= dt.timedelta(days=731)
+
+
+def test_it_gives_the_same_rows_for_the_same_seed_and_the_sequences_move_on():
+    need_postgres()
+    scale.seed("tiny", seed=5, say=lambda _line: None)
+    first = fingerprint()
+    scale.wipe()
+    scale.seed("tiny", seed=5, say=lambda _line: None)
+    assert fingerprint() == first
+    # New rows made through the ORM get ids after the seeded ones.
+    partner = Partner.objects.create(name="Baru setelah seed", sector="ngo")
+    assert partner.pk > scale.TIERS["tiny"].partners
+
+
+def test_it_logs_the_seeded_users_in():
+    # A benchmark user tries to log in with the published password.
+    need_postgres()
+    scale.seed("tiny", seed=1, say=lambda _line: None)
+    client = Client()
+    answer = client.post(
+        "/accounts/login/", {"username": "scale-coordinator", "password": scale.PASSWORD}
+    )
+    assert answer.status_code == 302
+    assert client.get("/programs/cadres/").status_code == 200
+    assert client.get("/bench/floor").status_code == 200
+
+
+def test_it_refuses_a_database_with_data(coordinator):
+    # Someone runs seed_scale on a database that already has partners.
+    need_postgres()
+    Partner.objects.create(name="Sudah ada", sector="ngo")
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("seed_scale", "--tier", "tiny")
+
+
+def test_it_sends_an_anonymous_visitor_of_the_floor_to_the_login(client):
+    # Someone not logged in opens the benchmark floor.
+    answer = client.get("/bench/floor")
+    assert answer.status_code == 302
+    assert "/accounts/login/" in answer["Location"]
