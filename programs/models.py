@@ -251,6 +251,8 @@ class Cadre(models.Model):
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
         ordering = ["full_name"]
+        # The directory's order: its first and deep pages walk this index (issue 7).
+        indexes = [models.Index(fields=["full_name", "id"], name="cadre_name_idx")]
         constraints = [
             # The e-mail is what tells two imports of the same person apart.
             models.UniqueConstraint(
@@ -719,6 +721,8 @@ class Session(models.Model):
         verbose_name = _("mentoring session")
         verbose_name_plural = _("mentoring sessions")
         ordering = ["-date", "-created_at"]
+        # The session list's order (-date, -pk): newest first without sorting millions.
+        indexes = [models.Index(fields=["date", "id"], name="session_date_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=SESSION_MIN_MINUTES)
