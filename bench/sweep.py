@@ -1,0 +1,62 @@
+"""The reminder sweep over a seeded database: time, queries and peak memory; changes nothing.
+
+    DATABASE_URL=… .venv/bin/python bench/sweep.py
+
+Runs `reminders_sweep(enqueue=False)` inside a transaction that is rolled back, so it can be
+repeated on the same tier (complements `manage.py bench_reminder_sweep`, which builds its own
+synthetic evaluations).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kader.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("HTTPS", "0")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from evaluations.models import Evaluation  # noqa: E402
+from evaluations.reminders import reminders_sweep  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def main() -> None:
+    today = timezone.localdate()
+    total = Evaluation.objects.count()
+    window = Evaluation.objects.open().filter(due_date__lte=today + timezone.timedelta(days=7))
+    print(f"{total:,} evaluations, {window.count():,} open and due within 7 days or overdue")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = reminders_sweep(enqueue=False)
+            elapsed = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"sweep: {elapsed:.1f} s, {len(queries)} queries, {result.decided:,} decided, "
+                f"{len(result.enqueued):,} sendable; peak RSS {peak:.0f} MB "
+                f"(was {before:.0f} MB before the sweep)"
+            )
+            raise Rollback
+    except Rollback:
+        print("rolled back")
+
+
+if __name__ == "__main__":
+    main()
