@@ -37,7 +37,7 @@ class RegionInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(admin.ModelAdmin):  # reference data: no history kept
     list_display = ["name", "code", "region_count"]
     search_fields = ["name", "code"]
     inlines = [RegionInline]
@@ -51,7 +51,7 @@ class ProvinceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(admin.ModelAdmin):  # reference data: no history kept
     list_display = ["name", "kind", "province", "code"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "code", "province__name"]
