@@ -1,0 +1,89 @@
+"""Authentication events, denied accesses and idle sessions, in one place.
+
+Logins, failed logins and logouts are logged by Django's auth signals; every 403 and 404
+answered to a request is logged with the user and the path (not the query string, which
+may hold personal data). A session left unused for SESSION_IDLE_TIMEOUT seconds ends.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+
+log = logging.getLogger("kader.security")
+
+LAST_SEEN = "kader_last_seen"
+# The session is written at most once a minute, not on every request.
+REFRESH_SECONDS = 60
+
+
+def client_address(request: HttpRequest | None) -> str:
+    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+
+
+@receiver(user_logged_in)
+def logged_in(sender, request, user, **kwargs) -> None:
+    log.info("login user=%s ip=%s", user.get_username(), client_address(request))
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
+@receiver(user_login_failed)
+def login_failed(sender, credentials, request=None, **kwargs) -> None:
+    log.warning(
+        "login failed user=%s ip=%s", credentials.get("username", "-"), client_address(request)
+    )
+
+
+@receiver(user_logged_out)
+def logged_out(sender, request, user, **kwargs) -> None:
+    name = user.get_username() if user is not None else "-"
+    log.info("logout user=%s ip=%s", name, client_address(request))
+
+
+class SecurityMiddleware:
+    """Ends idle sessions and logs denied accesses (403, 404)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        expired = self._idle_check(request)
+        if expired is not None:
+            return expired
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            user = request.user.get_username() if request.user.is_authenticated else "-"
+            log.warning(
+                "access denied status=%s user=%s ip=%s method=%s path=%s",
+                response.status_code,
+                user or "-",
+                client_address(request),
+                request.method,
+                request.path,
+            )
+        return response
+
+    def _idle_check(self, request: HttpRequest) -> HttpResponse | None:
+        timeout = settings.SESSION_IDLE_TIMEOUT
+        if not timeout or not request.user.is_authenticated:
+            return None
+        now = int(time.time())
+        seen = request.session.get(LAST_SEEN)
+        if seen is not None and now - seen > timeout:
+            log.info(
+                "session idle user=%s ip=%s",
+                request.user.get_username(),
+                client_address(request),
+            )
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        if seen is None or now - seen > REFRESH_SECONDS:
+            request.session[LAST_SEEN] = now
+        return None
