@@ -8,4 +8,4 @@ class KaderConfig(AppConfig):
 
     def ready(self) -> None:
         # Auth signal receivers: logins, failures and logouts are logged.
-        from kader import security  # noqa: F401
+        from kader import security, two_factor  # noqa: F401

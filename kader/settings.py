@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kader",
     "partners",
     "programs",
@@ -67,12 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "kader.security.SecurityMiddleware",
+    "kader.two_factor.TwoFactorMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -249,6 +254,11 @@ if HTTPS:
     # whole site and not set by a subdomain.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Two-factor authentication (kader.two_factor): required for admins and coordinators when on;
+# off by default with DEBUG so that demo logins work with a password alone.
+KADER_REQUIRE_2FA = env.bool("KADER_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Kader"
 
 # Content Security Policy: only the app's own scripts (no inline script, no eval), nothing
 # may frame Kader. Inline style attributes stay allowed (Bootstrap, Chart.js, htmx use them).

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kader import bench, views
+from kader import bench, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("bench/floor", bench.floor, name="bench_floor"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("evaluations/", include("evaluations.urls")),

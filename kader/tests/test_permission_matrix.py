@@ -52,6 +52,8 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "evaluations:preferences": (None, "LNOOOO", "LNOOOO"),
     "evaluations:reminder_list": (None, "LNNNOO", "LNNNOO"),
     "evaluations:reminder_retry": ("reminder", "MMMMMM", "LNNNOO"),
+    "two_factor_setup": (None, "LOOOOO", "LOOOOO"),
+    "two_factor_verify": (None, "LOOOOO", "LOOOOO"),
     "healthz": (None, "OOOOOO", "MMMMMM"),
     "home": (None, "LOOOOO", "LOOOOO"),
     "kader:agreement_pdf": ("agreement", "LNNNOO", "LNNNOO"),

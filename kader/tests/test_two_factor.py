@@ -1,0 +1,117 @@
+"""Two-factor authentication (TOTP + recovery codes): required for coordinators and admins
+when KADER_REQUIRE_2FA is on, optional otherwise and for mentors."""
+
+import time
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "evaluations:my_evaluations"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def code_for(device: TOTPDevice) -> str:
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def set_up(client) -> list[str]:
+    """Goes through the setup page like a user with an authenticator app."""
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(confirmed=False)
+    response = client.post(reverse("two_factor_setup"), {"token": code_for(device)})
+    assert response.status_code == 200
+    return list(response.context["codes"])
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "admin"])
+def test_it_sends_a_coordinator_or_admin_to_set_up_2fa_when_required(
+    request, client, settings, persona
+):
+    # A coordinator (or admin) without a device logs in while 2FA is required.
+    settings.KADER_REQUIRE_2FA = True
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse(PAGE))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("two_factor_setup")
+    assert client.get(reverse("admin:index"))["Location"] == reverse("two_factor_setup")
+    # After setting it up, with a code from the app, the app opens; ten recovery codes shown.
+    assert len(set(set_up(client))) == 10
+    assert client.get(reverse(PAGE)).status_code == 200
+
+
+def test_it_lets_a_mentor_work_without_2fa_even_when_required(client, settings, mentor_a):
+    settings.KADER_REQUIRE_2FA = True
+    client.force_login(mentor_a)
+    assert client.get(reverse(PAGE)).status_code == 200
+
+
+def test_it_lets_a_coordinator_work_without_2fa_when_not_required(client, settings, coordinator):
+    # The demo and development mode: KADER_REQUIRE_2FA off.
+    settings.KADER_REQUIRE_2FA = False
+    client.force_login(coordinator)
+    assert client.get(reverse(PAGE)).status_code == 200
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_it_asks_for_a_code_at_the_next_login_once_set_up(
+    client, settings, mentor_a, password, required
+):
+    # A mentor sets up 2FA (optional for mentors), logs out and in again.
+    settings.KADER_REQUIRE_2FA = required
+    client.force_login(mentor_a)
+    codes = set_up(client)
+    later = time_machine.travel(time.time() + 90, tick=False)
+    clock = later.start()
+    client.post(reverse("logout"))
+    response = client.post(reverse("login"), {"username": "mentor_a", "password": password})
+    assert response.status_code == 302
+    response = client.get(reverse(PAGE))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    # A wrong code is refused; a right one lets the mentor in and back to the page.
+    wrong = client.post(reverse("two_factor_verify"), {"token": "000000", "next": "/x"})
+    assert wrong.status_code == 200
+    assert client.get(reverse(PAGE)).status_code == 302
+    # django-otp throttles a device after a wrong code (1 s, doubling): wait it out.
+    clock.shift(5)
+    device = TOTPDevice.objects.get(user=mentor_a, confirmed=True)
+    ok = client.post(
+        reverse("two_factor_verify"), {"token": code_for(device), "next": reverse(PAGE)}
+    )
+    assert ok["Location"] == reverse(PAGE)
+    assert client.get(reverse(PAGE)).status_code == 200
+    # A recovery code works once.
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "mentor_a", "password": password})
+    assert client.post(reverse("two_factor_verify"), {"token": codes[0]}).status_code == 302
+    assert client.get(reverse(PAGE)).status_code == 200
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "mentor_a", "password": password})
+    assert client.post(reverse("two_factor_verify"), {"token": codes[0]}).status_code == 200
+    assert client.get(reverse(PAGE)).status_code == 302
+    later.stop()
+
+
+def test_it_refuses_an_open_redirect_after_verifying(client, settings, coordinator):
+    settings.KADER_REQUIRE_2FA = True
+    client.force_login(coordinator)
+    set_up(client)
+    device = TOTPDevice.objects.get(user=coordinator, confirmed=True)
+    client.logout()
+    client.force_login(coordinator)
+    with time_machine.travel(time.time() + 90, tick=False):
+        response = client.post(
+            reverse("two_factor_verify"),
+            {"token": code_for(device), "next": "https://evil.example.org/"},
+        )
+    assert response["Location"] == reverse("home")
