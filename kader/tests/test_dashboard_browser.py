@@ -35,7 +35,7 @@ def log_in(page, url: str, username: str = "coordinator") -> None:
 
 def test_it_filters_follows_a_number_and_exports_its_list(page, live_server, demo, screenshot):
     log_in(page, live_server.url)
-    expect(page.locator("h1")).to_have_text("Programme dashboard")
+    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
     expect(page.locator("canvas[data-chart='chart-pipeline']")).to_be_visible()
     screenshot(page, "dashboard-1280")
 
