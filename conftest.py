@@ -28,6 +28,7 @@ def need(condition: bool, what: str) -> None:
 
 
 PROJECT_APPS = ("kader", "partners", "programs", "evaluations")
+SET_UP = pytest.StashKey[bool]()
 
 
 def replay_data_migrations() -> None:
@@ -57,12 +58,20 @@ def replay_data_migrations() -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    outcome = yield
+    # A test skipped or failed at setup never reached the flush: nothing to restore.
+    item.stash[SET_UP] = outcome.excinfo is None
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item):
     # After every fixture of the test is finalised, so after the flush itself.
     yield
     marker = item.get_closest_marker("django_db")
     flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-    if flushed or (marker and marker.kwargs.get("transaction")):
+    transactional = flushed or (marker and marker.kwargs.get("transaction"))
+    if transactional and item.stash.get(SET_UP, False):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
