@@ -78,24 +78,27 @@ class ProgramForm(forms.ModelForm):
         return capacity
 
 
+# The cadre's profile as a coordinator edits it and as admin imports/exports it.
+PROFILE_FIELDS = [
+    "full_name",
+    "email",
+    "phone",
+    "province",
+    "city",
+    "education",
+    "education_detail",
+    "occupation",
+    "home_partner",
+    "home_organisation",
+    "stage",
+    "development_focus",
+]
+
+
 class CadreForm(forms.ModelForm):
     class Meta:
         model = Cadre
-        fields = [
-            "full_name",
-            "email",
-            "phone",
-            "province",
-            "city",
-            "education",
-            "education_detail",
-            "occupation",
-            "home_partner",
-            "home_organisation",
-            "stage",
-            "development_focus",
-            "notes",
-        ]
+        fields = [*PROFILE_FIELDS, "notes"]
         widgets = {
             "development_focus": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),

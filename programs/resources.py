@@ -11,6 +11,7 @@ from __future__ import annotations
 from import_export import fields, resources, widgets
 
 from partners.models import Partner, Province, Region
+from programs.forms import PROFILE_FIELDS
 from programs.models import Cadre
 
 
@@ -50,20 +51,7 @@ class CadreResource(resources.ModelResource):
     class Meta:
         model = Cadre
         import_id_fields = ["email"]
-        fields = [
-            "full_name",
-            "email",
-            "phone",
-            "province",
-            "city",
-            "education",
-            "education_detail",
-            "occupation",
-            "home_partner",
-            "home_organisation",
-            "stage",
-            "development_focus",
-        ]
+        fields = PROFILE_FIELDS
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
