@@ -145,6 +145,9 @@ def measure(host: str, page: dict, workdir: Path) -> dict:
             f"--users={USERS}",
             f"--spawn-rate={USERS}",
             f"--run-time={SECONDS}s",
+            # Requests in flight when the clock stops still count: a page slower than the
+            # run time would otherwise have no figures at all.
+            "--stop-timeout=60",
             f"--host={host}",
             f"--csv={prefix}",
         ],
@@ -155,7 +158,9 @@ def measure(host: str, page: dict, workdir: Path) -> dict:
     if not Path(f"{prefix}_stats.csv").exists():
         raise RuntimeError(f"locust did not run for {page['name']}:\n{run.stderr.decode()[-2000:]}")
     with open(f"{prefix}_stats.csv") as f:
-        row = next(r for r in csv.DictReader(f) if r["Name"] == "page")
+        row = next((r for r in csv.DictReader(f) if r["Name"] == "page"), None)
+    if row is None:  # not one request finished, even after the stop timeout
+        return {"requests": 0, "failures": 0, "p50_ms": None, "p95_ms": None, "rps": 0.0}
     return {
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),
@@ -201,6 +206,8 @@ def main() -> None:
             f"--bind=127.0.0.1:{port}",
             f"--workers={WORKERS}",
             "--log-level=warning",
+            # A slow page is measured, not killed at gunicorn's default 30 s.
+            "--timeout=300",
         ],
         cwd=ROOT,
         env=env,
@@ -218,8 +225,8 @@ def main() -> None:
             result = measure(host, page, workdir)
             rows.append({**page, **result})
             print(
-                f"{page['name']:<45} p50 {result['p50_ms']:>6.0f} ms  p95 "
-                f"{result['p95_ms']:>6.0f} ms  {result['rps']:>7.1f} req/s  "
+                f"{page['name']:<45} p50 {_ms(result['p50_ms'])} ms  p95 "
+                f"{_ms(result['p95_ms'])} ms  {result['rps']:>7.1f} req/s  "
                 f"{result['failures']} failures",
                 flush=True,
             )
@@ -230,14 +237,21 @@ def main() -> None:
     report(rows, memory)
 
 
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
 def report(rows: list[dict], memory: list[float]) -> None:
     floor = next(r for r in rows if r["name"] == "floor")
     admin_of = {r["model"]: r for r in rows if r["name"].startswith("admin:")}
     for r in rows:
-        r["x_floor_p95"] = round(r["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
+        measured = r["p95_ms"] is not None
+        r["x_floor_p95"] = round(r["p95_ms"] / floor["p95_ms"], 2) if measured else None
         r["throughput_vs_floor"] = round(r["rps"] / floor["rps"], 2) if floor["rps"] else None
         ref = admin_of.get(r["model"])
-        r["x_admin_p95"] = round(r["p95_ms"] / ref["p95_ms"], 2) if ref and ref["p95_ms"] else None
+        r["x_admin_p95"] = (
+            round(r["p95_ms"] / ref["p95_ms"], 2) if measured and ref and ref["p95_ms"] else None
+        )
     counts = _counts()
     today = dt.date.today().isoformat()
     result = {
@@ -285,7 +299,7 @@ def update_docs(result: dict) -> None:
     for r in result["pages"]:
         fails = f" ({r['failures']} failed)" if r["failures"] else ""
         lines.append(
-            f"| {r['name']}{fails} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['rps']:.1f} | "
+            f"| {r['name']}{fails} | {_ms(r['p50_ms'])} | {_ms(r['p95_ms'])} | {r['rps']:.1f} | "
             f"{r['x_floor_p95'] or '–'} | {r['throughput_vs_floor'] or '–'} | "
             f"{r['x_admin_p95'] or '–'} |"
         )
