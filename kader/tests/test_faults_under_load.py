@@ -25,7 +25,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from conftest import need
+from conftest import ARTIFACTS, need
 from evaluations.tests.conftest import Inbox, SmtpServer, free_port
 from evaluations.tests.test_worker import Processes, wait_for
 from kader.tests.faults import Load, PrivatePostgres, postgres_bin
@@ -220,6 +220,11 @@ def test_it_keeps_every_success_and_every_reminder_through_a_restart_and_a_kill(
 
     delivered = wait_for(all_sent, timeout=90, every=2, tick=beat)
     figures = report(load, inbox, began, (down_at, stopped_at, up_at), ended)
+    logged = gunicorn["log"].read_text()
+    figures["logged"] = {
+        "service_unavailable": logged.count("Service Unavailable: "),
+        "internal_server_error": logged.count("Internal Server Error: "),
+    }
     figures["reminders"] = {
         "due": due,
         "received_at_kill": received_at_kill,
@@ -229,9 +234,12 @@ def test_it_keeps_every_success_and_every_reminder_through_a_restart_and_a_kill(
         **figures["reminders"],
     }
     print(json.dumps(figures, indent=2))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "faults-under-load.json").write_text(json.dumps(figures, indent=2))
 
     assert_every_success_was_saved(load, private_postgres.url("kader_faults"))
     assert_errors_only_during_the_restart(load, down_at, up_at)
+    assert figures["logged"]["internal_server_error"] == 0, logged[-3000:]
     assert_it_recovered_by_itself(load, gunicorn, up_at, world)
     assert 0 < received_at_kill < due, "the worker died in the middle of the batch"
     assert delivered, outbox()
