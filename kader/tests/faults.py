@@ -162,6 +162,7 @@ class Load:
     outcomes: list[Outcome] = field(default_factory=list)
     threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _logged_in: threading.Barrier | None = None
 
     def _record(self, outcome: Outcome) -> None:
         with self._lock:
@@ -179,9 +180,18 @@ class Load:
             Outcome(who, method, path, started, ended, status, ok, marker, detail, retry_after)
         )
 
-    def mentor(self, username: str, mentorships: list[dict]) -> None:
+    def _log_in(self, username: str) -> Browser:
         browser = Browser(self.host)
-        browser.log_in(username)
+        try:
+            browser.log_in(username)
+        except Exception:
+            self._logged_in.abort()  # start() raises instead of running without them
+            raise
+        self._logged_in.wait()
+        return browser
+
+    def mentor(self, username: str, mentorships: list[dict]) -> None:
+        browser = self._log_in(username)
         n = 0
         while not self.stop.is_set():
             mentorship = mentorships[n % len(mentorships)]
@@ -211,8 +221,7 @@ class Load:
             time.sleep(self.pause)
 
     def coordinator(self, username: str, pages: list[str]) -> None:
-        browser = Browser(self.host)
-        browser.log_in(username)
+        browser = self._log_in(username)
         n = 0
         while not self.stop.is_set():
             self._timed(browser, username, "GET", pages[n % len(pages)])
@@ -220,12 +229,15 @@ class Load:
             time.sleep(self.pause)
 
     def start(self, mentors: dict[str, list[dict]], coordinators: dict[str, list[str]]) -> None:
+        """Start everyone; return once all are logged in (the password hash takes a while)."""
+        self._logged_in = threading.Barrier(len(mentors) + len(coordinators) + 1)
         for name, mentorships in mentors.items():
             self.threads.append(threading.Thread(target=self.mentor, args=(name, mentorships)))
         for name, pages in coordinators.items():
             self.threads.append(threading.Thread(target=self.coordinator, args=(name, pages)))
         for thread in self.threads:
             thread.start()
+        self._logged_in.wait(timeout=120)
 
     def finish(self) -> None:
         self.stop.set()
