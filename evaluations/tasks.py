@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django import db
 from kombu.exceptions import KombuError, OperationalError
 
 from evaluations import reminders
@@ -33,7 +34,15 @@ def sweep_reminders(self) -> int:
     return len(reminders.reminders_sweep(queue=_queue_of(self)).enqueued)
 
 
-@shared_task(bind=True)
+@shared_task(
+    bind=True,
+    # PostgreSQL restarting or failing over: try again in seconds, not at tomorrow's sweep.
+    # The claim makes a repeat harmless; the backoff stays far below the visibility timeout.
+    autoretry_for=(db.OperationalError, db.InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=10,
+)
 def send_reminder(self, reminder_id: int) -> None:
     delay = reminders.reminder_send(reminder_id=reminder_id)
     if delay is not None:

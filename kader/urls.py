@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from kader import bench, two_factor, views
 
+# While the database is unreachable: 503 "try again", not 500 (kader.views.server_error).
+handler500 = "kader.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

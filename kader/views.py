@@ -1,7 +1,13 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,3 +46,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()},
     }
     return JsonResponse(body, status=503 if down else 200)
+
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: "try again in a few seconds" (503) while the database is unreachable.
+
+    A restart of PostgreSQL or a failover makes every request fail for a few seconds, then
+    the connections come back by themselves (CONN_HEALTH_CHECKS); that is no bug to report
+    but a moment to wait. Django calls this inside its exception handler, so the exception
+    is at hand. The page uses no context processors: `request.user` needs the database.
+    """
+    if not isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return defaults.server_error(request)
+    body = loader.render_to_string("503.html", {"path": request.get_full_path()})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
