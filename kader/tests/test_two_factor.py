@@ -133,7 +133,7 @@ def test_it_shows_the_key_as_a_qr_code_and_as_text(client, settings, coordinator
     assert "secret=" in device.config_url and "issuer=Kader" in device.config_url
     assert response.context["secret"] in body
     # Drawn in the page itself: nothing for the CSP to refuse (no script, no outside image).
-    assert "data-testid=\"totp-qr\"" in body
+    assert 'data-testid="totp-qr"' in body
 
 
 def test_the_admin_qr_code_page_of_a_device_works(client, admin, mentor_a):
