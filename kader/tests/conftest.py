@@ -9,15 +9,15 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-BOUNDED = dict(
-    database=None,
-    deadline=None,
-    suppress_health_check=[
+BOUNDED = {
+    "database": None,
+    "deadline": None,
+    "suppress_health_check": [
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
         HealthCheck.data_too_large,
     ],
-)
+}
 settings.register_profile("kader", max_examples=10, **BOUNDED)
 settings.register_profile("thorough", max_examples=300, **BOUNDED)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kader"))

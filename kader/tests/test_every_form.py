@@ -14,21 +14,20 @@ Examples per form: the hypothesis profile in kader/tests/conftest.py.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import django_filters
 import pytest
 from django import forms
 from django.apps import apps
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.forms.formsets import ManagementForm
 from django.db import connection, transaction
+from django.forms.formsets import ManagementForm
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -39,7 +38,6 @@ from hypothesis import strategies as st
 from evaluations import forms as evaluation_forms
 from evaluations.filters import EvaluationFilter, ReminderFilter
 from factories import (
-    PASSWORD,
     AgreementFactory,
     EvaluationFactory,
     MentorshipFactory,
@@ -416,7 +414,7 @@ UPLOADS = st.tuples(
         st.just(b"%PDF-1.4\n%%EOF\n"),
         st.just(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),
         st.text(st.characters(blacklist_categories=("Cs",)), max_size=200).map(str.encode),
-        st.just("full_name,email\nSiti <script>,siti@example.org\n=1+1,\x00\n".encode()),
+        st.just(b"full_name,email\nSiti <script>,siti@example.org\n=1+1,\x00\n"),
     ),
 )  # fmt: skip
 
@@ -448,6 +446,12 @@ def protected(case: Case, persona: str, places: dict) -> dict:
     return found
 
 
+FINGERPRINT = (
+    "SELECT %s, count(*), md5(coalesce(string_agg(r.t, ',' ORDER BY r.t), '')) "
+    "FROM (SELECT row(s.*)::text AS t FROM ({query}) s) r"
+)
+
+
 def snapshot(case: Case, persona: str, places: dict) -> dict:
     """A fingerprint of every protected row: one query on PostgreSQL, the rows elsewhere."""
     querysets = protected(case, persona, places)
@@ -456,10 +460,8 @@ def snapshot(case: Case, persona: str, places: dict) -> dict:
     parts, params = [], []
     for label, queryset in querysets.items():
         sql, sql_params = queryset.query.sql_with_params()
-        parts.append(
-            "SELECT %s, count(*), md5(coalesce(string_agg(r.t, ',' ORDER BY r.t), '')) "
-            f"FROM (SELECT row(s.*)::text AS t FROM ({sql}) s) r"
-        )
+        # `sql` is Django's own compiled query; its parameters stay parameters.
+        parts.append(FINGERPRINT.replace("{query}", sql))
         params += [label, *sql_params]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
@@ -589,10 +591,8 @@ def our_form_classes() -> set[type]:
     """Every form class and filter set defined in our apps' modules."""
     for app in APPS:
         for module in ("forms", "filters", "views", "dashboard", "sessions", "two_factor"):
-            try:
+            with contextlib.suppress(ModuleNotFoundError):
                 importlib.import_module(f"{app}.{module}")
-            except ModuleNotFoundError:
-                pass
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
