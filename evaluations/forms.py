@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import (
     ActionItem,
     Evaluation,
+    HealthFactor,
     HealthRating,
     IndicatorResult,
     ReminderKind,
@@ -71,14 +72,33 @@ class ActionItemForm(forms.ModelForm):
         self.fields["owner"].queryset = people_with_a_role()
 
 
+# absolute_max: TOTAL_FORMS comes from the browser; without a cap a forged count builds
+# and renders up to 2,000 forms in one request. An agreement has at most 30 indicators
+# (partners.forms.IndicatorFormSet) and there are 10 health factors.
 IndicatorResultFormSet = forms.modelformset_factory(
-    IndicatorResult, form=IndicatorResultForm, extra=0, can_delete=False
+    IndicatorResult,
+    form=IndicatorResultForm,
+    extra=0,
+    can_delete=False,
+    max_num=30,
+    absolute_max=30,
 )
 HealthRatingFormSet = forms.modelformset_factory(
-    HealthRating, form=HealthRatingForm, extra=0, can_delete=False
+    HealthRating,
+    form=HealthRatingForm,
+    extra=0,
+    can_delete=False,
+    max_num=len(HealthFactor.values),
+    absolute_max=len(HealthFactor.values),
 )
 ActionItemFormSet = forms.inlineformset_factory(
-    Evaluation, ActionItem, form=ActionItemForm, extra=1, can_delete=True, max_num=30
+    Evaluation,
+    ActionItem,
+    form=ActionItemForm,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    absolute_max=30,
 )
 
 

@@ -2,19 +2,25 @@
 
 Logins, failed logins and logouts are logged by Django's auth signals; every 403 and 404
 answered to a request is logged with the user and the path (not the query string, which
-may hold personal data). A session left unused for SESSION_IDLE_TIMEOUT seconds ends.
+may hold personal data). A session left unused for SESSION_IDLE_TIMEOUT seconds ends, and
+the sessions of an account that is deactivated or deleted are ended at once.
 """
 
 import logging
 import time
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 log = logging.getLogger("kader.security")
 
@@ -45,6 +51,42 @@ def login_failed(sender, credentials, request=None, **kwargs) -> None:
 def logged_out(sender, request, user, **kwargs) -> None:
     name = user.get_username() if user is not None else "-"
     log.info("logout user=%s ip=%s", name, client_address(request))
+
+
+def end_sessions_of(user_id: int) -> int:
+    """Deletes every stored session of one user; returns how many.
+
+    Django already treats an inactive user as logged out on each request; deleting the
+    sessions also keeps a stolen cookie from coming back to life if the account is
+    reactivated. Sessions are stored in the database (SESSION_ENGINE db or cached_db), so
+    the live ones can be read; there are few, and accounts are rarely deactivated.
+    """
+    if not settings.SESSION_ENGINE.endswith(("sessions.backends.db", "backends.cached_db")):
+        return 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user_id)
+    ]
+    for key in keys:
+        store(session_key=key).delete()
+    return len(keys)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def end_sessions_on_deactivation(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw or instance.pk is None or instance.is_active:
+        return
+    if get_user_model().objects.filter(pk=instance.pk, is_active=True).exists():
+        log.info("sessions ended user=%s (deactivated)", instance.get_username())
+        transaction.on_commit(lambda: end_sessions_of(instance.pk))
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def end_sessions_on_deletion(sender, instance, **kwargs) -> None:
+    user_id = instance.pk
+    transaction.on_commit(lambda: end_sessions_of(user_id))
 
 
 class SecurityMiddleware:

@@ -99,8 +99,17 @@ class ContactForm(forms.ModelForm):
         fields = ["name", "role", "email", "phone", "is_primary"]
 
 
+# absolute_max: TOTAL_FORMS comes from the browser; without it a forged count builds and
+# renders a thousand forms in one request. Every formset is capped at its own maximum.
 ContactFormSet = forms.inlineformset_factory(
-    Partner, Contact, form=ContactForm, extra=1, can_delete=True, max_num=50, validate_max=True
+    Partner,
+    Contact,
+    form=ContactForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    absolute_max=50,
+    validate_max=True,
 )
 
 
@@ -180,6 +189,7 @@ PartyFormSet = forms.inlineformset_factory(
     min_num=1,
     validate_min=True,
     max_num=20,
+    absolute_max=20,
     validate_max=True,
     can_delete=True,
 )
@@ -197,6 +207,7 @@ IndicatorFormSet = forms.inlineformset_factory(
     form=IndicatorForm,
     extra=2,
     max_num=30,
+    absolute_max=30,
     validate_max=True,
     can_delete=True,
 )

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kader import two_factor
+
 pytestmark = pytest.mark.django_db
 
 PAGE = "evaluations:my_evaluations"
@@ -115,3 +117,30 @@ def test_it_refuses_an_open_redirect_after_verifying(client, settings, coordinat
             {"token": code_for(device), "next": "https://evil.example.org/"},
         )
     assert response["Location"] == reverse("home")
+
+
+def test_it_shows_the_key_as_a_qr_code_and_as_text(client, settings, coordinator):
+    # A coordinator opens the setup page: a QR code to scan, and the key to type by hand.
+    settings.KADER_REQUIRE_2FA = True
+    client.force_login(coordinator)
+    response = client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+    body = response.content.decode()
+    qr = two_factor.qr_svg(device.config_url)
+    assert qr.startswith("<svg") and "<path" in qr and "<script" not in qr
+    # The code drawn is that of this device's otpauth:// URL (with its secret and issuer).
+    assert qr in body
+    assert "secret=" in device.config_url and "issuer=Kader" in device.config_url
+    assert response.context["secret"] in body
+    # Drawn in the page itself: nothing for the CSP to refuse (no script, no outside image).
+    assert 'data-testid="totp-qr"' in body
+
+
+def test_the_admin_qr_code_page_of_a_device_works(client, admin, mentor_a):
+    # An admin opens django-otp's QR code of a mentor's device (a 503 without `qrcode`).
+    device = TOTPDevice.objects.create(user=mentor_a, name="phone")
+    client.force_login(admin)
+    response = client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in response.content

@@ -1,0 +1,23 @@
+"""Hypothesis profiles for the property-based tests over forms.
+
+"kader" (the default) keeps CI bounded: a few examples per property, no deadline (a page
+can be slow on a loaded machine without being wrong). `HYPOTHESIS_PROFILE=thorough` runs
+many more examples, for a night run or after changing a form.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+BOUNDED = {
+    "database": None,
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+settings.register_profile("kader", max_examples=10, **BOUNDED)
+settings.register_profile("thorough", max_examples=300, **BOUNDED)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kader"))
