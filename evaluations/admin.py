@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from evaluations.models import (
     ActionItem,
@@ -11,6 +10,7 @@ from evaluations.models import (
     Reminder,
     ReminderPreference,
 )
+from kader.admin_lists import HistoryAdmin
 
 
 class IndicatorResultInline(admin.TabularInline):
@@ -46,7 +46,7 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(HistoryAdmin):
     list_display = ["__str__", "kind", "status", "due_date", "evaluator"]
     list_filter = ["status", "kind", "due_date"]
     search_fields = [
@@ -55,18 +55,35 @@ class EvaluationAdmin(SimpleHistoryAdmin):
         "mentorship__enrolment__cadre__full_name",
         "evaluator__username",
     ]
-    date_hierarchy = "due_date"
     raw_id_fields = ["agreement", "program", "mentorship", "evaluator", "reviewed_by"]
-    list_select_related = ["agreement", "program", "mentorship__enrolment__cadre", "evaluator"]
+    # What __str__ (the subject) reads, in the one list query.
+    list_select_related = [
+        "agreement",
+        "program",
+        "mentorship__mentor__user",
+        "mentorship__enrolment__cadre",
+        "evaluator",
+    ]
+    # Newest first on the primary key: due_date has no index of its own (1 M rows), and no
+    # date_hierarchy, whose year links scan every row.
+    ordering = ["-pk"]
     inlines = [IndicatorResultInline, HealthRatingInline, ActionItemInline, ReminderInline]
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(HistoryAdmin):
     list_display = ["description", "owner", "due_date", "done", "evaluation"]
     list_filter = ["done", "due_date"]
     search_fields = ["description", "owner__username"]
     raw_id_fields = ["evaluation", "owner"]
+    list_select_related = [
+        "owner",
+        "evaluation__agreement",
+        "evaluation__program",
+        "evaluation__mentorship__mentor__user",
+        "evaluation__mentorship__enrolment__cadre",
+    ]
+    ordering = ["-pk"]
 
 
 @admin.action(description=_("Send again (failed or stuck reminders)"))
@@ -83,20 +100,21 @@ def send_again(modeladmin, request, queryset) -> None:
 
 
 @admin.register(Reminder)
-class ReminderAdmin(SimpleHistoryAdmin):
+class ReminderAdmin(HistoryAdmin):
     list_display = ["kind", "recipient", "for_date", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "kind", "for_date"]
     search_fields = ["recipient__username", "recipient__email", "subject_key"]
     raw_id_fields = ["recipient", "evaluation", "action_item", "agreement", "mentorship"]
     readonly_fields = ["subject_key", "claimed_at", "sent_at", "created_at"]
     list_select_related = ["recipient"]
-    date_hierarchy = "for_date"
+    ordering = ["-pk"]
     actions = [send_again]
 
 
 @admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(SimpleHistoryAdmin):
+class ReminderPreferenceAdmin(HistoryAdmin):
     list_display = ["user", "language", "muted_kinds"]
     list_filter = ["language"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
+    list_select_related = ["user"]
