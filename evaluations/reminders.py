@@ -20,15 +20,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Max
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from evaluations.models import (
-    ActionItem,
     Evaluation,
     Reminder,
     ReminderKind,
@@ -105,95 +103,186 @@ def evaluation_dues(evaluation: Evaluation, coordinator_id: int | None, today: d
     return dues
 
 
-def _coordinator_id(evaluation: Evaluation) -> int | None:
-    if evaluation.agreement_id:
-        return evaluation.agreement.coordinator_id
-    if evaluation.program_id:
-        return evaluation.program.coordinator_id
-    return evaluation.mentorship.enrolment.program.coordinator_id
+# --- the same rules in SQL ---------------------------------------------------------------
+#
+# The sweep decides and inserts in the database: one INSERT … SELECT … ON CONFLICT DO NOTHING
+# per reminder kind, so a million evaluations never travel to Python. The functions above
+# are the rules' reference; tests hold the two to the same answers. The few expressions that
+# differ between PostgreSQL and SQLite (date arithmetic, the JSON list of muted kinds) are
+# the small helpers below. Only code constants are formatted into the SQL (hence the S608
+# exemptions); every value goes as a query parameter.
 
 
-def decide(today: dt.date) -> list[Due]:
-    """Every reminder due today, in four queries whatever the number of rows."""
+def _days_between(later: str, earlier: str) -> str:
+    """SQL for the whole days from `earlier` to `later` (two date expressions)."""
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _plus_days(date: str, days: str) -> str:
+    """SQL for a date expression moved by an integer expression of days."""
+    if connection.vendor == "postgresql":
+        return f"({date} + {days})"
+    return f"date({date}, ({days}) || ' days')"
+
+
+def _slot(first: str, every: int) -> str:
+    """`repeat_slot` in SQL, given `late`: the days from `first` minus one to today."""
+    return _plus_days(first, f"1 + {every} * ((late - 1) / {every})")
+
+
+def _muted(kind_param: str) -> str:
+    """SQL true when the recipient `d.recipient_id` turned this kind of reminder off."""
+    if connection.vendor == "postgresql":
+        muted = f"p.muted_kinds @> jsonb_build_array({kind_param}::text)"
+    else:
+        muted = f"EXISTS (SELECT 1 FROM json_each(p.muted_kinds) WHERE value = {kind_param})"  # noqa: S608
     return (
-        _evaluation_dues(today)
-        + _action_item_dues(today)
-        + _agreement_dues(today)
-        + _mentee_dues(today)
+        "EXISTS (SELECT 1 FROM evaluations_reminderpreference p"  # noqa: S608
+        f" WHERE p.user_id = d.recipient_id AND {muted})"
     )
 
 
-def _evaluation_dues(today: dt.date) -> list[Due]:
-    evaluations = (
-        Evaluation.objects.open()
-        .filter(due_date__lte=today + dt.timedelta(days=7))
-        .select_related("agreement", "program", "mentorship__enrolment__program")
-        .only(
-            "due_date",
-            "evaluator_id",
-            "agreement__coordinator_id",
-            "program__coordinator_id",
-            "mentorship__enrolment__program__coordinator_id",
+def _insert(kind: str, subject: str, select: str, params: list, now: dt.datetime) -> int:
+    """Insert the rows `select` yields (recipient_id, for_date, subject_id); count new ones."""
+    now_value = connection.ops.adapt_datetimefield_value(now)
+    sql = f"""
+        INSERT INTO {Reminder._meta.db_table} (
+            kind, recipient_id, for_date, subject_key, {subject}_id,
+            status, attempts, next_attempt_at, last_error, created_at
         )
-    )
-    return [
-        Due(kind, recipient, for_date, "evaluation", e.pk)
-        for e in evaluations
-        for kind, recipient, for_date in evaluation_dues(e, _coordinator_id(e), today)
-    ]
+        SELECT %s, d.recipient_id, d.for_date, %s || CAST(d.subject_id AS TEXT), d.subject_id,
+            %s, 0, %s, '', %s
+        FROM ({select}) d
+        WHERE d.recipient_id IS NOT NULL AND NOT {_muted("%s")}
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608
+    head = [kind, f"{subject}:", Reminder.Status.PENDING, now_value, now_value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*head, *params, kind])
+        return cursor.rowcount
 
 
-def _action_item_dues(today: dt.date) -> list[Due]:
-    items = ActionItem.objects.past_due(today).only("owner_id", "due_date")
-    return [
-        Due(
-            K.ACTION_OVERDUE,
-            item.owner_id,
-            repeat_slot(item.due_date + dt.timedelta(days=1), today, OVERDUE_EVERY),
-            "action_item",
-            item.pk,
-        )
-        for item in items
-    ]
+def _date(value: dt.date):
+    return connection.ops.adapt_datefield_value(value)
 
 
-def _agreement_dues(today: dt.date) -> list[Due]:
+def _open_evaluations(recipient: str, for_date: str, where: str, extra: str = "") -> str:
+    """Open evaluations due in a window, with evaluator, coordinator and days `late`."""
+    open_statuses = ", ".join(f"'{status}'" for status in Evaluation.OPEN_STATUSES)
+    return f"""
+        SELECT {recipient} AS recipient_id, {for_date} AS for_date, e.id AS subject_id
+        FROM (
+            SELECT e.id, e.due_date, e.evaluator_id,
+                {_days_between("%s", "e.due_date")} AS late,
+                CASE WHEN e.agreement_id IS NOT NULL THEN a.coordinator_id
+                     WHEN e.program_id IS NOT NULL THEN p.coordinator_id
+                     ELSE mp.coordinator_id END AS coordinator_id
+            FROM evaluations_evaluation e
+            LEFT JOIN partners_agreement a ON a.id = e.agreement_id
+            LEFT JOIN programs_program p ON p.id = e.program_id
+            LEFT JOIN programs_mentorship m ON m.id = e.mentorship_id
+            LEFT JOIN programs_enrolment en ON en.id = m.enrolment_id
+            LEFT JOIN programs_program mp ON mp.id = en.program_id
+            WHERE e.status IN ({open_statuses}) AND {where}
+        ) e
+        WHERE true {extra}
+    """  # noqa: S608
+
+
+EVALUATOR = "COALESCE(e.evaluator_id, e.coordinator_id)"
+
+
+def _insert_evaluation_reminders(today: dt.date, now: dt.datetime) -> int:
+    """`evaluation_dues` for every open evaluation due within 7 days or overdue."""
+    day = dt.timedelta(days=1)
+    t = _date(today)
+    kinds = [
+        (K.DUE_IN_7, EVALUATOR, _plus_days("e.due_date", "-7"), "e.due_date BETWEEN %s AND %s",
+         [_date(today + 2 * day), _date(today + 7 * day)], ""),
+        (K.DUE_IN_1, EVALUATOR, _plus_days("e.due_date", "-1"), "e.due_date = %s",
+         [_date(today + day)], ""),
+        (K.DUE_TODAY, EVALUATOR, "e.due_date", "e.due_date = %s", [t], ""),
+        (K.OVERDUE, EVALUATOR, _slot("e.due_date", OVERDUE_EVERY), "e.due_date < %s", [t], ""),
+        # To the coordinator as well, unless they are the evaluator themself.
+        (K.OVERDUE_ESCALATION, "e.coordinator_id", _slot("e.due_date", OVERDUE_EVERY),
+         "e.due_date < %s", [t], "AND e.evaluator_id IS NOT NULL"
+         " AND e.evaluator_id <> e.coordinator_id"),
+    ]  # fmt: skip
+    inserted = 0
+    for kind, recipient, for_date, where, params, extra in kinds:
+        select = _open_evaluations(recipient, for_date, where, extra)
+        inserted += _insert(kind, "evaluation", select, [t, *params], now)
+    return inserted
+
+
+def _insert_action_item_reminders(today: dt.date, now: dt.datetime) -> int:
+    select = f"""
+        SELECT i.owner_id AS recipient_id, {_slot("i.due_date", OVERDUE_EVERY)} AS for_date,
+            i.id AS subject_id
+        FROM (
+            SELECT id, owner_id, due_date, {_days_between("%s", "due_date")} AS late
+            FROM evaluations_actionitem WHERE done = %s AND due_date < %s
+        ) i
+    """  # noqa: S608
+    params = [_date(today), False, _date(today)]
+    return _insert(K.ACTION_OVERDUE, "action_item", select, params, now)
+
+
+def _insert_agreement_reminders(today: dt.date, now: dt.datetime) -> int:
     from partners.models import Agreement
 
-    agreements = (
-        Agreement.objects.active()
-        .filter(
-            coordinator__isnull=False,
-            end_date__gte=today,
-            end_date__lte=today + dt.timedelta(days=ENDING_WITHIN),
-        )
-        .only("coordinator_id", "end_date")
-    )
-    return [
-        Due(K.AGREEMENT_ENDING, a.coordinator_id, a.end_date, "agreement", a.pk) for a in agreements
-    ]
+    select = """
+        SELECT coordinator_id AS recipient_id, end_date AS for_date, id AS subject_id
+        FROM partners_agreement
+        WHERE status = %s AND coordinator_id IS NOT NULL AND end_date BETWEEN %s AND %s
+    """
+    until = today + dt.timedelta(days=ENDING_WITHIN)
+    params = [Agreement.Status.ACTIVE, _date(today), _date(until)]
+    return _insert(K.AGREEMENT_ENDING, "agreement", select, params, now)
 
 
-def _mentee_dues(today: dt.date) -> list[Due]:
+def _insert_mentee_reminders(today: dt.date, now: dt.datetime) -> int:
+    """Active mentorships whose last session (or start) is more than 30 days old.
+
+    The last session is one backward step of the (mentorship, date) index per mentorship,
+    not an aggregate over every session.
+    """
     from programs.models import Mentorship
 
     cutoff = today - dt.timedelta(days=STALE_AFTER)
-    mentorships = (
-        Mentorship.objects.active()
-        .annotate(last_met=Coalesce(Max("sessions__date"), "started_on"))
-        .filter(last_met__lt=cutoff)
-        .values_list("pk", "mentor__user_id", "last_met")
+    # The first reminder falls on last_met + 31, then every 30 days.
+    select = f"""
+        SELECT s.user_id AS recipient_id, {_slot("s.quiet_since", STALE_AFTER)} AS for_date,
+            s.id AS subject_id
+        FROM (
+            SELECT x.id, x.user_id, {_plus_days("x.last_met", str(STALE_AFTER))} AS quiet_since,
+                {_days_between("%s", "x.last_met")} - {STALE_AFTER} AS late
+            FROM (
+                SELECT m.id, mp.user_id, COALESCE(
+                    (SELECT MAX(se.date) FROM programs_session se WHERE se.mentorship_id = m.id),
+                    m.started_on
+                ) AS last_met
+                FROM programs_mentorship m
+                JOIN programs_mentorprofile mp ON mp.id = m.mentor_id
+                WHERE m.status = %s
+            ) x
+            WHERE x.last_met < %s
+        ) s
+    """  # noqa: S608
+    params = [_date(today), Mentorship.Status.ACTIVE, _date(cutoff)]
+    return _insert(K.MENTEE_STALE, "mentorship", select, params, now)
+
+
+def reminders_insert_due(*, today: dt.date, now: dt.datetime) -> int:
+    """Insert every reminder due today that is not there yet; the number inserted."""
+    return (
+        _insert_evaluation_reminders(today, now)
+        + _insert_action_item_reminders(today, now)
+        + _insert_agreement_reminders(today, now)
+        + _insert_mentee_reminders(today, now)
     )
-    return [
-        Due(
-            K.MENTEE_STALE,
-            user_id,
-            repeat_slot(last + dt.timedelta(days=STALE_AFTER + 1), today, STALE_AFTER),
-            "mentorship",
-            pk,
-        )
-        for pk, user_id, last in mentorships
-    ]
 
 
 # --- the outbox ------------------------------------------------------------------------
@@ -228,7 +317,7 @@ def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: d
 
 @dataclass
 class SweepResult:
-    decided: int
+    decided: int  # reminders inserted by this sweep (those already there are not counted)
     reclaimed: int
     enqueued: list[int]
 
@@ -246,16 +335,13 @@ def reminders_sweep(
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    dues = decide(today)
     with transaction.atomic():
-        Reminder.objects.bulk_create(
-            [_row(d, now) for d in dues], ignore_conflicts=True, batch_size=2000
-        )
+        inserted = reminders_insert_due(today=today, now=now)
         reclaimed = reclaim_stuck(now=now)
         ids = list(Reminder.objects.sendable(now).order_by("pk").values_list("pk", flat=True))
         if enqueue:
             transaction.on_commit(lambda: _enqueue(ids, queue))
-    return SweepResult(len(dues), reclaimed, ids)
+    return SweepResult(inserted, reclaimed, ids)
 
 
 def reclaim_stuck(*, now: dt.datetime) -> int:
