@@ -132,35 +132,36 @@ def _slot(first: str, every: int) -> str:
     return _plus_days(first, f"1 + {every} * ((late - 1) / {every})")
 
 
-def _muted(kind_param: str) -> str:
-    """SQL true when the recipient `d.recipient_id` turned this kind of reminder off."""
+def _muted() -> str:
+    """SQL true when the recipient `d.recipient_id` turned the kind `d.kind` off."""
     if connection.vendor == "postgresql":
-        muted = f"p.muted_kinds @> jsonb_build_array({kind_param}::text)"
+        muted = "p.muted_kinds @> jsonb_build_array(d.kind::text)"
     else:
-        muted = f"EXISTS (SELECT 1 FROM json_each(p.muted_kinds) WHERE value = {kind_param})"  # noqa: S608
+        muted = "EXISTS (SELECT 1 FROM json_each(p.muted_kinds) WHERE value = d.kind)"
     return (
         "EXISTS (SELECT 1 FROM evaluations_reminderpreference p"  # noqa: S608
         f" WHERE p.user_id = d.recipient_id AND {muted})"
     )
 
 
-def _insert(kind: str, subject: str, select: str, params: list, now: dt.datetime) -> int:
-    """Insert the rows `select` yields (recipient_id, for_date, subject_id); count new ones."""
+def _insert(subject: str, select: str, params: list, now: dt.datetime) -> int:
+    """Insert the rows `select` yields (kind, recipient_id, for_date, subject_id) unless the
+    recipient muted that kind or the row is there already; the number inserted."""
     now_value = connection.ops.adapt_datetimefield_value(now)
     sql = f"""
         INSERT INTO {Reminder._meta.db_table} (
             kind, recipient_id, for_date, subject_key, {subject}_id,
             status, attempts, next_attempt_at, last_error, created_at
         )
-        SELECT %s, d.recipient_id, d.for_date, %s || CAST(d.subject_id AS TEXT), d.subject_id,
-            %s, 0, %s, '', %s
+        SELECT d.kind, d.recipient_id, d.for_date, %s || CAST(d.subject_id AS TEXT),
+            d.subject_id, %s, 0, %s, '', %s
         FROM ({select}) d
-        WHERE d.recipient_id IS NOT NULL AND NOT {_muted("%s")}
+        WHERE d.recipient_id IS NOT NULL AND NOT {_muted()}
         ON CONFLICT DO NOTHING
     """  # noqa: S608
-    head = [kind, f"{subject}:", Reminder.Status.PENDING, now_value, now_value]
+    head = [f"{subject}:", Reminder.Status.PENDING, now_value, now_value]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*head, *params, kind])
+        cursor.execute(sql, [*head, *params])
         return cursor.rowcount
 
 
@@ -168,11 +169,23 @@ def _date(value: dt.date):
     return connection.ops.adapt_datefield_value(value)
 
 
-def _open_evaluations(recipient: str, for_date: str, where: str, extra: str = "") -> str:
-    """Open evaluations due in a window, with evaluator, coordinator and days `late`."""
+def _insert_evaluation_reminders(today: dt.date, now: dt.datetime) -> int:
+    """`evaluation_dues` for every open evaluation due within 7 days or overdue, in one pass:
+    each evaluation is joined to the kinds its lateness calls for."""
     open_statuses = ", ".join(f"'{status}'" for status in Evaluation.OPEN_STATUSES)
-    return f"""
-        SELECT {recipient} AS recipient_id, {for_date} AS for_date, e.id AS subject_id
+    kinds = " UNION ALL ".join(
+        f"SELECT '{kind}' AS kind"
+        for kind in (K.DUE_IN_7, K.DUE_IN_1, K.DUE_TODAY, K.OVERDUE, K.OVERDUE_ESCALATION)
+    )
+    select = f"""
+        SELECT k.kind,
+            CASE WHEN k.kind = '{K.OVERDUE_ESCALATION}' THEN e.coordinator_id
+                 ELSE COALESCE(e.evaluator_id, e.coordinator_id) END AS recipient_id,
+            CASE k.kind WHEN '{K.DUE_IN_7}' THEN {_plus_days("e.due_date", "-7")}
+                        WHEN '{K.DUE_IN_1}' THEN {_plus_days("e.due_date", "-1")}
+                        WHEN '{K.DUE_TODAY}' THEN e.due_date
+                        ELSE {_slot("e.due_date", OVERDUE_EVERY)} END AS for_date,
+            e.id AS subject_id
         FROM (
             SELECT e.id, e.due_date, e.evaluator_id,
                 {_days_between("%s", "e.due_date")} AS late,
@@ -185,62 +198,47 @@ def _open_evaluations(recipient: str, for_date: str, where: str, extra: str = ""
             LEFT JOIN programs_mentorship m ON m.id = e.mentorship_id
             LEFT JOIN programs_enrolment en ON en.id = m.enrolment_id
             LEFT JOIN programs_program mp ON mp.id = en.program_id
-            WHERE e.status IN ({open_statuses}) AND {where}
+            WHERE e.status IN ({open_statuses}) AND e.due_date <= %s
         ) e
-        WHERE true {extra}
+        JOIN ({kinds}) k ON (
+            (k.kind = '{K.DUE_IN_7}' AND e.late BETWEEN -7 AND -2)
+            OR (k.kind = '{K.DUE_IN_1}' AND e.late = -1)
+            OR (k.kind = '{K.DUE_TODAY}' AND e.late = 0)
+            OR (k.kind = '{K.OVERDUE}' AND e.late >= 1)
+            -- to the coordinator as well, unless they are the evaluator themself
+            OR (k.kind = '{K.OVERDUE_ESCALATION}' AND e.late >= 1
+                AND e.evaluator_id <> e.coordinator_id)
+        )
     """  # noqa: S608
-
-
-EVALUATOR = "COALESCE(e.evaluator_id, e.coordinator_id)"
-
-
-def _insert_evaluation_reminders(today: dt.date, now: dt.datetime) -> int:
-    """`evaluation_dues` for every open evaluation due within 7 days or overdue."""
-    day = dt.timedelta(days=1)
-    t = _date(today)
-    kinds = [
-        (K.DUE_IN_7, EVALUATOR, _plus_days("e.due_date", "-7"), "e.due_date BETWEEN %s AND %s",
-         [_date(today + 2 * day), _date(today + 7 * day)], ""),
-        (K.DUE_IN_1, EVALUATOR, _plus_days("e.due_date", "-1"), "e.due_date = %s",
-         [_date(today + day)], ""),
-        (K.DUE_TODAY, EVALUATOR, "e.due_date", "e.due_date = %s", [t], ""),
-        (K.OVERDUE, EVALUATOR, _slot("e.due_date", OVERDUE_EVERY), "e.due_date < %s", [t], ""),
-        # To the coordinator as well, unless they are the evaluator themself.
-        (K.OVERDUE_ESCALATION, "e.coordinator_id", _slot("e.due_date", OVERDUE_EVERY),
-         "e.due_date < %s", [t], "AND e.evaluator_id IS NOT NULL"
-         " AND e.evaluator_id <> e.coordinator_id"),
-    ]  # fmt: skip
-    inserted = 0
-    for kind, recipient, for_date, where, params, extra in kinds:
-        select = _open_evaluations(recipient, for_date, where, extra)
-        inserted += _insert(kind, "evaluation", select, [t, *params], now)
-    return inserted
+    params = [_date(today), _date(today + dt.timedelta(days=7))]
+    return _insert("evaluation", select, params, now)
 
 
 def _insert_action_item_reminders(today: dt.date, now: dt.datetime) -> int:
     select = f"""
-        SELECT i.owner_id AS recipient_id, {_slot("i.due_date", OVERDUE_EVERY)} AS for_date,
-            i.id AS subject_id
+        SELECT '{K.ACTION_OVERDUE}' AS kind, i.owner_id AS recipient_id,
+            {_slot("i.due_date", OVERDUE_EVERY)} AS for_date, i.id AS subject_id
         FROM (
             SELECT id, owner_id, due_date, {_days_between("%s", "due_date")} AS late
             FROM evaluations_actionitem WHERE done = %s AND due_date < %s
         ) i
     """  # noqa: S608
     params = [_date(today), False, _date(today)]
-    return _insert(K.ACTION_OVERDUE, "action_item", select, params, now)
+    return _insert("action_item", select, params, now)
 
 
 def _insert_agreement_reminders(today: dt.date, now: dt.datetime) -> int:
     from partners.models import Agreement
 
-    select = """
-        SELECT coordinator_id AS recipient_id, end_date AS for_date, id AS subject_id
+    select = f"""
+        SELECT '{K.AGREEMENT_ENDING}' AS kind, coordinator_id AS recipient_id,
+            end_date AS for_date, id AS subject_id
         FROM partners_agreement
         WHERE status = %s AND coordinator_id IS NOT NULL AND end_date BETWEEN %s AND %s
-    """
+    """  # noqa: S608
     until = today + dt.timedelta(days=ENDING_WITHIN)
     params = [Agreement.Status.ACTIVE, _date(today), _date(until)]
-    return _insert(K.AGREEMENT_ENDING, "agreement", select, params, now)
+    return _insert("agreement", select, params, now)
 
 
 def _insert_mentee_reminders(today: dt.date, now: dt.datetime) -> int:
@@ -254,8 +252,8 @@ def _insert_mentee_reminders(today: dt.date, now: dt.datetime) -> int:
     cutoff = today - dt.timedelta(days=STALE_AFTER)
     # The first reminder falls on last_met + 31, then every 30 days.
     select = f"""
-        SELECT s.user_id AS recipient_id, {_slot("s.quiet_since", STALE_AFTER)} AS for_date,
-            s.id AS subject_id
+        SELECT '{K.MENTEE_STALE}' AS kind, s.user_id AS recipient_id,
+            {_slot("s.quiet_since", STALE_AFTER)} AS for_date, s.id AS subject_id
         FROM (
             SELECT x.id, x.user_id, {_plus_days("x.last_met", str(STALE_AFTER))} AS quiet_since,
                 {_days_between("%s", "x.last_met")} - {STALE_AFTER} AS late
@@ -272,7 +270,7 @@ def _insert_mentee_reminders(today: dt.date, now: dt.datetime) -> int:
         ) s
     """  # noqa: S608
     params = [_date(today), Mentorship.Status.ACTIVE, _date(cutoff)]
-    return _insert(K.MENTEE_STALE, "mentorship", select, params, now)
+    return _insert("mentorship", select, params, now)
 
 
 def reminders_insert_due(*, today: dt.date, now: dt.datetime) -> int:

@@ -190,9 +190,9 @@ def test_the_sweep_query_count_does_not_grow(
             due_date=DUE - dt.timedelta(days=i % 10),
         )
         ActionItemFactory(evaluation=evaluation, owner=mentor_a, due_date=D(2025, 6, 1))
-    # decide and insert: one INSERT … SELECT per kind (8); reclaim: 2 updates; sendable ids: 1;
+    # decide and insert: one INSERT … SELECT per subject (4); reclaim: 2 updates; sendable: 1;
     # savepoint: 2
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(9):
         result = reminders_sweep(today=DUE, enqueue=False)
     assert result.decided > count
 
