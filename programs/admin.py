@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from kader.admin_lists import HistoryAdmin
@@ -21,13 +24,6 @@ from programs.models import (
 from programs.resources import CadreResource
 
 
-class EnrolmentInline(admin.TabularInline):
-    model = Enrolment
-    extra = 0
-    fields = ["cadre", "status", "enrolled_on", "outcome"]
-    autocomplete_fields = ["cadre"]
-
-
 @admin.register(Program)
 class ProgramAdmin(HistoryAdmin):
     list_display = ["name", "kind", "status", "start_date", "end_date", "capacity", "is_online"]
@@ -35,8 +31,19 @@ class ProgramAdmin(HistoryAdmin):
     search_fields = ["name", "place", "objectives"]
     autocomplete_fields = ["agreements", "partners"]
     raw_id_fields = ["coordinator"]
+    readonly_fields = ["enrolment_list"]
     date_hierarchy = "start_date"
-    inlines = [EnrolmentInline]
+
+    # A link, not an inline: a program has hundreds of enrolments at national scale, and
+    # an inline renders a form row (and queries a cadre) for each one.
+    @admin.display(description=_("enrolments"))
+    def enrolment_list(self, program: Program) -> str:
+        if program.pk is None:
+            return "–"
+        count = program.enrolments.count()
+        url = reverse("admin:programs_enrolment_changelist")
+        label = ngettext("%(count)s enrolment", "%(count)s enrolments", count) % {"count": count}
+        return format_html('<a href="{}?program__id__exact={}">{}</a>', url, program.pk, label)
 
 
 class BackgroundInline(admin.StackedInline):
