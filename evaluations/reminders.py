@@ -1,8 +1,11 @@
 """The reminder outbox: decide which reminders are due, then send each exactly once.
 
-1. The sweep decides (pure functions over a few queries), inserts one `Reminder` row per
-   (kind, recipient, subject, date) with ON CONFLICT DO NOTHING, and enqueues the ids of
-   all sendable rows after the transaction commits. Running it twice adds nothing.
+1. The sweep decides and inserts in the database, one INSERT … SELECT … ON CONFLICT DO
+   NOTHING per subject (evaluations, action items, agreements, mentorships): one `Reminder`
+   row per (kind, recipient, subject, date), none of a kind the recipient turned off. It
+   then enqueues the ids of all sendable rows after the transaction commits. Running it
+   twice adds nothing. The rules are also written as pure functions (`evaluation_dues`,
+   `repeat_slot`), which the tests hold the SQL to.
 2. Sending claims the row with a conditional UPDATE (pending → sending), so two workers
    given the same id cannot both send; then sends with a Message-ID derived from the row;
    then marks it sent. The only window for a duplicate is between the SMTP server's
