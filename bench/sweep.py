@@ -1,9 +1,11 @@
 """The reminder sweep over a seeded database: time, queries and peak memory; changes nothing.
 
-    DATABASE_URL=… [SWEEP_TODAY=2026-01-25] .venv/bin/python bench/sweep.py
+    DATABASE_URL=… [SWEEP_TODAY=2026-01-25] [REDIS_URL=… SWEEP_QUEUE=sweep-bench] \
+        .venv/bin/python bench/sweep.py
 
 Runs `reminders_sweep(enqueue=False)` inside a transaction that is rolled back, so it can be
-repeated on the same tier (it vacuums the reminder table afterwards). Complements
+repeated on the same tier (it vacuums the reminder table afterwards). With SWEEP_QUEUE it
+also publishes the sends to that queue (which no worker reads) and purges it. Complements
 `manage.py bench_reminder_sweep`, which builds its own synthetic evaluations.
 """
 
@@ -37,6 +39,18 @@ class Rollback(Exception):
     pass
 
 
+def publish(ids: list[int], queue: str) -> None:
+    """Queue the sends as the sweep does after its commit, on a queue no worker reads, then
+    empty that queue again."""
+    from evaluations.tasks import enqueue_sends, send_reminders
+
+    started = time.perf_counter()
+    queued = enqueue_sends(ids, queue=queue)
+    print(f"queued {queued:,} sends in {time.perf_counter() - started:.1f} s")
+    with send_reminders.app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(queue)
+
+
 def main() -> None:
     # Another day than today: a sweep as it ran then (e.g. a day with fewer overdue).
     today = dt.date.fromisoformat(os.environ.get("SWEEP_TODAY") or str(timezone.localdate()))
@@ -62,6 +76,8 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             print(f"deferred foreign-key checks: {time.perf_counter() - started:.1f} s")
+            if os.environ.get("SWEEP_QUEUE"):
+                publish(result.enqueued, os.environ["SWEEP_QUEUE"])
             raise Rollback
     except Rollback:
         print("rolled back")
