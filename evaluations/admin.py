@@ -66,8 +66,8 @@ class EvaluationAdmin(HistoryAdmin):
         "mentorship__enrolment__cadre",
         "evaluator",
     ]
-    # Newest first on the primary key: due_date has no index of its own (1 M rows), and no
-    # date_hierarchy, whose year links scan every row.
+    # Newest first along the primary key's index (1 M rows); no date_hierarchy, whose year
+    # links scan every row.
     ordering = ["-pk"]
     inlines = [IndicatorResultInline, HealthRatingInline, ActionItemInline, ReminderInline]
 

@@ -60,7 +60,7 @@ class EstimatedCountPaginator(Paginator):
 
 
 class LargeTableAdmin(admin.ModelAdmin):
-    """Base of every Kader ModelAdmin: no full count, an estimated one for whole tables.
+    """Base of every Kader ModelAdmin: no second, unfiltered count; estimated long counts.
 
     Each admin still names its own `ordering` (on an indexed column), `list_select_related`,
     and raw-id or autocomplete widgets for foreign keys to large tables.
