@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from evaluations.models import (
     ActionItem,
@@ -11,6 +11,7 @@ from evaluations.models import (
     Reminder,
     ReminderPreference,
 )
+from kader.admin_lists import HistoryAdmin
 
 
 class IndicatorResultInline(admin.TabularInline):
@@ -46,27 +47,69 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(HistoryAdmin):
     list_display = ["__str__", "kind", "status", "due_date", "evaluator"]
     list_filter = ["status", "kind", "due_date"]
+    # Searched by get_search_results below; listed here so that the search box shows.
     search_fields = [
         "agreement__title",
         "program__name",
         "mentorship__enrolment__cadre__full_name",
         "evaluator__username",
     ]
-    date_hierarchy = "due_date"
     raw_id_fields = ["agreement", "program", "mentorship", "evaluator", "reviewed_by"]
-    list_select_related = ["agreement", "program", "mentorship__enrolment__cadre", "evaluator"]
+    # What __str__ (the subject) reads, in the one list query.
+    list_select_related = [
+        "agreement",
+        "program",
+        "mentorship__mentor__user",
+        "mentorship__enrolment__cadre",
+        "evaluator",
+    ]
+    # Newest first along the primary key's index (1 M rows); no date_hierarchy, whose year
+    # links scan every row.
+    ordering = ["-pk"]
     inlines = [IndicatorResultInline, HealthRatingInline, ActionItemInline, ReminderInline]
+
+    def get_search_results(self, request, queryset, search_term: str):
+        """The subject's name, looked up in its own table first, then evaluations by id.
+
+        The admin's default joins four tables to a million evaluations for every word
+        (8.5 s at national); each subquery here finds a few rows through its own table.
+        """
+        from django.contrib.auth import get_user_model
+
+        from partners.models import Agreement
+        from programs.models import Cadre, Mentorship, Program
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        cadres = Cadre.objects.filter(full_name__icontains=term).values("pk")
+        users = get_user_model().objects.filter(username__icontains=term).values("pk")
+        matches = (
+            Q(agreement__in=Agreement.objects.filter(title__icontains=term).values("pk"))
+            | Q(program__in=Program.objects.filter(name__icontains=term).values("pk"))
+            | Q(mentorship__in=Mentorship.objects.filter(enrolment__cadre__in=cadres).values("pk"))
+            | Q(evaluator__in=users)
+        )
+        return queryset.filter(matches), False
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(HistoryAdmin):
     list_display = ["description", "owner", "due_date", "done", "evaluation"]
     list_filter = ["done", "due_date"]
     search_fields = ["description", "owner__username"]
     raw_id_fields = ["evaluation", "owner"]
+    list_select_related = [
+        "owner",
+        "evaluation__agreement",
+        "evaluation__program",
+        "evaluation__mentorship__mentor__user",
+        "evaluation__mentorship__enrolment__cadre",
+    ]
+    ordering = ["-pk"]
 
 
 @admin.action(description=_("Send again (failed or stuck reminders)"))
@@ -83,20 +126,21 @@ def send_again(modeladmin, request, queryset) -> None:
 
 
 @admin.register(Reminder)
-class ReminderAdmin(SimpleHistoryAdmin):
+class ReminderAdmin(HistoryAdmin):
     list_display = ["kind", "recipient", "for_date", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "kind", "for_date"]
     search_fields = ["recipient__username", "recipient__email", "subject_key"]
     raw_id_fields = ["recipient", "evaluation", "action_item", "agreement", "mentorship"]
     readonly_fields = ["subject_key", "claimed_at", "sent_at", "created_at"]
     list_select_related = ["recipient"]
-    date_hierarchy = "for_date"
+    ordering = ["-pk"]
     actions = [send_again]
 
 
 @admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(SimpleHistoryAdmin):
+class ReminderPreferenceAdmin(HistoryAdmin):
     list_display = ["user", "language", "muted_kinds"]
     list_filter = ["language"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
+    list_select_related = ["user"]

@@ -1,8 +1,11 @@
 """The reminder outbox: decide which reminders are due, then send each exactly once.
 
-1. The sweep decides (pure functions over a few queries), inserts one `Reminder` row per
-   (kind, recipient, subject, date) with ON CONFLICT DO NOTHING, and enqueues the ids of
-   all sendable rows after the transaction commits. Running it twice adds nothing.
+1. The sweep decides and inserts in the database, one INSERT … SELECT … ON CONFLICT DO
+   NOTHING per subject (evaluations, action items, agreements, mentorships): one `Reminder`
+   row per (kind, recipient, subject, date), none of a kind the recipient turned off. It
+   then enqueues the ids of all sendable rows after the transaction commits. Running it
+   twice adds nothing. The rules are also written as pure functions (`evaluation_dues`,
+   `repeat_slot`), which the tests hold the SQL to.
 2. Sending claims the row with a conditional UPDATE (pending → sending), so two workers
    given the same id cannot both send; then sends with a Message-ID derived from the row;
    then marks it sent. The only window for a duplicate is between the SMTP server's
@@ -20,15 +23,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Max
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from evaluations.models import (
-    ActionItem,
     Evaluation,
     Reminder,
     ReminderKind,
@@ -105,95 +106,184 @@ def evaluation_dues(evaluation: Evaluation, coordinator_id: int | None, today: d
     return dues
 
 
-def _coordinator_id(evaluation: Evaluation) -> int | None:
-    if evaluation.agreement_id:
-        return evaluation.agreement.coordinator_id
-    if evaluation.program_id:
-        return evaluation.program.coordinator_id
-    return evaluation.mentorship.enrolment.program.coordinator_id
+# --- the same rules in SQL ---------------------------------------------------------------
+#
+# The sweep decides and inserts in the database: one INSERT … SELECT … ON CONFLICT DO NOTHING
+# per reminder kind, so a million evaluations never travel to Python. The functions above
+# are the rules' reference; tests hold the two to the same answers. The few expressions that
+# differ between PostgreSQL and SQLite (date arithmetic, the JSON list of muted kinds) are
+# the small helpers below. Only code constants are formatted into the SQL (hence the S608
+# exemptions); every value goes as a query parameter.
 
 
-def decide(today: dt.date) -> list[Due]:
-    """Every reminder due today, in four queries whatever the number of rows."""
+def _days_between(later: str, earlier: str) -> str:
+    """SQL for the whole days from `earlier` to `later` (two date expressions)."""
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _plus_days(date: str, days: str) -> str:
+    """SQL for a date expression moved by an integer expression of days."""
+    if connection.vendor == "postgresql":
+        return f"({date} + {days})"
+    return f"date({date}, ({days}) || ' days')"
+
+
+def _slot(first: str, every: int) -> str:
+    """`repeat_slot` in SQL, given `late`: the days from `first` minus one to today."""
+    return _plus_days(first, f"1 + {every} * ((late - 1) / {every})")
+
+
+def _muted() -> str:
+    """SQL true when the recipient `d.recipient_id` turned the kind `d.kind` off."""
+    if connection.vendor == "postgresql":
+        muted = "p.muted_kinds @> jsonb_build_array(d.kind::text)"
+    else:
+        muted = "EXISTS (SELECT 1 FROM json_each(p.muted_kinds) WHERE value = d.kind)"
     return (
-        _evaluation_dues(today)
-        + _action_item_dues(today)
-        + _agreement_dues(today)
-        + _mentee_dues(today)
+        "EXISTS (SELECT 1 FROM evaluations_reminderpreference p"  # noqa: S608
+        f" WHERE p.user_id = d.recipient_id AND {muted})"
     )
 
 
-def _evaluation_dues(today: dt.date) -> list[Due]:
-    evaluations = (
-        Evaluation.objects.open()
-        .filter(due_date__lte=today + dt.timedelta(days=7))
-        .select_related("agreement", "program", "mentorship__enrolment__program")
-        .only(
-            "due_date",
-            "evaluator_id",
-            "agreement__coordinator_id",
-            "program__coordinator_id",
-            "mentorship__enrolment__program__coordinator_id",
+def _insert(subject: str, select: str, params: list, now: dt.datetime) -> int:
+    """Insert the rows `select` yields (kind, recipient_id, for_date, subject_id) unless the
+    recipient muted that kind or the row is there already; the number inserted."""
+    now_value = connection.ops.adapt_datetimefield_value(now)
+    sql = f"""
+        INSERT INTO {Reminder._meta.db_table} (
+            kind, recipient_id, for_date, subject_key, {subject}_id,
+            status, attempts, next_attempt_at, last_error, created_at
         )
+        SELECT d.kind, d.recipient_id, d.for_date, %s || CAST(d.subject_id AS TEXT),
+            d.subject_id, %s, 0, %s, '', %s
+        FROM ({select}) d
+        WHERE d.recipient_id IS NOT NULL AND NOT {_muted()}
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608
+    head = [f"{subject}:", Reminder.Status.PENDING, now_value, now_value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*head, *params])
+        return cursor.rowcount
+
+
+def _date(value: dt.date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _insert_evaluation_reminders(today: dt.date, now: dt.datetime) -> int:
+    """`evaluation_dues` for every open evaluation due within 7 days or overdue, in one pass:
+    each evaluation is joined to the kinds its lateness calls for."""
+    open_statuses = ", ".join(f"'{status}'" for status in Evaluation.OPEN_STATUSES)
+    kinds = " UNION ALL ".join(
+        f"SELECT '{kind}' AS kind"
+        for kind in (K.DUE_IN_7, K.DUE_IN_1, K.DUE_TODAY, K.OVERDUE, K.OVERDUE_ESCALATION)
     )
-    return [
-        Due(kind, recipient, for_date, "evaluation", e.pk)
-        for e in evaluations
-        for kind, recipient, for_date in evaluation_dues(e, _coordinator_id(e), today)
-    ]
-
-
-def _action_item_dues(today: dt.date) -> list[Due]:
-    items = ActionItem.objects.past_due(today).only("owner_id", "due_date")
-    return [
-        Due(
-            K.ACTION_OVERDUE,
-            item.owner_id,
-            repeat_slot(item.due_date + dt.timedelta(days=1), today, OVERDUE_EVERY),
-            "action_item",
-            item.pk,
+    select = f"""
+        SELECT k.kind,
+            CASE WHEN k.kind = '{K.OVERDUE_ESCALATION}' THEN e.coordinator_id
+                 ELSE COALESCE(e.evaluator_id, e.coordinator_id) END AS recipient_id,
+            CASE k.kind WHEN '{K.DUE_IN_7}' THEN {_plus_days("e.due_date", "-7")}
+                        WHEN '{K.DUE_IN_1}' THEN {_plus_days("e.due_date", "-1")}
+                        WHEN '{K.DUE_TODAY}' THEN e.due_date
+                        ELSE {_slot("e.due_date", OVERDUE_EVERY)} END AS for_date,
+            e.id AS subject_id
+        FROM (
+            SELECT e.id, e.due_date, e.evaluator_id,
+                {_days_between("%s", "e.due_date")} AS late,
+                CASE WHEN e.agreement_id IS NOT NULL THEN a.coordinator_id
+                     WHEN e.program_id IS NOT NULL THEN p.coordinator_id
+                     ELSE mp.coordinator_id END AS coordinator_id
+            FROM evaluations_evaluation e
+            LEFT JOIN partners_agreement a ON a.id = e.agreement_id
+            LEFT JOIN programs_program p ON p.id = e.program_id
+            LEFT JOIN programs_mentorship m ON m.id = e.mentorship_id
+            LEFT JOIN programs_enrolment en ON en.id = m.enrolment_id
+            LEFT JOIN programs_program mp ON mp.id = en.program_id
+            WHERE e.status IN ({open_statuses}) AND e.due_date <= %s
+        ) e
+        JOIN ({kinds}) k ON (
+            (k.kind = '{K.DUE_IN_7}' AND e.late BETWEEN -7 AND -2)
+            OR (k.kind = '{K.DUE_IN_1}' AND e.late = -1)
+            OR (k.kind = '{K.DUE_TODAY}' AND e.late = 0)
+            OR (k.kind = '{K.OVERDUE}' AND e.late >= 1)
+            -- to the coordinator as well, unless they are the evaluator themself
+            OR (k.kind = '{K.OVERDUE_ESCALATION}' AND e.late >= 1
+                AND e.evaluator_id <> e.coordinator_id)
         )
-        for item in items
-    ]
+    """  # noqa: S608
+    params = [_date(today), _date(today + dt.timedelta(days=7))]
+    return _insert("evaluation", select, params, now)
 
 
-def _agreement_dues(today: dt.date) -> list[Due]:
+def _insert_action_item_reminders(today: dt.date, now: dt.datetime) -> int:
+    select = f"""
+        SELECT '{K.ACTION_OVERDUE}' AS kind, i.owner_id AS recipient_id,
+            {_slot("i.due_date", OVERDUE_EVERY)} AS for_date, i.id AS subject_id
+        FROM (
+            SELECT id, owner_id, due_date, {_days_between("%s", "due_date")} AS late
+            FROM evaluations_actionitem WHERE done = %s AND due_date < %s
+        ) i
+    """  # noqa: S608
+    params = [_date(today), False, _date(today)]
+    return _insert("action_item", select, params, now)
+
+
+def _insert_agreement_reminders(today: dt.date, now: dt.datetime) -> int:
     from partners.models import Agreement
 
-    agreements = (
-        Agreement.objects.active()
-        .filter(
-            coordinator__isnull=False,
-            end_date__gte=today,
-            end_date__lte=today + dt.timedelta(days=ENDING_WITHIN),
-        )
-        .only("coordinator_id", "end_date")
-    )
-    return [
-        Due(K.AGREEMENT_ENDING, a.coordinator_id, a.end_date, "agreement", a.pk) for a in agreements
-    ]
+    select = f"""
+        SELECT '{K.AGREEMENT_ENDING}' AS kind, coordinator_id AS recipient_id,
+            end_date AS for_date, id AS subject_id
+        FROM partners_agreement
+        WHERE status = %s AND coordinator_id IS NOT NULL AND end_date BETWEEN %s AND %s
+    """  # noqa: S608
+    until = today + dt.timedelta(days=ENDING_WITHIN)
+    params = [Agreement.Status.ACTIVE, _date(today), _date(until)]
+    return _insert("agreement", select, params, now)
 
 
-def _mentee_dues(today: dt.date) -> list[Due]:
+def _insert_mentee_reminders(today: dt.date, now: dt.datetime) -> int:
+    """Active mentorships whose last session (or start) is more than 30 days old.
+
+    The last session is one backward step of the (mentorship, date) index per mentorship,
+    not an aggregate over every session.
+    """
     from programs.models import Mentorship
 
     cutoff = today - dt.timedelta(days=STALE_AFTER)
-    mentorships = (
-        Mentorship.objects.active()
-        .annotate(last_met=Coalesce(Max("sessions__date"), "started_on"))
-        .filter(last_met__lt=cutoff)
-        .values_list("pk", "mentor__user_id", "last_met")
+    # The first reminder falls on last_met + 31, then every 30 days.
+    select = f"""
+        SELECT '{K.MENTEE_STALE}' AS kind, s.user_id AS recipient_id,
+            {_slot("s.quiet_since", STALE_AFTER)} AS for_date, s.id AS subject_id
+        FROM (
+            SELECT x.id, x.user_id, {_plus_days("x.last_met", str(STALE_AFTER))} AS quiet_since,
+                {_days_between("%s", "x.last_met")} - {STALE_AFTER} AS late
+            FROM (
+                SELECT m.id, mp.user_id, COALESCE(
+                    (SELECT MAX(se.date) FROM programs_session se WHERE se.mentorship_id = m.id),
+                    m.started_on
+                ) AS last_met
+                FROM programs_mentorship m
+                JOIN programs_mentorprofile mp ON mp.id = m.mentor_id
+                WHERE m.status = %s
+            ) x
+            WHERE x.last_met < %s
+        ) s
+    """  # noqa: S608
+    params = [_date(today), Mentorship.Status.ACTIVE, _date(cutoff)]
+    return _insert("mentorship", select, params, now)
+
+
+def reminders_insert_due(*, today: dt.date, now: dt.datetime) -> int:
+    """Insert every reminder due today that is not there yet; the number inserted."""
+    return (
+        _insert_evaluation_reminders(today, now)
+        + _insert_action_item_reminders(today, now)
+        + _insert_agreement_reminders(today, now)
+        + _insert_mentee_reminders(today, now)
     )
-    return [
-        Due(
-            K.MENTEE_STALE,
-            user_id,
-            repeat_slot(last + dt.timedelta(days=STALE_AFTER + 1), today, STALE_AFTER),
-            "mentorship",
-            pk,
-        )
-        for pk, user_id, last in mentorships
-    ]
 
 
 # --- the outbox ------------------------------------------------------------------------
@@ -228,7 +318,7 @@ def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: d
 
 @dataclass
 class SweepResult:
-    decided: int
+    decided: int  # reminders inserted by this sweep (those already there are not counted)
     reclaimed: int
     enqueued: list[int]
 
@@ -246,16 +336,13 @@ def reminders_sweep(
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    dues = decide(today)
     with transaction.atomic():
-        Reminder.objects.bulk_create(
-            [_row(d, now) for d in dues], ignore_conflicts=True, batch_size=2000
-        )
+        inserted = reminders_insert_due(today=today, now=now)
         reclaimed = reclaim_stuck(now=now)
         ids = list(Reminder.objects.sendable(now).order_by("pk").values_list("pk", flat=True))
         if enqueue:
             transaction.on_commit(lambda: _enqueue(ids, queue))
-    return SweepResult(len(dues), reclaimed, ids)
+    return SweepResult(inserted, reclaimed, ids)
 
 
 def reclaim_stuck(*, now: dt.datetime) -> int:

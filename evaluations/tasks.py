@@ -34,33 +34,56 @@ def sweep_reminders(self) -> int:
     return len(reminders.reminders_sweep(queue=_queue_of(self)).enqueued)
 
 
-@shared_task(
-    bind=True,
-    # PostgreSQL restarting or failing over: try again in seconds, not at tomorrow's sweep.
-    # The claim makes a repeat harmless; the backoff stays far below the visibility timeout.
-    autoretry_for=(db.OperationalError, db.InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=10,
-)
+# Ids per message. Publishing costs about a millisecond per message, so a sweep of 100,000
+# reminders queues in 2 s rather than 100. Bounded so that a batch whose every send hits
+# EMAIL_TIMEOUT (30 s) still ends within the broker's visibility timeout (3,600 s).
+SEND_BATCH = 50
+
+# PostgreSQL restarting or failing over: try again in seconds, not at tomorrow's sweep.
+# The claim makes a repeat harmless (a batch's already-sent ids are skipped); the backoff
+# stays far below the visibility timeout.
+RETRY_ON_DATABASE_ERRORS = {
+    "autoretry_for": (db.OperationalError, db.InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "max_retries": 10,
+}
+
+
+@shared_task(bind=True, **RETRY_ON_DATABASE_ERRORS)
 def send_reminder(self, reminder_id: int) -> None:
-    delay = reminders.reminder_send(reminder_id=reminder_id)
-    if delay is not None:
-        enqueue_sends([reminder_id], queue=_queue_of(self), countdown=delay)
+    """One reminder (messages queued before batches existed still arrive here)."""
+    _send(self, [reminder_id])
+
+
+@shared_task(bind=True, **RETRY_ON_DATABASE_ERRORS)
+def send_reminders(self, reminder_ids: list[int]) -> None:
+    """A batch: each reminder is claimed, sent and retried on its own."""
+    _send(self, reminder_ids)
+
+
+def _send(task, reminder_ids: list[int]) -> None:
+    for reminder_id in reminder_ids:
+        delay = reminders.reminder_send(reminder_id=reminder_id)
+        if delay is not None:
+            enqueue_sends([reminder_id], queue=_queue_of(task), countdown=delay)
 
 
 def enqueue_sends(ids: list[int], *, queue: str | None = None, countdown: int = 0) -> int:
-    """Publish one send task per id over one connection; never raises when Redis is down."""
+    """Publish the ids in batches over one connection; never raises when Redis is down."""
     if not ids:
         return 0
     options = {"queue": queue} if queue else {}
     if countdown:
         options["countdown"] = countdown
     try:
-        with send_reminder.app.producer_or_acquire() as producer:
-            for reminder_id in ids:
-                send_reminder.apply_async(
-                    (reminder_id,), producer=producer, retry_policy=PUBLISH_RETRY, **options
+        with send_reminders.app.producer_or_acquire() as producer:
+            for start in range(0, len(ids), SEND_BATCH):
+                send_reminders.apply_async(
+                    (list(ids[start : start + SEND_BATCH]),),
+                    producer=producer,
+                    retry_policy=PUBLISH_RETRY,
+                    **options,
                 )
     except (OperationalError, KombuError, OSError) as exc:
         log.warning("could not enqueue %s reminders, the next sweep will: %s", len(ids), exc)

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from kader.admin_lists import HistoryAdmin
 from kader.models import CalendarFeed
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(SimpleHistoryAdmin):
+class CalendarFeedAdmin(HistoryAdmin):
     list_display = ["user", "created_at", "last_used_at"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     list_select_related = ["user"]

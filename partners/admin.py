@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kader.admin_lists import HistoryAdmin, LargeTableAdmin
 
 from .models import (
     Agreement,
@@ -24,7 +25,7 @@ from .models import (
 from .resources import ContactResource, PartnerResource
 
 
-class HistoryImportExportAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class HistoryImportExportAdmin(ImportExportMixin, HistoryAdmin):
     """Import with a preview and per-row errors; a file with any bad row imports nothing."""
 
     skip_admin_log = False
@@ -37,7 +38,7 @@ class RegionInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):  # reference data: no history kept
+class ProvinceAdmin(LargeTableAdmin):  # reference data: no history kept
     list_display = ["name", "code", "region_count"]
     search_fields = ["name", "code"]
     inlines = [RegionInline]
@@ -51,7 +52,7 @@ class ProvinceAdmin(admin.ModelAdmin):  # reference data: no history kept
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):  # reference data: no history kept
+class RegionAdmin(LargeTableAdmin):  # reference data: no history kept
     list_display = ["name", "kind", "province", "code"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "code", "province__name"]
@@ -119,7 +120,7 @@ class ContactAdmin(HistoryImportExportAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(HistoryAdmin):
     list_display = [
         "title",
         "formality",
@@ -130,9 +131,11 @@ class AgreementAdmin(SimpleHistoryAdmin):
         "evaluation_cadence",
         "coordinator",
     ]
-    list_filter = ["status", "formality", "basis", "evaluation_cadence", "coordinator"]
-    search_fields = ["title", "reference", "partners__name"]
+    # No filter by coordinator: it would list every user; search finds a coordinator's.
+    list_filter = ["status", "formality", "basis", "evaluation_cadence"]
+    search_fields = ["title", "reference", "partners__name", "coordinator__username"]
     list_select_related = ["coordinator"]
+    raw_id_fields = ["coordinator"]
     date_hierarchy = "start_date"
     readonly_fields = [
         "status",
@@ -147,7 +150,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(SimpleHistoryAdmin):
+class AgreementPartyAdmin(HistoryAdmin):
     list_display = ["agreement", "partner", "role"]
     search_fields = ["agreement__title", "partner__name", "role"]
     list_select_related = ["agreement", "partner"]
@@ -155,7 +158,7 @@ class AgreementPartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SuccessIndicator)
-class SuccessIndicatorAdmin(SimpleHistoryAdmin):
+class SuccessIndicatorAdmin(HistoryAdmin):
     list_display = ["name", "agreement", "unit", "baseline", "target", "direction"]
     list_filter = ["direction"]
     search_fields = ["name", "agreement__title"]
@@ -164,7 +167,7 @@ class SuccessIndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgreementDocument)
-class AgreementDocumentAdmin(SimpleHistoryAdmin):
+class AgreementDocumentAdmin(HistoryAdmin):
     list_display = ["original_name", "agreement", "kind", "content_type", "size", "uploaded_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["original_name", "agreement__title"]
@@ -192,7 +195,7 @@ class AgreementDocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CommunicationLog)
-class CommunicationLogAdmin(SimpleHistoryAdmin):
+class CommunicationLogAdmin(HistoryAdmin):
     list_display = [
         "date",
         "partner",
@@ -206,4 +209,7 @@ class CommunicationLogAdmin(SimpleHistoryAdmin):
     search_fields = ["summary", "participants", "partner__name", "challenge", "resolution"]
     list_select_related = ["partner", "agreement"]
     autocomplete_fields = ["partner", "agreement"]
-    date_hierarchy = "date"
+    raw_id_fields = ["logged_by"]
+    # (-date, -created_at) sorts every log on each request; the date filter replaces the
+    # date_hierarchy, whose year links read every row.
+    ordering = ["-pk"]

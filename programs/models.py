@@ -721,8 +721,13 @@ class Session(models.Model):
         verbose_name = _("mentoring session")
         verbose_name_plural = _("mentoring sessions")
         ordering = ["-date", "-created_at"]
-        # The session list's order (-date, -pk): newest first without sorting millions.
-        indexes = [models.Index(fields=["date", "id"], name="session_date_idx")]
+        indexes = [
+            # The session list's order (-date, -pk): newest first without sorting millions.
+            models.Index(fields=["date", "id"], name="session_date_idx"),
+            # A mentorship's last session in one index step (the reminder sweep's staleness
+            # pass over a million mentorships, the mentor's own list).
+            models.Index(fields=["mentorship", "date"], name="session_mentorship_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=SESSION_MIN_MINUTES)

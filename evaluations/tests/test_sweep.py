@@ -5,9 +5,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from evaluations.models import Reminder
+from evaluations.models import Reminder, ReminderPreference
 from evaluations.reminders import evaluation_dues, reminder_send, reminders_sweep, repeat_slot
-from factories import ActionItemFactory, AgreementFactory, EvaluationFactory, SessionFactory
+from factories import (
+    ActionItemFactory,
+    AgreementFactory,
+    EvaluationFactory,
+    MentorshipFactory,
+    ProgramFactory,
+    SessionFactory,
+)
 
 D = dt.date
 DUE = D(2025, 6, 16)
@@ -172,9 +179,8 @@ def test_three_sweeps_send_one_email_each(world, mailoutbox):
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [3, 60])
 def test_the_sweep_query_count_does_not_grow(
-    postgres, world, coordinator, mentor_a, count, django_assert_num_queries
+    world, coordinator, mentor_a, count, django_assert_num_queries
 ):
-    # PostgreSQL only: SQLite's limit on query parameters splits bulk inserts into batches.
     for i in range(count):
         evaluation = EvaluationFactory(
             agreement=world["agreement"],
@@ -184,7 +190,70 @@ def test_the_sweep_query_count_does_not_grow(
             due_date=DUE - dt.timedelta(days=i % 10),
         )
         ActionItemFactory(evaluation=evaluation, owner=mentor_a, due_date=D(2025, 6, 1))
-    # decide: 4 queries; insert, reclaim (2 updates), select ids: 4; savepoint: 2
-    with django_assert_num_queries(10):
+    # decide and insert: one INSERT … SELECT per subject (4); reclaim: 2 updates; sendable: 1;
+    # savepoint: 2
+    with django_assert_num_queries(9):
         result = reminders_sweep(today=DUE, enqueue=False)
     assert result.decided > count
+
+
+@pytest.mark.django_db
+def test_the_sql_sweep_follows_the_python_rules_day_by_day(coordinator, mentor_a):
+    # One program evaluation assigned to mentor A, its coordinator the coordinator; a sweep
+    # every day from three weeks before to six weeks after the due date inserts exactly
+    # what evaluation_dues says, each once.
+    program = ProgramFactory(coordinator=coordinator)
+    evaluation = EvaluationFactory(agreement=None, program=program, evaluator=mentor_a)
+    expected = set()
+    for offset in range(-21, 43):
+        today = evaluation.due_date + dt.timedelta(days=offset)
+        expected |= set(evaluation_dues(evaluation, coordinator.pk, today))
+        reminders_sweep(today=today, enqueue=False)
+    rows = Reminder.objects.filter(evaluation=evaluation)
+    got = list(rows.values_list("kind", "recipient_id", "for_date"))
+    assert len(got) == len(set(got)) == len(expected)
+    assert set(got) == expected
+
+
+@pytest.mark.django_db
+def test_a_mentorship_evaluation_escalates_to_its_program_coordinator(coordinator, mentor_a):
+    mentorship = MentorshipFactory(
+        enrolment__program=ProgramFactory(coordinator=coordinator), mentor__user=mentor_a
+    )
+    EvaluationFactory(agreement=None, mentorship=mentorship, evaluator=None, due_date=DUE)
+    # Nobody assigned: the coordinator is reminded as the evaluator, and not escalated to.
+    reminders_sweep(today=DUE + dt.timedelta(days=1), enqueue=False)
+    assert _kinds("overdue", "overdue_escalation") == [("overdue", "coord", D(2025, 6, 17))]
+
+
+@pytest.mark.django_db
+def test_it_inserts_no_reminder_of_a_kind_the_recipient_turned_off(world, mentor_a):
+    # Mentor A turned "due today" off; the coordinator did not.
+    ReminderPreference.objects.create(user=mentor_a, muted_kinds=["due_today", "overdue"])
+    reminders_sweep(today=DUE, enqueue=False)
+    assert _kinds("due_today") == [("due_today", "coord", DUE)]
+    # Other kinds still reach mentor A.
+    reminders_sweep(today=D(2025, 6, 15), enqueue=False)
+    assert ("due_in_1", "mentor_a", D(2025, 6, 15)) in _kinds("due_in_1")
+
+
+@pytest.mark.django_db
+def test_it_reminds_again_every_30_days_while_a_mentee_is_not_met(world):
+    mentorship = world["mentorship"]
+    SessionFactory(mentorship=mentorship, date=D(2025, 4, 20))
+    SessionFactory(mentorship=mentorship, date=D(2025, 5, 1))
+    for day in (D(2025, 6, 1), D(2025, 6, 30), D(2025, 7, 1), D(2025, 7, 15)):
+        reminders_sweep(today=day, enqueue=False)
+    assert [r[2] for r in _kinds("mentee_stale")] == [D(2025, 6, 1), D(2025, 7, 1)]
+    # A session logged meanwhile stops them.
+    SessionFactory(mentorship=mentorship, date=D(2025, 7, 20))
+    reminders_sweep(today=D(2025, 7, 31), enqueue=False)
+    assert len(_kinds("mentee_stale")) == 2
+
+
+@pytest.mark.django_db
+def test_a_second_sweep_inserts_nothing(world):
+    first = reminders_sweep(today=DUE + dt.timedelta(days=3), enqueue=False)
+    again = reminders_sweep(today=DUE + dt.timedelta(days=3), enqueue=False)
+    assert first.decided > 0
+    assert again.decided == 0

@@ -23,5 +23,5 @@ class Command(BaseCommand):
             reminders.reminder_send(reminder_id=reminder_id, now=now)
             sent += 1
         self.stdout.write(
-            f"{result.decided} reminders due, {result.reclaimed} reclaimed, {sent} processed."
+            f"{result.decided} new reminders, {result.reclaimed} reclaimed, {sent} processed."
         )
