@@ -10,8 +10,10 @@
    given the same id cannot both send; then sends with a Message-ID derived from the row;
    then marks it sent. The only window for a duplicate is between the SMTP server's
    acceptance and that last UPDATE; the repeated copy carries the same Message-ID.
-3. A row left in "sending" by a dead worker is put back to "pending" by a later sweep;
-   SMTP errors retry with exponential backoff up to a limit, then the row is "failed".
+3. A row left in "sending" by a dead worker is put back to "pending" by a later sweep or
+   by the requeue every 15 minutes, which also re-enqueues rows whose message was lost
+   (Redis down when it was published, or held by a killed worker); SMTP errors retry with
+   exponential backoff up to a limit, then the row is "failed".
 """
 
 from __future__ import annotations
@@ -354,6 +356,35 @@ def reclaim_stuck(*, now: dt.datetime) -> int:
         status=Reminder.Status.FAILED, last_error="The worker stopped while sending."
     )
     return stuck.update(status=Reminder.Status.PENDING, next_attempt_at=now)
+
+
+# A pending row still unclaimed this long after it became sendable has lost its message:
+# a healthy worker claims a row within seconds of its message arriving.
+LOST_AFTER = dt.timedelta(minutes=15)
+REQUEUE_LIMIT = 5_000  # per run: a backlog drains over runs instead of flooding the queue
+
+
+def reminders_requeue(
+    *, now: dt.datetime | None = None, queue: str | None = None, enqueue: bool = True
+) -> list[int]:
+    """Between two daily sweeps: send again what a dead worker or a lost message left.
+
+    Nothing new is decided here. Enqueueing an id twice is harmless (the claim lets only
+    one send through), so the only cost of a false "lost" is one no-op message.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        stuck = Reminder.objects.filter(
+            status=Reminder.Status.SENDING, claimed_at__lt=now - sending_timeout()
+        )
+        ids = set(stuck.values_list("pk", flat=True)[:REQUEUE_LIMIT])
+        reclaim_stuck(now=now)
+        lost = Reminder.objects.sendable(now - LOST_AFTER).order_by("next_attempt_at", "pk")
+        ids.update(lost.values_list("pk", flat=True)[:REQUEUE_LIMIT])
+        ids = sorted(ids)
+        if enqueue and ids:
+            transaction.on_commit(lambda: _enqueue(ids, queue))
+    return ids
 
 
 def _enqueue(ids: list[int], queue: str | None) -> None:

@@ -34,6 +34,12 @@ def sweep_reminders(self) -> int:
     return len(reminders.reminders_sweep(queue=_queue_of(self)).enqueued)
 
 
+@shared_task(bind=True)
+def requeue_reminders(self) -> int:
+    """Every 15 minutes: re-enqueue reminders a dead worker or a lost message left behind."""
+    return len(reminders.reminders_requeue(queue=_queue_of(self)))
+
+
 # Ids per message. Publishing costs about a millisecond per message, so a sweep of 100,000
 # reminders queues in 2 s rather than 100. Bounded so that a batch whose every send hits
 # EMAIL_TIMEOUT (30 s) still ends within the broker's visibility timeout (3,600 s).
