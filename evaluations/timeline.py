@@ -28,14 +28,17 @@ def cadre_entries(cadre, user) -> list:
 
 
 def program_due(program, user) -> list:
-    from programs.timeline import DueItem
+    from programs.timeline import DUE_SHOWN, DueItem
 
     today = timezone.localdate()
+    # The subject's name needs the program or the pair's cadre and mentor: all joined, and
+    # only the earliest few (a national program has hundreds of pairs to evaluate).
     evaluations = (
         Evaluation.objects.visible_to(user)
         .open()
         .filter(Q(program=program) | Q(mentorship__enrolment__program=program))
-        .select_related("mentorship__enrolment__cadre")
+        .select_related("program", "mentorship__enrolment__cadre", "mentorship__mentor__user")
+        .order_by("due_date", "pk")[:DUE_SHOWN]
     )
     return [
         DueItem(

@@ -533,6 +533,14 @@ class MentorshipQuerySet(models.QuerySet):
             session_count=Count("sessions", distinct=True),
         )
 
+    def stale(self, today: dt.date) -> MentorshipQuerySet:
+        """Not met for 30 days, counted from the pairing when they never met (in SQL, so
+        a page can count and show a few without loading every pair)."""
+        cutoff = today - MENTEE_STALE_AFTER
+        return self.with_last_session().filter(
+            Q(last_session_on__lt=cutoff) | Q(last_session_on__isnull=True, started_on__lt=cutoff)
+        )
+
 
 class Mentorship(models.Model):
     class Status(models.TextChoices):
