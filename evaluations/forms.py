@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import (
@@ -59,16 +60,75 @@ class HealthRatingForm(forms.ModelForm):
         fields = ["score", "comment"]
 
 
+def owner_choices(evaluation: Evaluation) -> QuerySet:
+    """Who may own one of `evaluation`'s action items: the people concerned, not everyone.
+
+    An action item is an adjustment the evaluation agreed on, so it goes to someone who
+    took part in it or runs it: the evaluator; the subject's coordinator (the agreement's
+    or the program's, for a pair the pair's program's); the pair's mentor; every
+    coordinator and admin (they run the programme, and there are a few dozen of them, not
+    the 60,000 mentors listing everyone meant at national scale). A program evaluation
+    does not offer the program's mentors (hundreds in a big program): a follow-up for one
+    pair belongs in that pair's evaluation. Whoever already owns one of the evaluation's
+    items stays a choice, even if they have left, so that saving the form again keeps it.
+    """
+    concerned = Q(pk=evaluation.evaluator_id)
+    if evaluation.agreement_id:
+        concerned |= Q(coordinated_agreements=evaluation.agreement_id)
+    if evaluation.program_id:
+        concerned |= Q(coordinated_programs=evaluation.program_id)
+    if evaluation.mentorship_id:
+        concerned |= Q(mentor_profile__mentorships=evaluation.mentorship_id)
+        concerned |= Q(coordinated_programs__enrolments__mentorships=evaluation.mentorship_id)
+    runs_the_programme = Q(groups__name=COORDINATOR) | Q(is_staff=True)
+    current = ActionItem.objects.filter(evaluation=evaluation.pk).values("owner")
+    return (
+        get_user_model()
+        .objects.filter(((concerned | runs_the_programme) & Q(is_active=True)) | Q(pk__in=current))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice among people fetched once for a whole formset.
+
+    ModelChoiceField queries its queryset once per form to render and once more per form
+    to validate; here every form of the formset shares one list, and a submitted id that
+    is not in it gets the field's "invalid choice" error, as with a queryset.
+    """
+
+    def __init__(self, people: list, **kwargs) -> None:
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+        self.people = {str(person.pk): person for person in people}
+        self.choices = [
+            ("", self.empty_label),
+            *((person.pk, self.label_from_instance(person)) for person in people),
+        ]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        person = self.people.get(str(getattr(value, "pk", value)))
+        if person is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return person
+
+
 class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["description", "owner", "due_date", "done"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, people: list, **kwargs) -> None:
+        """`people`: `list(owner_choices(evaluation))`, fetched once for the formset."""
         super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
         # A forged owner id outside this list is refused by the field itself.
-        self.fields["owner"].queryset = people_with_a_role()
+        self.fields["owner"] = PersonChoiceField(
+            people, label=owner.label, help_text=owner.help_text, required=owner.required
+        )
 
 
 IndicatorResultFormSet = forms.modelformset_factory(
