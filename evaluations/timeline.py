@@ -39,9 +39,9 @@ def program_due(program, user) -> list:
     pairs = due.filter(mentorship__enrolment__program=program).select_related(
         "mentorship__enrolment__cadre", "mentorship__mentor__user"
     )
-    evaluations = sorted(
-        [*own[:DUE_SHOWN], *pairs[:DUE_SHOWN]], key=lambda e: (e.due_date, e.pk)
-    )[:DUE_SHOWN]
+    evaluations = sorted([*own[:DUE_SHOWN], *pairs[:DUE_SHOWN]], key=lambda e: (e.due_date, e.pk))[
+        :DUE_SHOWN
+    ]
     return [
         DueItem(
             e.due_date,

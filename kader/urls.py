@@ -5,6 +5,7 @@ from kader import bench, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("healthz", views.healthz, name="healthz"),
     path("bench/floor", bench.floor, name="bench_floor"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -150,6 +150,7 @@ def program_due(program: Program, user) -> list[DueItem]:
         .active()
         .filter(enrolment__program=program)
         .stale(today)
+        .with_last_met()
         .select_related("enrolment__cadre", "mentor__user")
         .order_by(F("last_session_on").asc(nulls_first=True), "started_on", "pk")
     )
