@@ -23,9 +23,12 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +74,27 @@ def months_back(today: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+class PlainSelect(forms.Select):
+    """A <select> written in Python, with the HTML Django's Select gives (no option groups).
+
+    Django renders each <option> through a template: the program filter's 3,000 programs
+    took about a second at national scale, on every visit. This takes milliseconds.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+
+
 class DashboardFilterForm(forms.Form):
     months = forms.TypedChoiceField(
         label=_("Period"),
@@ -87,10 +111,18 @@ class DashboardFilterForm(forms.Form):
         label=_("Basis"), choices=[("", _("All")), *Agreement.Basis.choices], required=False
     )
     program = forms.ModelChoiceField(
-        label=_("Program"), queryset=Program.objects.none(), required=False, empty_label=_("All")
+        label=_("Program"),
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     province = forms.ModelChoiceField(
-        label=_("Region"), queryset=Province.objects.all(), required=False, empty_label=_("All")
+        label=_("Region"),
+        queryset=Province.objects.all(),
+        required=False,
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
