@@ -42,6 +42,8 @@ class DueItem:
 
 # At most this many items of each kind in a program's "what is due".
 DUE_SHOWN = 10
+# The latest sessions on a cadre's timeline.
+TIMELINE_SESSIONS = 20
 
 TimelineSource = Callable[..., Iterable[TimelineEntry]]
 DueSource = Callable[..., Iterable[DueItem]]
@@ -61,7 +63,13 @@ def register_due_source(source: DueSource) -> DueSource:
     return source
 
 
-def cadre_timeline(cadre, user) -> list[TimelineEntry]:
+class Timeline(list):
+    """A cadre's entries, newest first; `cut` when older sessions were left out."""
+
+    cut: bool = False
+
+
+def cadre_timeline(cadre, user) -> Timeline:
     enrolments = (
         Enrolment.objects.filter(cadre=cadre)
         .select_related("program")
@@ -73,15 +81,19 @@ def cadre_timeline(cadre, user) -> list[TimelineEntry]:
             Prefetch("mentorships__goals", queryset=DevelopmentGoal.objects.visible_to(user)),
         )
     )
-    entries: list[TimelineEntry] = []
+    entries = Timeline()
     for enrolment in enrolments:
         entries += _enrolment_entries(enrolment)
-    sessions = (
+    # Years of weekly mentoring would fill the page: the latest sessions, and each
+    # mentorship's page (linked from the timeline) has them all.
+    sessions = list(
         Session.objects.visible_to(user)
         .filter(mentorship__enrolment__cadre=cadre)
         .select_related("mentorship__mentor__user")
+        .order_by("-date", "-pk")[: TIMELINE_SESSIONS + 1]
     )
-    entries += [_session_entry(s) for s in sessions]
+    entries.cut = len(sessions) > TIMELINE_SESSIONS
+    entries += [_session_entry(s) for s in sessions[:TIMELINE_SESSIONS]]
     for source in TIMELINE_SOURCES:
         entries += list(source(cadre, user))
     entries.sort(key=lambda e: e.date, reverse=True)
