@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -544,10 +544,17 @@ class MentorshipQuerySet(models.QuerySet):
             Q(started_on__lt=cutoff) | Exists(sessions),
         )
 
-    def with_last_met(self) -> MentorshipQuerySet:
-        """`last_session_on` alone, one index probe per pair (for a few rows, or ordering)."""
-        last = Session.objects.filter(mentorship=OuterRef("pk")).order_by("-date").values("date")
-        return self.annotate(last_session_on=Subquery(last[:1]))
+    def with_last_met(self, *, count: bool = False) -> MentorshipQuerySet:
+        """`last_session_on` (and `session_count`) as subqueries on the sessions' (mentorship,
+        date) index: for a page of pairs, where `with_last_session` would group the
+        sessions of every pair before cutting the page."""
+        sessions = Session.objects.filter(mentorship=OuterRef("pk"))
+        last = sessions.order_by("-date").values("date")[:1]
+        qs = self.annotate(last_session_on=Subquery(last))
+        if count:
+            counted = sessions.order_by().values("mentorship").annotate(n=Count("pk"))
+            qs = qs.annotate(session_count=Coalesce(Subquery(counted.values("n")), 0))
+        return qs
 
 
 class Mentorship(models.Model):

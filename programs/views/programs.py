@@ -96,7 +96,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairs = (
         Mentorship.objects.visible_to(request.user)
         .filter(enrolment__program=program)
-        .with_last_session()
+        .with_last_met(count=True)
         .select_related("mentor__user", "enrolment__cadre")
         .order_by("-started_on", "-pk")
     )
