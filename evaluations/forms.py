@@ -68,30 +68,33 @@ def owner_choices(evaluation: Evaluation) -> QuerySet:
     An action item is an adjustment the evaluation agreed on, so it goes to someone who
     took part in it or runs it: the evaluator; the subject's coordinator (the agreement's
     or the program's, for a pair the pair's program's); the pair's mentor; every
-    coordinator and admin (they run the programme, and there are a few dozen of them, not
-    the 60,000 mentors listing everyone meant at national scale). A program evaluation
+    coordinator (they run the programme, and there are a few dozen of them, not the
+    60,000 mentors listing everyone meant at national scale). Admins run the system, not
+    the programme: one who also coordinates is in the coordinator group. A program evaluation
     does not offer the program's mentors (hundreds in a big program): a follow-up for one
     pair belongs in that pair's evaluation. Whoever already owns one of the evaluation's
     items stays a choice, even if they have left, so that saving the form again keeps it.
     """
-    # Each group of people is a subquery on its own index: joining them all to the users
-    # (mentorships, programs, groups) multiplied the rows into a 4-second query.
+    # The ids first (a UNION, each part on its own index), then the users by primary key:
+    # an OR of joins, or of subqueries tested row by row, went through all 60,000 users.
     User = get_user_model()
-    concerned = [
+    current = ActionItem.objects.filter(evaluation=evaluation.pk).values("owner")
+    parts = [
+        User.objects.filter(pk=evaluation.evaluator_id).values("pk"),
+        User.groups.through.objects.filter(group__name=COORDINATOR).values("user"),
         Agreement.objects.filter(pk=evaluation.agreement_id).values("coordinator"),
         Program.objects.filter(pk=evaluation.program_id).values("coordinator"),
         Mentorship.objects.filter(pk=evaluation.mentorship_id).values("mentor__user"),
         Mentorship.objects.filter(pk=evaluation.mentorship_id).values(
             "enrolment__program__coordinator"
         ),
-        User.groups.through.objects.filter(group__name=COORDINATOR).values("user"),
+        current,
     ]
-    people = Q(pk=evaluation.evaluator_id) | Q(is_staff=True)
-    for subquery in concerned:
-        people |= Q(pk__in=subquery)
-    current = ActionItem.objects.filter(evaluation=evaluation.pk).values("owner")
-    return User.objects.filter((people & Q(is_active=True)) | Q(pk__in=current)).order_by(
-        "first_name", "last_name", "username"
+    ids = list(parts[0].union(*(part.order_by() for part in parts[1:])).values_list(flat=True))
+    return (
+        User.objects.filter(pk__in=ids)
+        .filter(Q(is_active=True) | Q(pk__in=current))
+        .order_by("first_name", "last_name", "username")
     )
 
 
