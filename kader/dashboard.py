@@ -553,13 +553,18 @@ def _session_link(scope: Scope, start: dt.date, end: dt.date) -> str:
 
 def stale_mentees(scope: Scope) -> dict:
     """Active mentees not met in 30 days (counted from the pairing if never met)."""
-    stale = scope.mentorships().active().stale(scope.today)
-    shown = (
-        stale.with_last_met()
+    # One pass over the active pairs (400,000 at national scale): the total comes with
+    # the rows shown, as a window over all of them.
+    shown = list(
+        scope.mentorships()
+        .active()
+        .stale(scope.today)
+        .with_last_met()
+        .annotate(stale_total=Window(Count("pk")))
         .select_related("mentor__user", "enrolment__cadre")
         .order_by(F("last_session_on").asc(nulls_first=True), "pk")[:STALE_SHOWN]
     )
-    return {"count": stale.count(), "shown": list(shown)}
+    return {"count": shown[0].stale_total if shown else 0, "shown": shown}
 
 
 # --- Evaluations -----------------------------------------------------------------------
