@@ -90,7 +90,7 @@ def owner_choices(evaluation: Evaluation) -> QuerySet:
         ),
         current,
     ]
-    ids = list(parts[0].union(*(part.order_by() for part in parts[1:])).values_list(flat=True))
+    ids = [row["pk"] for row in parts[0].union(*(part.order_by() for part in parts[1:]))]
     return (
         User.objects.filter(pk__in=ids)
         .filter(Q(is_active=True) | Q(pk__in=current))
