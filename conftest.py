@@ -79,6 +79,15 @@ def pytest_runtest_teardown(item):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # The dashboard keeps its figures in the cache (Redis when REDIS_URL is set, which
+    # outlives a test and a test run): each test starts from nothing.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests don't run collectstatic; the manifest storage would need it.
     settings.STORAGES = {

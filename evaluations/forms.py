@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import (
@@ -17,6 +18,8 @@ from evaluations.models import (
     ReminderPreference,
 )
 from kader.roles import COORDINATOR, MENTOR
+from partners.models import Agreement
+from programs.models import Mentorship, Program
 
 SCORES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
@@ -60,16 +63,81 @@ class HealthRatingForm(forms.ModelForm):
         fields = ["score", "comment"]
 
 
+def owner_choices(evaluation: Evaluation) -> QuerySet:
+    """Who may own one of `evaluation`'s action items: the people concerned, not everyone.
+
+    An action item is an adjustment the evaluation agreed on, so it goes to someone who
+    took part in it or runs it: the evaluator; the subject's coordinator (the agreement's
+    or the program's, for a pair the pair's program's); the pair's mentor; every
+    coordinator (they run the programme, and there are a few dozen of them, not the
+    60,000 mentors listing everyone meant at national scale). Admins run the system, not
+    the programme: one who also coordinates is in the coordinator group. A program evaluation
+    does not offer the program's mentors (hundreds in a big program): a follow-up for one
+    pair belongs in that pair's evaluation. Whoever already owns one of the evaluation's
+    items stays a choice, even if they have left, so that saving the form again keeps it.
+    """
+    # The ids first (a UNION, each part on its own index), then the users by primary key:
+    # an OR of joins, or of subqueries tested row by row, went through all 60,000 users.
+    User = get_user_model()
+    current = ActionItem.objects.filter(evaluation=evaluation.pk).values("owner")
+    parts = [
+        User.objects.filter(pk=evaluation.evaluator_id).values("pk"),
+        User.groups.through.objects.filter(group__name=COORDINATOR).values("user"),
+        Agreement.objects.filter(pk=evaluation.agreement_id).values("coordinator"),
+        Program.objects.filter(pk=evaluation.program_id).values("coordinator"),
+        Mentorship.objects.filter(pk=evaluation.mentorship_id).values("mentor__user"),
+        Mentorship.objects.filter(pk=evaluation.mentorship_id).values(
+            "enrolment__program__coordinator"
+        ),
+        current,
+    ]
+    ids = [row["pk"] for row in parts[0].union(*(part.order_by() for part in parts[1:]))]
+    return (
+        User.objects.filter(pk__in=ids)
+        .filter(Q(is_active=True) | Q(pk__in=current))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice among people fetched once for a whole formset.
+
+    ModelChoiceField queries its queryset once per form to render and once more per form
+    to validate; here every form of the formset shares one list, and a submitted id that
+    is not in it gets the field's "invalid choice" error, as with a queryset.
+    """
+
+    def __init__(self, people: list, **kwargs) -> None:
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+        self.people = {str(person.pk): person for person in people}
+        self.choices = [
+            ("", self.empty_label),
+            *((person.pk, self.label_from_instance(person)) for person in people),
+        ]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        person = self.people.get(str(getattr(value, "pk", value)))
+        if person is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return person
+
+
 class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["description", "owner", "due_date", "done"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, people: list, **kwargs) -> None:
+        """`people`: `list(owner_choices(evaluation))`, fetched once for the formset."""
         super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
         # A forged owner id outside this list is refused by the field itself.
-        self.fields["owner"].queryset = people_with_a_role()
+        self.fields["owner"] = PersonChoiceField(
+            people, label=owner.label, help_text=owner.help_text, required=owner.required
+        )
 
 
 # absolute_max: TOTAL_FORMS comes from the browser; without a cap a forged count builds

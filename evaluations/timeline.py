@@ -3,7 +3,7 @@ the agreement page's evaluation history (`evaluations/_agreement_history.html`).
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,15 +28,20 @@ def cadre_entries(cadre, user) -> list:
 
 
 def program_due(program, user) -> list:
-    from programs.timeline import DueItem
+    from programs.timeline import DUE_SHOWN, DueItem
 
     today = timezone.localdate()
-    evaluations = (
-        Evaluation.objects.visible_to(user)
-        .open()
-        .filter(Q(program=program) | Q(mentorship__enrolment__program=program))
-        .select_related("mentorship__enrolment__cadre")
+    # The program's own evaluations and its pairs', each from its own index (one OR over
+    # both would scan every open evaluation), with the subject's name joined, and only the
+    # earliest few: a national program has hundreds of pairs to evaluate.
+    due = Evaluation.objects.visible_to(user).open().order_by("due_date", "pk")
+    own = due.filter(program=program).select_related("program")
+    pairs = due.filter(mentorship__enrolment__program=program).select_related(
+        "mentorship__enrolment__cadre", "mentorship__mentor__user"
     )
+    evaluations = sorted([*own[:DUE_SHOWN], *pairs[:DUE_SHOWN]], key=lambda e: (e.due_date, e.pk))[
+        :DUE_SHOWN
+    ]
     return [
         DueItem(
             e.due_date,

@@ -26,6 +26,7 @@ from evaluations.forms import (
     PlanForm,
     PreferenceForm,
     ReviewForm,
+    owner_choices,
 )
 from evaluations.models import Evaluation, Reminder
 from evaluations.reminders import preference_for
@@ -147,7 +148,8 @@ def _fill_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
             data,
             instance=evaluation,
             prefix="act",
-            queryset=evaluation.action_items.select_related("owner"),
+            queryset=evaluation.action_items.all(),
+            form_kwargs={"people": list(owner_choices(evaluation))},
         ),
     }
 

@@ -4,6 +4,10 @@ A `Scope` holds the dashboard's filters and turns them into each model's `visibl
 queryset, narrowed with subqueries (so a filter never adds a query). Each widget is one
 function of the scope that runs one or two aggregate queries and returns plain data; every
 number carries the URL of the list behind it.
+
+At national scale the aggregates take seconds, so `cached_build` keeps the figures for a
+few minutes, one entry per filter and per audience (see `cache_key`); the page says when
+they were computed and offers a refresh.
 """
 
 from __future__ import annotations
@@ -15,18 +19,23 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, IndicatorResult, attainment
-from kader.roles import User
+from kader.roles import COORDINATOR, User, role_of
 from partners.models import EXPIRING_SOON_DAYS, Agreement, AgreementParty, Province
 from programs.models import (
-    MENTEE_STALE_AFTER,
     Cadre,
     CadreBackground,
     Enrolment,
@@ -42,6 +51,14 @@ PERIODS += [(24, _("Last 24 months"))]
 DEFAULT_MONTHS = 12
 DONE = (Evaluation.Status.SUBMITTED, Evaluation.Status.REVIEWED)
 STALE_SHOWN = 8
+CACHE_SECONDS = 5 * 60
+# A refresh within this long of the last computation reuses it (a double click, or a
+# queue of people pressing it, must not run the national aggregates again and again).
+REFRESH_AFTER = dt.timedelta(seconds=60)
+# Lists that grow with the programme (60,000 mentors, 20,000 agreements, 3,000 programs at
+# national scale) show only this many rows, the ones that need attention first.
+MENTORS_SHOWN = 12
+ROWS_SHOWN = 15
 
 
 def link(name: str, *args, **params) -> str:
@@ -55,6 +72,25 @@ def months_back(today: dt.date, months: int) -> dt.date:
     """The first day of the month `months - 1` months before today's month."""
     index = today.year * 12 + today.month - 1 - (months - 1)
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+class PlainSelect(forms.Select):
+    """A <select> written in Python, with the HTML Django's Select gives (no option groups).
+
+    Django renders each <option> through a template: the program filter's 3,000 programs
+    took about a second at national scale, on every visit. This takes milliseconds.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        selected = set(self.format_value(value))
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in selected else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        safe = mark_safe(options)  # noqa: S308 (every key and label escaped just above)
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, safe)
 
 
 class DashboardFilterForm(forms.Form):
@@ -73,16 +109,28 @@ class DashboardFilterForm(forms.Form):
         label=_("Basis"), choices=[("", _("All")), *Agreement.Basis.choices], required=False
     )
     program = forms.ModelChoiceField(
-        label=_("Program"), queryset=Program.objects.none(), required=False, empty_label=_("All")
+        label=_("Program"),
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     province = forms.ModelChoiceField(
-        label=_("Region"), queryset=Province.objects.all(), required=False, empty_label=_("All")
+        label=_("Region"),
+        queryset=Province.objects.all(),
+        required=False,
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        programs = Program.objects.visible_to(user).only("pk", "name").order_by("name")
+        programs = Program.objects.visible_to(user).order_by("name")
         self.fields["program"].queryset = programs
+        # Rendered from (pk, name) pairs: 3,000 model instances cost more than the page.
+        # A submitted program is still looked up in the queryset, so only one it may see.
+        program = self.fields["program"]
+        program.widget.choices = [("", program.empty_label), *programs.values_list("pk", "name")]
         for name, bound in self.fields.items():
             bound.widget.attrs["class"] = "form-select form-select-sm"
             bound.widget.attrs["data-testid"] = f"filter-{name}"
@@ -435,7 +483,7 @@ def mentor_load(scope: Scope) -> list[dict]:
         .annotate(load=Count("mentorships", filter=in_scope, distinct=True))
         .values("pk", "load", "user__first_name", "user__last_name", "user__username")
         .annotate(capacity=F("mentee_capacity"))
-        .order_by("-load", "user__first_name", "pk")
+        .order_by("-load", "user__first_name", "pk")[:MENTORS_SHOWN]
     )
     return [
         {
@@ -507,19 +555,18 @@ def _session_link(scope: Scope, start: dt.date, end: dt.date) -> str:
 
 def stale_mentees(scope: Scope) -> dict:
     """Active mentees not met in 30 days (counted from the pairing if never met)."""
-    cutoff = scope.today - MENTEE_STALE_AFTER
-    stale = (
+    # One pass over the active pairs (400,000 at national scale): the total comes with
+    # the rows shown, as a window over all of them.
+    shown = list(
         scope.mentorships()
         .active()
-        .with_last_session()
-        .filter(
-            Q(last_session_on__lt=cutoff) | Q(last_session_on__isnull=True, started_on__lt=cutoff)
-        )
+        .stale(scope.today)
+        .with_last_met()
+        .annotate(stale_total=Window(Count("pk")))
+        .select_related("mentor__user", "enrolment__cadre")
+        .order_by(F("last_session_on").asc(nulls_first=True), "pk")[:STALE_SHOWN]
     )
-    shown = stale.select_related("mentor__user", "enrolment__cadre").order_by(
-        F("last_session_on").asc(nulls_first=True), "pk"
-    )[:STALE_SHOWN]
-    return {"count": stale.count(), "shown": list(shown)}
+    return {"count": shown[0].stale_total if shown else 0, "shown": shown}
 
 
 # --- Evaluations -----------------------------------------------------------------------
@@ -569,11 +616,11 @@ def suppress(counts: list[int]) -> list[int | None]:
     return shown
 
 
-def _background_counts() -> dict:
-    totals = {"answered": Count("pk", distinct=True)}
+def _background_counts(distinct: bool) -> dict:
+    totals = {"answered": Count("pk", distinct=distinct)}
     for name, choices in DIMENSIONS:
         for value in choices.values:
-            totals[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}), distinct=True)
+            totals[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}), distinct=distinct)
     return totals
 
 
@@ -602,26 +649,41 @@ def diversity(scope: Scope) -> dict:
     }
     if scope.province:
         enrolled["cadre__province"] = scope.province
+    # Grouped by the program's id alone (a hash of 3,000 groups, where grouping by name
+    # sorted every row of the join on disk); the names of the programs shown come after.
     by_program = (
         CadreBackground.objects.filter(**enrolled)
-        .values(f"{prog}_id", f"{prog}__name")
-        .annotate(**_background_counts())
-        .order_by(f"{prog}__name")
+        .values(f"{prog}_id")
+        # A cadre has one enrolment per program: no duplicates to count away.
+        .annotate(**_background_counts(distinct=False))
+        .order_by()
     )
     by_type = (
         CadreBackground.objects.filter(**enrolled, **{f"{agreement}__isnull": False})
         .values(f"{agreement}__formality", f"{agreement}__basis")
-        .annotate(**_background_counts())
+        .annotate(**_background_counts(distinct=True))
         .order_by(f"{agreement}__formality", f"{agreement}__basis")
     )
     formality, basis = dict(Agreement.Formality.choices), dict(Agreement.Basis.choices)
+    by_program = list(by_program)
+    # The programs with the most answers, in name order.
+    largest = sorted(by_program, key=lambda row: -row["answered"])[:ROWS_SHOWN]
+    names = dict(
+        Program.objects.filter(pk__in=[row[f"{prog}_id"] for row in largest]).values_list(
+            "pk", "name"
+        )
+    )
+    largest.sort(key=lambda row: (names[row[f"{prog}_id"]], row[f"{prog}_id"]))
     return {
         "min_group": MIN_GROUP,
+        "programs": len(by_program),
         "by_program": [
             _diversity_group(
-                row[f"{prog}__name"], row, link("programs:cadre_list", program=row[f"{prog}_id"])
+                names[row[f"{prog}_id"]],
+                row,
+                link("programs:cadre_list", program=row[f"{prog}_id"]),
             )
-            for row in by_program
+            for row in largest
         ],
         "by_type": [
             _diversity_group(
@@ -640,11 +702,17 @@ def diversity(scope: Scope) -> dict:
 
 def build(scope: Scope) -> dict:
     """Every widget's data: the template's context and the charts' JSON."""
+    health_rows, attainment_rows = health(scope), indicator_attainment(scope)
     return {
         "partnerships": partnerships(scope),
         "expiring": expiring_agreements(scope),
-        "health": health(scope),
-        "attainment": indicator_attainment(scope),
+        # Weakest first: the ones to look at.
+        "health": health_rows[:ROWS_SHOWN],
+        "health_count": len(health_rows),
+        "attainment": attainment_rows[:ROWS_SHOWN],
+        "attainment_count": len(attainment_rows),
+        "rows_shown": ROWS_SHOWN,
+        "mentors_shown": MENTORS_SHOWN,
         "pipeline": pipeline(scope),
         "enrolments": enrolments_by_kind(scope),
         "mentors": mentor_load(scope),
@@ -750,3 +818,33 @@ def _gender_chart(groups: list[dict]) -> dict:
         horizontal=True,
         stacked=True,
     )
+
+
+# --- The cache ---------------------------------------------------------------------------
+
+
+def cache_key(scope: Scope) -> str:
+    """One entry per audience, filter, day and language.
+
+    The audience is what the user may see: every model's `visible_to` shows admins and
+    coordinators the whole programme, so all coordinators share one entry (and all admins
+    another, should their visibility ever differ); anyone else who reaches the dashboard
+    gets an entry of their own. Labels built from choices are rendered in the request's
+    language, hence the language in the key.
+    """
+    role = role_of(scope.user)
+    audience = role if role in ("admin", COORDINATOR) else f"user-{scope.user.pk}"
+    parts = [audience, get_language(), scope.today.isoformat(), scope.months]
+    parts += [scope.formality, scope.basis, scope.program_id or "", scope.province_id or ""]
+    return "dashboard:v1:" + ":".join(str(part) for part in parts)
+
+
+def cached_build(scope: Scope, *, refresh: bool = False) -> dict:
+    """`build(scope)` with `as_of`, from the cache when it is there (and not refreshed)."""
+    key = cache_key(scope)
+    data = cache.get(key)
+    stale = data is None or (refresh and timezone.now() - data["as_of"] >= REFRESH_AFTER)
+    if stale:
+        data = {**build(scope), "as_of": timezone.now()}
+        cache.set(key, data, CACHE_SECONDS)
+    return data

@@ -8,6 +8,7 @@ handler500 = "kader.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("healthz", views.healthz, name="healthz"),
     path("bench/floor", bench.floor, name="bench_floor"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -2,14 +2,15 @@ import sys
 
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from kader import dashboard, health
 from kader.roles import MENTOR, role_of
@@ -30,9 +31,24 @@ def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
     """The coordinator's home: the whole programme at a glance, filtered by the query."""
     form = dashboard.DashboardFilterForm(request.GET or None, user=request.user)
     scope = dashboard.Scope.from_form(form, request.user, timezone.localdate())
-    data = dashboard.build(scope)
+    data = dashboard.cached_build(scope)
     context = {"role": role, "form": form, "scope": scope, "charts": dashboard.charts(data)}
+    context["cache_minutes"] = dashboard.CACHE_SECONDS // 60
     return render(request, "kader/dashboard.html", {**context, **data})
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request: HttpRequest) -> HttpResponse:
+    """Compute the figures for the filters in the query again, then show them."""
+    if not request.user.has_perm("kader.view_programme"):
+        raise Http404
+    form = dashboard.DashboardFilterForm(request.GET or None, user=request.user)
+    dashboard.cached_build(
+        dashboard.Scope.from_form(form, request.user, timezone.localdate()), refresh=True
+    )
+    query = request.GET.urlencode()
+    return redirect(reverse("home") + (f"?{query}" if query else ""))
 
 
 @never_cache

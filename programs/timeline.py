@@ -4,8 +4,9 @@ HOOKS for the evaluations app (it must not edit this app): in its AppConfig.read
 call `register_timeline_source(fn)` with `fn(cadre, user) -> Iterable[TimelineEntry]`
 to show a cadre's evaluations on the cadre page, and `register_due_source(fn)` with
 `fn(program, user) -> Iterable[DueItem]` to list evaluations due on the program page.
-Each source must scope its own query with `visible_to(user)` and issue a fixed number
-of queries.
+Each source must scope its own query with `visible_to(user)`, issue a fixed number
+of queries, and return at most DUE_SHOWN items (the earliest): a national program has
+hundreds of pairs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,11 @@ class DueItem:
     overdue: bool = False
 
 
+# At most this many items of each kind in a program's "what is due".
+DUE_SHOWN = 10
+# The latest sessions on a cadre's timeline.
+TIMELINE_SESSIONS = 20
+
 TimelineSource = Callable[..., Iterable[TimelineEntry]]
 DueSource = Callable[..., Iterable[DueItem]]
 TIMELINE_SOURCES: list[TimelineSource] = []
@@ -57,7 +63,13 @@ def register_due_source(source: DueSource) -> DueSource:
     return source
 
 
-def cadre_timeline(cadre, user) -> list[TimelineEntry]:
+class Timeline(list):
+    """A cadre's entries, newest first; `cut` when older sessions were left out."""
+
+    cut: bool = False
+
+
+def cadre_timeline(cadre, user) -> Timeline:
     enrolments = (
         Enrolment.objects.filter(cadre=cadre)
         .select_related("program")
@@ -69,15 +81,19 @@ def cadre_timeline(cadre, user) -> list[TimelineEntry]:
             Prefetch("mentorships__goals", queryset=DevelopmentGoal.objects.visible_to(user)),
         )
     )
-    entries: list[TimelineEntry] = []
+    entries = Timeline()
     for enrolment in enrolments:
         entries += _enrolment_entries(enrolment)
-    sessions = (
+    # Years of weekly mentoring would fill the page: the latest sessions, and each
+    # mentorship's page (linked from the timeline) has them all.
+    sessions = list(
         Session.objects.visible_to(user)
         .filter(mentorship__enrolment__cadre=cadre)
         .select_related("mentorship__mentor__user")
+        .order_by("-date", "-pk")[: TIMELINE_SESSIONS + 1]
     )
-    entries += [_session_entry(s) for s in sessions]
+    entries.cut = len(sessions) > TIMELINE_SESSIONS
+    entries += [_session_entry(s) for s in sessions[:TIMELINE_SESSIONS]]
     for source in TIMELINE_SOURCES:
         entries += list(source(cadre, user))
     entries.sort(key=lambda e: e.date, reverse=True)
@@ -134,9 +150,22 @@ def _session_entry(session: Session) -> TimelineEntry:
     )
 
 
-def program_due(program: Program, user, mentorships: list[Mentorship]) -> list[DueItem]:
-    """What needs attention: pending applications, stale pairs, goals near their date."""
+def program_due(program: Program, user) -> list[DueItem]:
+    """What needs attention, earliest first: stale pairs, goals near their date, the end.
+
+    A national program has hundreds of pairs: each kind is fetched already ordered and cut
+    at DUE_SHOWN in SQL (the page says so when a list is that long).
+    """
     today = timezone.localdate()
+    stale = (
+        Mentorship.objects.visible_to(user)
+        .active()
+        .filter(enrolment__program=program)
+        .stale(today)
+        .with_last_met()
+        .select_related("enrolment__cadre", "mentor__user")
+        .order_by(F("last_session_on").asc(nulls_first=True), "started_on", "pk")
+    )
     items = [
         DueItem(
             m.last_session_on,
@@ -145,8 +174,7 @@ def program_due(program: Program, user, mentorships: list[Mentorship]) -> list[D
             m.get_absolute_url(),
             True,
         )
-        for m in mentorships
-        if m.status == Mentorship.Status.ACTIVE and m.is_stale(today)
+        for m in stale[:DUE_SHOWN]
     ]
     soon = today + dt.timedelta(days=30)
     goals = (
@@ -154,6 +182,7 @@ def program_due(program: Program, user, mentorships: list[Mentorship]) -> list[D
         .open()
         .filter(mentorship__enrolment__program=program, target_date__lte=soon)
         .select_related("mentorship__enrolment__cadre")
+        .order_by("target_date", "pk")
     )
     items += [
         DueItem(
@@ -163,7 +192,7 @@ def program_due(program: Program, user, mentorships: list[Mentorship]) -> list[D
             g.mentorship.get_absolute_url(),
             g.is_overdue(today),
         )
-        for g in goals
+        for g in goals[:DUE_SHOWN]
     ]
     closed = program.status in (Program.Status.COMPLETED, Program.Status.CANCELLED)
     if not closed and today <= program.end_date <= soon:

@@ -57,6 +57,7 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "two_factor_setup": (None, "LOOOOO", "LOOOOO"),
     "two_factor_verify": (None, "LOOOOO", "LOOOOO"),
     "healthz": (None, "OOOOOO", "MMMMMM"),
+    "dashboard_refresh": (None, "LMMMMM", "LNNNOO"),
     "home": (None, "LOOOOO", "LOOOOO"),
     "kader:agreement_pdf": ("agreement", "LNNNOO", "LNNNOO"),
     "kader:agreement_report": ("agreement", "LNNNOO", "LNNNOO"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +22,11 @@ from programs.forms import (
 )
 from programs.models import Cadre, Enrolment, MentorProfile, Mentorship, Program, Session
 from programs.reporting import diversity_summary
-from programs.timeline import program_due
+from programs.timeline import DUE_SHOWN, program_due
 from programs.views.common import paginate, perm_or_404, querystring_without
+
+# Rows per section of the program page (enrolled cadres, mentor pairs).
+SECTION_ROWS = 25
 
 
 @login_required
@@ -75,15 +79,11 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("partners", "agreements"),
         pk=pk,
     )
-    mentorships = list(
-        Mentorship.objects.visible_to(request.user)
-        .filter(enrolment__program=program)
-        .with_last_session()
-        .select_related("mentor__user", "enrolment__cadre")
-    )
+    # A national program has hundreds of enrolments and pairs: each list is a page of
+    # SECTION_ROWS (its own page number in the query string), the totals are aggregates.
     enrolments = (
         Enrolment.objects.filter(program=program)
-        .select_related("cadre__province")
+        .select_related("cadre")
         .prefetch_related(
             Prefetch(
                 "mentorships",
@@ -91,7 +91,14 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 to_attr="active_pairs",
             )
         )
-        .order_by("cadre__full_name")
+        .order_by("cadre__full_name", "pk")
+    )
+    pairs = (
+        Mentorship.objects.visible_to(request.user)
+        .filter(enrolment__program=program)
+        .with_last_met(count=True)
+        .select_related("mentor__user", "enrolment__cadre")
+        .order_by("-started_on", "-pk")
     )
     delivered = Session.objects.filter(mentorship__enrolment__program=program).aggregate(
         count=Count("pk", filter=Q(attendance=Session.Attendance.ATTENDED)),
@@ -99,14 +106,23 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "program": program,
-        "enrolments": enrolments,
-        "mentorships": mentorships,
+        "enrolments": _section_page(request, enrolments, "page"),
+        "mentorships": _section_page(request, pairs, "pairs"),
         "sessions_delivered": delivered["count"],
         "hours_delivered": round((delivered["minutes"] or 0) / 60, 1),
-        "due": program_due(program, request.user, mentorships),
-        "diversity": diversity_summary(Cadre.objects.filter(enrolments__in=enrolments)),
+        "due": program_due(program, request.user),
+        "due_shown": DUE_SHOWN,
+        "diversity": diversity_summary(
+            Cadre.objects.filter(pk__in=Enrolment.objects.filter(program=program).values("cadre"))
+        ),
     }
     return render(request, "programs/program_detail.html", context)
+
+
+def _section_page(request: HttpRequest, queryset, param: str) -> dict:
+    """One page of a section of a detail page, with the links that keep the other pages."""
+    page = Paginator(queryset, SECTION_ROWS).get_page(request.GET.get(param))
+    return {"page": page, "param": param, "qs": querystring_without(request, param)}
 
 
 @login_required
