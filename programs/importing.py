@@ -132,11 +132,15 @@ def _read_csv(upload) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
+    text = text.replace("\x00", "")  # PostgreSQL cannot store NUL; no real sheet has one
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise ImportFileError(_("This is not a readable CSV file.")) from exc
 
 
 def _read_xlsx(upload) -> list[list[str]]:

@@ -119,6 +119,9 @@ def test_it_lets_the_coordinator_correct_the_mapping(client, coordinator):
         ("kader.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file"),
         ("kader.xlsx", b"not a zip", "not a readable XLSX file"),
         ("kader.csv", b"Nama,Email\n", "no rows below the header"),
+        # Found by hypothesis: a bare carriage return and a NUL once gave a server error.
+        ("kader.csv", b"\r\x00", "no rows below the header"),
+        ("kader.csv", b"Nama\n" + b"x" * 200_000, "not a readable CSV file"),
     ],
 )
 def test_it_refuses_an_unreadable_file_at_the_field(client, coordinator, name, content, message):
