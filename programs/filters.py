@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, Province
-from programs.models import Cadre, Program
+from programs.models import Cadre, Enrolment, Program
 
 
 def _partners(request) -> QuerySet:
@@ -112,11 +112,12 @@ class CadreFilter(CompactFilterSet):
             | Q(city__name__icontains=value)
         )
 
+    # EXISTS rather than a join + DISTINCT: the list keeps walking its sort index.
     def in_program(self, queryset: QuerySet, name: str, value: Program) -> QuerySet:
-        return queryset.filter(enrolments__program=value).distinct()
+        enrolled = Enrolment.objects.filter(cadre=OuterRef("pk"), program=value)
+        return queryset.filter(Exists(enrolled))
 
     def with_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
         # A cadre belongs with a partner by home organisation or through a program.
-        return queryset.filter(
-            Q(home_partner=value) | Q(enrolments__program__partners=value)
-        ).distinct()
+        through_program = Enrolment.objects.filter(cadre=OuterRef("pk"), program__partners=value)
+        return queryset.filter(Q(home_partner=value) | Exists(through_program))
