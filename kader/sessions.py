@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from kader.autocomplete import AutocompleteSelect
 from kader.pagination import paginate
 from kader.roles import User, is_admin, is_coordinator, is_mentor
 from partners.models import Agreement, Province
@@ -27,6 +28,7 @@ class SessionFilter(CompactFilterSet):
         label=_("Program"),
         queryset=Program.objects.none(),
         field_name="mentorship__enrolment__program",
+        widget=AutocompleteSelect("programs:program_lookup"),
     )
     province = df.ModelChoiceFilter(
         label=_("Region"),

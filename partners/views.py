@@ -15,16 +15,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from evaluations.timeline import agreement_history_context
+from kader.autocomplete import lookup_response
 from kader.pagination import paginate
 
-from .filters import AgreementFilter, PartnerFilter
+from .filters import AgreementFilter, PartnerFilter, coordinators, person_label
 from .forms import (
     AgreementForm,
     CommunicationLogForm,
@@ -94,6 +102,23 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     filterset = PartnerFilter(request.GET or None, queryset=partners, user=request.user)
     context = {"filter": filterset, "page": paginate(request, filterset.qs)}
     return render(request, "partners/partner_list.html", context)
+
+
+@require_GET
+@perm_or_404("partners.view_partner")
+def partner_lookup(request: HttpRequest) -> JsonResponse:
+    """Partners for a filter's autocomplete: only those the user may see."""
+    partners = Partner.objects.visible_to(request.user).order_by("name", "pk")
+    return lookup_response(request, partners.only("pk", "name"), ["name"])
+
+
+@require_GET
+@perm_or_404("partners.view_agreement")
+def coordinator_lookup(request: HttpRequest) -> JsonResponse:
+    """People who can coordinate an agreement, for the agreement list's filter."""
+    people = coordinators().only("pk", "username", "first_name", "last_name")
+    search = ["username", "first_name", "last_name"]
+    return lookup_response(request, people, search, label=person_label)
 
 
 def _partner_agreements(partner: Partner, user) -> QuerySet:

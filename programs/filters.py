@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kader.autocomplete import AutocompleteSelect
 from partners.models import Partner, Province
 from programs.models import Cadre, Enrolment, Program
 
@@ -75,10 +76,16 @@ class CadreFilter(CompactFilterSet):
         label=_("Stage"), choices=Cadre.Stage.choices, empty_label=_("All")
     )
     program = django_filters.ModelChoiceFilter(
-        label=_("Program"), queryset=_programs, method="in_program"
+        label=_("Program"),
+        queryset=_programs,
+        method="in_program",
+        widget=AutocompleteSelect("programs:program_lookup"),
     )
     partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=_partners, method="with_partner"
+        label=_("Partner"),
+        queryset=_partners,
+        method="with_partner",
+        widget=AutocompleteSelect("partners:partner_lookup"),
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
