@@ -192,7 +192,10 @@ class Partner(models.Model):
                 violation_error_message=_("A partner with this name already exists."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "sector"])]
+        indexes = [
+            models.Index(fields=["status", "sector"]),
+            models.Index(fields=["name", "id"], name="partner_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -252,7 +252,12 @@ class Cadre(models.Model):
         verbose_name_plural = _("cadres")
         ordering = ["full_name"]
         # The directory's order: its first and deep pages walk this index (issue 7).
-        indexes = [models.Index(fields=["full_name", "id"], name="cadre_name_idx")]
+        # The other sorts of the directory walk an index each too (keyset pagination).
+        indexes = [
+            models.Index(fields=["full_name", "id"], name="cadre_name_idx"),
+            models.Index(fields=["created_at", "id"], name="cadre_created_idx"),
+            models.Index(fields=["stage", "id"], name="cadre_stage_idx"),
+        ]
         constraints = [
             # The e-mail is what tells two imports of the same person apart.
             models.UniqueConstraint(
@@ -722,7 +727,10 @@ class Session(models.Model):
         verbose_name_plural = _("mentoring sessions")
         ordering = ["-date", "-created_at"]
         # The session list's order (-date, -pk): newest first without sorting millions.
-        indexes = [models.Index(fields=["date", "id"], name="session_date_idx")]
+        indexes = [
+            models.Index(fields=["date", "id"], name="session_date_idx"),
+            models.Index(fields=["duration_minutes", "id"], name="session_duration_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=SESSION_MIN_MINUTES)
