@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kader.autocomplete import AutocompleteSelect
 from kader.pagination import paginate
 from kader.roles import User, is_admin, is_coordinator, is_mentor
-from partners.models import Agreement, Province
+from partners.models import Agreement, province_choices
 from programs.filters import CompactFilterSet
 from programs.models import Program, Session
 
@@ -30,9 +30,9 @@ class SessionFilter(CompactFilterSet):
         field_name="mentorship__enrolment__program",
         widget=AutocompleteSelect("programs:program_lookup"),
     )
-    province = df.ModelChoiceFilter(
+    province = df.ChoiceFilter(
         label=_("Region"),
-        queryset=Province.objects.all(),
+        choices=province_choices,
         field_name="mentorship__enrolment__cadre__province",
     )
     formality = df.ChoiceFilter(

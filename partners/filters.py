@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kader.autocomplete import AutocompleteSelect
 from kader.roles import COORDINATOR, User
 
-from .models import Agreement, Partner, Province, manages_partnerships
+from .models import Agreement, Partner, manages_partnerships, province_choices
 
 
 def coordinators() -> QuerySet:
@@ -30,7 +30,7 @@ def person_label(user: User) -> str:
 class PartnerFilter(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     sector = df.ChoiceFilter(label=_("Sector"), choices=Partner.Sector.choices)
-    province = df.ModelChoiceFilter(label=_("Province"), queryset=Province.objects.all())
+    province = df.ChoiceFilter(label=_("Province"), choices=province_choices)
     status = df.ChoiceFilter(label=_("Status"), choices=Partner.Status.choices)
     brings = df.ChoiceFilter(label=_("Brings"), choices=Partner.STRENGTHS, method="bringing")
     archived = df.BooleanFilter(

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
@@ -68,6 +69,27 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(PROVINCE_CHOICES_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(PROVINCE_CHOICES_KEY)
+        return result
+
+
+PROVINCE_CHOICES_KEY = "partners:province-choices"
+
+
+def province_choices() -> list[tuple[int, str]]:
+    """(id, name) of every province: every list's filter bar shows them, so they are cached."""
+    return cache.get_or_set(
+        PROVINCE_CHOICES_KEY,
+        lambda: list(Province.objects.order_by("name").values_list("pk", "name")),
+        timeout=3600,
+    )
 
 
 class Region(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kader.autocomplete import AutocompleteSelect
-from partners.models import Partner, Province
+from partners.models import Partner, province_choices
 from programs.models import Cadre, Enrolment, Program
 
 
@@ -69,9 +69,7 @@ class ProgramFilter(CompactFilterSet):
 
 class CadreFilter(CompactFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=Province.objects.all()
-    )
+    province = django_filters.ChoiceFilter(label=_("Province"), choices=province_choices)
     stage = django_filters.ChoiceFilter(
         label=_("Stage"), choices=Cadre.Stage.choices, empty_label=_("All")
     )
