@@ -393,7 +393,13 @@ class Agreement(models.Model):
                 name="agreement_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["status", "end_date"])]
+        indexes = [
+            models.Index(fields=["status", "end_date"]),
+            # The agreement list's default order and its other sorts (keyset pagination).
+            models.Index(fields=["-start_date", "title", "-id"], name="agreement_start_idx"),
+            models.Index(fields=["end_date", "id"], name="agreement_end_idx"),
+            models.Index(fields=["title", "id"], name="agreement_title_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
