@@ -202,7 +202,7 @@ def decode_cursor(cursor: str, model: type[Model], keys: list[SortKey]) -> list[
             return None
         try:
             field = _field_for(model, key.path)
-            checked.append(field.to_python(value))
+            checked.append(field.clean(value, None))  # parsed, and in the column's range
         except (FieldDoesNotExist, ValidationError, TypeError, ValueError, OverflowError):
             return None
     if checked[-1] is None:
@@ -251,7 +251,8 @@ def _estimated_rows(queryset: QuerySet) -> int | None:
     return row[0] if row and row[0] >= ESTIMATE_FROM else None
 
 
-def count_rows(queryset: QuerySet, cap: int = COUNT_CAP) -> RowCount:
+def count_rows(queryset: QuerySet, cap: int | None = None) -> RowCount:
+    cap = cap or COUNT_CAP
     estimate = _estimated_rows(queryset)
     if estimate is not None:
         return RowCount(estimate, "about")
@@ -274,8 +275,9 @@ def keyset_page(
     queryset: QuerySet, *, after: str, before: str, per_page: int, query: QueryDict
 ) -> CursorPage:
     keys = sort_keys(queryset)
-    forward = not before
-    boundary = decode_cursor(after or before, queryset.model, keys) if (after or before) else None
+    cursor = after or before
+    boundary = decode_cursor(cursor, queryset.model, keys) if cursor else None
+    forward = boundary is None or not before  # a cursor that does not decode: the first page
     rows = queryset.order_by(*(k.order_by(reverse=not forward) for k in keys))
     if boundary is not None:
         rows = rows.filter(_beyond(keys, boundary, forward=forward))
