@@ -33,6 +33,7 @@ class SessionFilter(CompactFilterSet):
     province = df.ChoiceFilter(
         label=_("Region"),
         choices=province_choices,
+        empty_label=_("All"),
         field_name="mentorship__enrolment__cadre__province",
     )
     formality = df.ChoiceFilter(

@@ -69,7 +69,9 @@ class ProgramFilter(CompactFilterSet):
 
 class CadreFilter(CompactFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    province = django_filters.ChoiceFilter(label=_("Province"), choices=province_choices)
+    province = django_filters.ChoiceFilter(
+        label=_("Province"), choices=province_choices, empty_label=_("All")
+    )
     stage = django_filters.ChoiceFilter(
         label=_("Stage"), choices=Cadre.Stage.choices, empty_label=_("All")
     )

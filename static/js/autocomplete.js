@@ -18,12 +18,15 @@
       // The server has already ranked and scoped the matches: keep its order.
       score: function () { return function () { return 1; }; },
       load: function (query, callback) {
+        var control = this;
         fetch(url + "?q=" + encodeURIComponent(query), {
           credentials: "same-origin",
           headers: { "Accept": "application/json" }
         }).then(function (response) {
           return response.ok ? response.json() : { results: [] };
         }).then(function (data) {
+          // Only this answer's matches: not the ones loaded for earlier keystrokes.
+          control.clearOptions();
           callback(data.results);
         }).catch(function () { callback(); });
       }
