@@ -29,14 +29,17 @@ class AddIndexOnline(AddIndexConcurrently):
             )
 
 
-def postgres_only_sql(forwards: str, backwards: str) -> migrations.RunPython:
-    """Raw SQL for PostgreSQL only (a pg_trgm index); nothing at all on SQLite."""
+class PostgresOnlySQL(migrations.RunSQL):
+    """Raw SQL for PostgreSQL only (a pg_trgm index); nothing at all on SQLite.
 
-    def run(sql: str):
-        def operation(apps, schema_editor) -> None:
-            if schema_editor.connection.vendor == "postgresql":
-                schema_editor.execute(sql)
+    A RunSQL, not a RunPython: the test suite replays every RunPython of our migrations
+    after a flush (conftest.py), inside a transaction, where CONCURRENTLY cannot run.
+    """
 
-        return operation
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-    return migrations.RunPython(run(forwards), run(backwards), elidable=False)
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

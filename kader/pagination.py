@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma, intword
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, Model, Q, QuerySet
@@ -37,6 +38,7 @@ PER_PAGE = 25
 COUNT_CAP = 1000
 # Below this many rows an exact count is as cheap as the estimate and reads better.
 ESTIMATE_FROM = 50_000
+ESTIMATE_TTL = 300  # seconds
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def sort_keys(queryset: QuerySet) -> list[SortKey]:
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
     keys = []
     for item in ordering:
-        if not isinstance(item, str) or item.lstrip("-") in ("?",):
+        if not isinstance(item, str) or item == "?":
             raise TypeError(f"Keyset pagination needs field names in order_by, not {item!r}")
         path = item.lstrip("-")
         if path in ("pk", "id"):
@@ -238,17 +240,26 @@ def _beyond(keys: list[SortKey], values: list[Any], *, forward: bool) -> Q:
 
 
 def _estimated_rows(queryset: QuerySet) -> int | None:
-    """The planner's row estimate for an unfiltered table on PostgreSQL, else None."""
+    """The planner's row estimate for an unfiltered table on PostgreSQL, else None.
+
+    Cached for a few minutes: the statistics change only with ANALYZE, and a page then
+    issues the same queries on PostgreSQL as on SQLite.
+    """
     connection = connections[queryset.db]
     if connection.vendor != "postgresql" or queryset.query.where or queryset.query.distinct:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [queryset.model._meta.db_table],
-        )
-        row = cursor.fetchone()
-    return row[0] if row and row[0] >= ESTIMATE_FROM else None
+    table = queryset.model._meta.db_table
+
+    def reltuples() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table]
+            )
+            row = cursor.fetchone()
+        return row[0] if row else -1
+
+    estimate = cache.get_or_set(f"kader:reltuples:{table}", reltuples, timeout=ESTIMATE_TTL)
+    return estimate if estimate >= ESTIMATE_FROM else None
 
 
 def count_rows(queryset: QuerySet, cap: int | None = None) -> RowCount:

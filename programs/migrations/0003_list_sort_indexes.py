@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from kader.db_operations import AddIndexOnline, postgres_only_sql
+from kader.db_operations import AddIndexOnline, PostgresOnlySQL
 
 # The directory's search, `UPPER(col::text) LIKE UPPER('%…%')` over several columns
 # (Django's icontains), served by one trigram GIN index on PostgreSQL. Not in the model's
@@ -31,9 +31,7 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        postgres_only_sql(
-            CADRE_SEARCH_INDEX, "DROP INDEX CONCURRENTLY IF EXISTS cadre_search_trgm"
-        ),
+        PostgresOnlySQL(CADRE_SEARCH_INDEX, "DROP INDEX CONCURRENTLY IF EXISTS cadre_search_trgm"),
         AddIndexOnline(
             model_name="cadre",
             index=models.Index(fields=["created_at", "id"], name="cadre_created_idx"),
