@@ -249,6 +249,7 @@ def _estimated_rows(queryset: QuerySet) -> int | None:
     if connection.vendor != "postgresql" or queryset.query.where or queryset.query.distinct:
         return None
     table = queryset.model._meta.db_table
+    key = f"kader:reltuples:{connection.settings_dict['NAME']}:{table}"
 
     def reltuples() -> int:
         with connection.cursor() as cursor:
@@ -258,7 +259,7 @@ def _estimated_rows(queryset: QuerySet) -> int | None:
             row = cursor.fetchone()
         return row[0] if row else -1
 
-    estimate = cache.get_or_set(f"kader:reltuples:{table}", reltuples, timeout=ESTIMATE_TTL)
+    estimate = cache.get_or_set(key, reltuples, timeout=ESTIMATE_TTL)
     return estimate if estimate >= ESTIMATE_FROM else None
 
 

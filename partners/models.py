@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -72,21 +72,23 @@ class Province(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        cache.delete(PROVINCE_CHOICES_KEY)
+        cache.delete(_province_choices_key())
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(PROVINCE_CHOICES_KEY)
+        cache.delete(_province_choices_key())
         return result
 
 
-PROVINCE_CHOICES_KEY = "partners:province-choices"
+def _province_choices_key() -> str:
+    # Per database: two databases (a test run, a benchmark) may share one Redis.
+    return f"partners:province-choices:{connection.settings_dict['NAME']}"
 
 
 def province_choices() -> list[tuple[int, str]]:
     """(id, name) of every province: every list's filter bar shows them, so they are cached."""
     return cache.get_or_set(
-        PROVINCE_CHOICES_KEY,
+        _province_choices_key(),
         lambda: list(Province.objects.order_by("name").values_list("pk", "name")),
         timeout=3600,
     )

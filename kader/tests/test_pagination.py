@@ -137,7 +137,7 @@ def test_it_estimates_an_unfiltered_table_on_postgresql(postgres, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE programs_cadre")
     monkeypatch.setattr(pagination, "ESTIMATE_FROM", 1)
-    cache.delete("kader:reltuples:programs_cadre")
+    cache.delete(f"kader:reltuples:{connection.settings_dict['NAME']}:programs_cadre")
     estimated = count_rows(Cadre.objects.all())
     assert estimated.about and estimated.value == 5
     # A filter (or a user who sees only some rows) gets the capped count instead.
