@@ -9,8 +9,9 @@ does not decode (tampered, stale, from another sort) shows the first page.
 
 Why not django-cursor-pagination: it writes the keyset condition as
 `a > x OR (a = x AND id > y)`, which PostgreSQL cannot turn into one index range, and it
-has no notion of nullable sort columns. The condition here is `a >= x AND (a > x OR …)`,
-whose first half bounds the index scan.
+has no notion of nullable sort columns. Here the condition is a row comparison
+`(a, id) > (x, y)` (Django 5.2's tuple lookups), which bounds the index scan exactly, or,
+where keys run in mixed directions or may be NULL, `a >= x AND (a > x OR …)`.
 
 Counting: an unfiltered list of everything on PostgreSQL shows "about N" from the planner's
 statistics (`pg_class.reltuples`); otherwise rows are counted up to `COUNT_CAP` only
@@ -32,6 +33,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.lookups import Lookup
 from django.http import HttpRequest, QueryDict
 
 PER_PAGE = 25
@@ -212,18 +215,30 @@ def decode_cursor(cursor: str, model: type[Model], keys: list[SortKey]) -> list[
     return checked
 
 
-def _beyond(keys: list[SortKey], values: list[Any], *, forward: bool) -> Q:
+def _beyond(keys: list[SortKey], values: list[Any], *, forward: bool) -> Q | Lookup:
     """Rows after (forward) or before the boundary row in the keys' order.
 
-    Written `a >= x AND (a > x OR <rest>)`: the first half is an index range condition.
+    When every key runs the same way and none can be NULL, a row comparison
+    `(a, id) > (x, y)`: PostgreSQL starts its index scan exactly at the boundary, even on
+    a column with few values (a status, a duration). Otherwise the expanded form below.
     """
+    if len({k.descending for k in keys}) == 1 and not any(k.nullable for k in keys):
+        row = Tuple(*(F(k.path) for k in keys))
+        comparison = TupleLessThan if keys[0].descending == forward else TupleGreaterThan
+        return comparison(row, tuple(values))
+    return _beyond_expanded(keys, values, forward=forward)
+
+
+def _beyond_expanded(keys: list[SortKey], values: list[Any], *, forward: bool) -> Q:
+    """Written `a >= x AND (a > x OR <rest>)`: the first half is an index range condition."""
     key, value, rest = keys[0], values[0], keys[1:]
     later = "lt" if key.descending == forward else "gt"
     if value is None:  # the boundary is among the NULLs, which come last
         if forward:
-            return Q(**{f"{key.path}__isnull": True}) & _beyond(rest, values[1:], forward=True)
+            rest_after = _beyond_expanded(rest, values[1:], forward=True)
+            return Q(**{f"{key.path}__isnull": True}) & rest_after
         return Q(**{f"{key.path}__isnull": False}) | (
-            Q(**{f"{key.path}__isnull": True}) & _beyond(rest, values[1:], forward=False)
+            Q(**{f"{key.path}__isnull": True}) & _beyond_expanded(rest, values[1:], forward=False)
         )
     strictly = Q(**{f"{key.path}__{later}": value})
     if not rest:
@@ -233,7 +248,7 @@ def _beyond(keys: list[SortKey], values: list[Any], *, forward: bool) -> Q:
         nulls = Q(**{f"{key.path}__isnull": True})
         strictly |= nulls
         or_equal |= nulls
-    return or_equal & (strictly | _beyond(rest, values[1:], forward=forward))
+    return or_equal & (strictly | _beyond_expanded(rest, values[1:], forward=forward))
 
 
 # --- counting ----------------------------------------------------------------------------
