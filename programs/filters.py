@@ -136,6 +136,8 @@ class CadreFilter(CompactFilterSet):
         return queryset.filter(Exists(enrolled))
 
     def with_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
-        # A cadre belongs with a partner by home organisation or through a program.
-        through_program = Enrolment.objects.filter(cadre=OuterRef("pk"), program__partners=value)
-        return queryset.filter(Q(home_partner=value) | Exists(through_program))
+        # A cadre belongs with a partner by home organisation or through a program. A UNION
+        # of the two, not an OR: an OR with EXISTS is checked row by row down the name index.
+        at_home = Cadre.objects.filter(home_partner=value).order_by().values("pk")
+        enrolled = Enrolment.objects.filter(program__partners=value).order_by().values("cadre")
+        return queryset.filter(pk__in=at_home.union(enrolled))
