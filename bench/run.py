@@ -38,6 +38,7 @@ from django.utils import timezone  # noqa: E402
 
 from evaluations.models import Evaluation  # noqa: E402
 from kader import scale  # noqa: E402
+from kader.pagination import encode_cursor  # noqa: E402
 from partners.models import Agreement, Partner  # noqa: E402
 from programs.models import Cadre, Mentorship, Program, Session  # noqa: E402
 
@@ -57,6 +58,13 @@ def free_port() -> int:
     raise RuntimeError("no free port in 8100–8199")
 
 
+def middle_of_directory() -> str:
+    """The "next" cursor of the row in the middle of the directory's order (name, id)."""
+    middle = Cadre.objects.count() // 2  # one OFFSET here, before the clock starts
+    row = Cadre.objects.order_by("full_name", "pk").values_list("full_name", "pk")[middle]
+    return encode_cursor(list(row))
+
+
 def pages() -> list[dict]:
     """(name, role, path, POST data, model label for the admin reference)."""
     mentor = Mentorship.objects.filter(mentor__user__username=MENTOR, status="active").first()
@@ -67,14 +75,14 @@ def pages() -> list[dict]:
     )
     cadre = Cadre.objects.order_by("pk").first()
     program = Program.objects.filter(status="running").order_by("pk").first()
-    deep = max(1, Cadre.objects.count() // 25 // 2)  # the middle of the directory
+    deep = middle_of_directory()
     province = cadre.province_id
     out = [
         ("floor", COORDINATOR, "/bench/floor", None, None),
         ("partner list", COORDINATOR, "/partners/", None, Partner),
         ("agreement list", COORDINATOR, "/partners/agreements/", None, Agreement),
         ("cadre directory, first page", COORDINATOR, "/programs/cadres/", None, Cadre),
-        ("cadre directory, deep page", COORDINATOR, f"/programs/cadres/?page={deep}", None, Cadre),
+        ("cadre directory, deep page", COORDINATOR, f"/programs/cadres/?after={deep}", None, Cadre),
         ("cadre directory, search", COORDINATOR, "/programs/cadres/?q=Siti+Wati", None, Cadre),
         (
             "cadre directory, filter",

@@ -186,7 +186,13 @@ class Evaluation(models.Model):
                 fields=["mentorship", "kind"], name="evaluation_once_per_mentorship_kind"
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The evaluation list's sorts (keyset pagination walks them).
+            models.Index(fields=["due_date", "id"], name="evaluation_due_idx"),
+            models.Index(fields=["status", "id"], name="evaluation_status_idx"),
+            models.Index(fields=["period_start", "id"], name="evaluation_period_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"

@@ -30,6 +30,7 @@ from evaluations.forms import (
 )
 from evaluations.models import Evaluation, Reminder
 from evaluations.reminders import preference_for
+from kader.pagination import paginate
 
 PAGE_SIZE = 25
 
@@ -51,12 +52,6 @@ def needs(perm: str):
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _visible(request: HttpRequest):
@@ -86,8 +81,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     filtered = EvaluationFilter(request.GET, queryset=queryset)
     context = {
         "filter": filtered,
-        "page": _page(request, filtered.qs),
-        "query": _query_without_page(request),
+        "page": paginate(request, filtered.qs),
         "today": timezone.localdate(),
     }
     return render(request, "evaluations/evaluation_list.html", context)
@@ -248,8 +242,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     filtered = ReminderFilter(request.GET, queryset=queryset)
     context = {
         "filter": filtered,
-        "page": _page(request, filtered.qs),
-        "query": _query_without_page(request),
+        "page": paginate(request, filtered.qs),
     }
     return render(request, "evaluations/reminder_list.html", context)
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import django_filters as df
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from kader.autocomplete import AutocompleteSelect
+from kader.pagination import paginate
 from kader.roles import User, is_admin, is_coordinator, is_mentor
-from partners.models import Agreement, Province
+from partners.models import Agreement, province_choices
 from programs.filters import CompactFilterSet
 from programs.models import Program, Session
-
-PER_PAGE = 25
 
 
 def may_list_sessions(user: User) -> bool:
@@ -29,10 +28,12 @@ class SessionFilter(CompactFilterSet):
         label=_("Program"),
         queryset=Program.objects.none(),
         field_name="mentorship__enrolment__program",
+        widget=AutocompleteSelect("programs:program_lookup"),
     )
-    province = df.ModelChoiceFilter(
+    province = df.ChoiceFilter(
         label=_("Region"),
-        queryset=Province.objects.all(),
+        choices=province_choices,
+        empty_label=_("All"),
         field_name="mentorship__enrolment__cadre__province",
     )
     formality = df.ChoiceFilter(
@@ -89,8 +90,5 @@ def session_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = SessionFilter(request.GET, queryset=sessions_for(request.user), user=request.user)
     rows = filters.qs.order_by("-date", "-pk") if "sort" not in request.GET else filters.qs
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "qs": query.urlencode()}
+    context = {"filters": filters, "page": paginate(request, rows)}
     return render(request, "kader/session_list.html", context)

@@ -197,6 +197,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules/chart.js/dist"),
+    ("vendor/tom-select/js", BASE_DIR / "node_modules/tom-select/dist/js"),
+    ("vendor/tom-select/css", BASE_DIR / "node_modules/tom-select/dist/css"),
 ]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Uploads are never public: no URL pattern serves MEDIA_URL; views stream each file after

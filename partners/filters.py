@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import django_filters as df
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kader.autocomplete import AutocompleteSelect
 from kader.roles import COORDINATOR, User
 
-from .models import Agreement, Partner, Province, manages_partnerships
+from .models import Agreement, Partner, manages_partnerships, province_choices
+
+
+def coordinators() -> QuerySet:
+    """Who may coordinate an agreement: staff and the coordinators' group, active."""
+    in_role = Q(is_staff=True) | Q(pk__in=Group.objects.filter(name=COORDINATOR).values("user"))
+    return (
+        get_user_model().objects.filter(in_role, is_active=True).order_by("first_name", "username")
+    )
+
+
+def person_label(user: User) -> str:
+    return user.get_full_name() or user.username
 
 
 class PartnerFilter(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     sector = df.ChoiceFilter(label=_("Sector"), choices=Partner.Sector.choices)
-    province = df.ModelChoiceFilter(label=_("Province"), queryset=Province.objects.all())
+    province = df.ChoiceFilter(label=_("Province"), choices=province_choices)
     status = df.ChoiceFilter(label=_("Status"), choices=Partner.Status.choices)
     brings = df.ChoiceFilter(label=_("Brings"), choices=Partner.STRENGTHS, method="bringing")
     archived = df.BooleanFilter(
@@ -85,10 +99,16 @@ class AgreementFilter(df.FilterSet):
         widget=df.widgets.BooleanWidget(),
     )
     partner = df.ModelChoiceFilter(
-        label=_("Partner"), queryset=Partner.objects.none(), field_name="partners", distinct=True
+        label=_("Partner"),
+        queryset=Partner.objects.none(),
+        field_name="partners",
+        distinct=True,
+        widget=AutocompleteSelect("partners:partner_lookup"),
     )
     coordinator = df.ModelChoiceFilter(
-        label=_("Coordinator"), queryset=get_user_model().objects.none()
+        label=_("Coordinator"),
+        queryset=get_user_model().objects.none(),
+        widget=AutocompleteSelect("partners:coordinator_lookup"),
     )
     sort = df.OrderingFilter(
         label=_("Sort by"),
@@ -107,15 +127,8 @@ class AgreementFilter(df.FilterSet):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["partner"].queryset = Partner.objects.visible_to(user).only("pk", "name")
-        self.filters["coordinator"].queryset = (
-            get_user_model()
-            .objects.filter(Q(is_staff=True) | Q(groups__name=COORDINATOR), is_active=True)
-            .distinct()
-            .order_by("first_name", "username")
-        )
-        self.filters["coordinator"].field.label_from_instance = lambda u: (
-            u.get_full_name() or u.username
-        )
+        self.filters["coordinator"].queryset = coordinators()
+        self.filters["coordinator"].field.label_from_instance = person_label
         self.filters["q"].field.widget.attrs["placeholder"] = _("Title, number or partner")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:

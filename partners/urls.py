@@ -7,6 +7,7 @@ app_name = "partners"
 urlpatterns = [
     path("", views.partner_list, name="partner_list"),
     path("new/", views.partner_create, name="partner_create"),
+    path("lookup/", views.partner_lookup, name="partner_lookup"),
     path("<int:pk>/", views.partner_detail, name="partner_detail"),
     path("<int:pk>/edit/", views.partner_edit, name="partner_edit"),
     path("<int:pk>/archive/", views.partner_archive, name="partner_archive"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("log/<int:pk>/", views.communication_edit, name="communication_edit"),
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/new/", views.agreement_create, name="agreement_create"),
+    path("agreements/coordinators/", views.coordinator_lookup, name="coordinator_lookup"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path(

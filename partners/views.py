@@ -12,18 +12,27 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from evaluations.timeline import agreement_history_context
+from kader.autocomplete import lookup_response
+from kader.pagination import paginate
 
-from .filters import AgreementFilter, PartnerFilter
+from .filters import AgreementFilter, PartnerFilter, coordinators, person_label
 from .forms import (
     AgreementForm,
     CommunicationLogForm,
@@ -43,8 +52,6 @@ from .models import (
     Partner,
 )
 
-PER_PAGE = 25
-
 
 def perm_or_404(perm: str) -> Callable:
     """Log in first; then a user without `perm` gets a 404, like a missing page."""
@@ -62,10 +69,6 @@ def perm_or_404(perm: str) -> Callable:
     return decorator
 
 
-def paginate(request: HttpRequest, qs: QuerySet) -> Page:
-    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-
-
 def query_without(request: HttpRequest, *names: str) -> str:
     """The current query string without some keys (for pagination and count links)."""
     params: QueryDict = request.GET.copy()
@@ -81,6 +84,11 @@ def validation_message(error: ValidationError) -> str:
 # --- Partners ----------------------------------------------------------------------------
 
 
+def _agreement_count() -> Coalesce:
+    parties = AgreementParty.objects.filter(partner=OuterRef("pk")).order_by().values("partner")
+    return Coalesce(Subquery(parties.annotate(n=Count("pk")).values("n")), 0)
+
+
 @perm_or_404("partners.view_partner")
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = (
@@ -89,13 +97,28 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "pk")  # Meta.ordering is dropped once the count groups rows
     )
     if request.user.has_perm("partners.view_partner_private"):
-        partners = partners.annotate(
-            agreement_count=Count("agreement_parties", distinct=True),
-        )
+        # A subquery for the 25 rows shown, not a GROUP BY over every partner.
+        partners = partners.annotate(agreement_count=_agreement_count())
     filterset = PartnerFilter(request.GET or None, queryset=partners, user=request.user)
-    page = paginate(request, filterset.qs)
-    context = {"filter": filterset, "page": page, "query": query_without(request, "page")}
+    context = {"filter": filterset, "page": paginate(request, filterset.qs)}
     return render(request, "partners/partner_list.html", context)
+
+
+@require_GET
+@perm_or_404("partners.view_partner")
+def partner_lookup(request: HttpRequest) -> JsonResponse:
+    """Partners for a filter's autocomplete: only those the user may see."""
+    partners = Partner.objects.visible_to(request.user).order_by("name", "pk")
+    return lookup_response(request, partners.only("pk", "name"), ["name"])
+
+
+@require_GET
+@perm_or_404("partners.view_agreement")
+def coordinator_lookup(request: HttpRequest) -> JsonResponse:
+    """People who can coordinate an agreement, for the agreement list's filter."""
+    people = coordinators().only("pk", "username", "first_name", "last_name")
+    search = ["username", "first_name", "last_name"]
+    return lookup_response(request, people, search, label=person_label)
 
 
 def _partner_agreements(partner: Partner, user) -> QuerySet:
@@ -249,7 +272,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     filterset = AgreementFilter(request.GET or None, queryset=visible, user=request.user)
     # The counts follow every filter except formality and basis themselves.
     others = request.GET.copy()
-    for key in ("formality", "basis", "page", "sort"):
+    for key in ("formality", "basis", "page", "sort", "after", "before"):
         others.pop(key, None)
     counted = AgreementFilter(others or None, queryset=visible, user=request.user).qs
     agreements = filterset.qs.select_related("coordinator").prefetch_related(
@@ -258,9 +281,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": paginate(request, agreements),
-        "query": query_without(request, "page"),
         "counts": formality_basis_counts(counted),
-        "count_query": query_without(request, "formality", "basis", "page"),
+        "count_query": query_without(request, "formality", "basis", "page", "after", "before"),
         "today": timezone.localdate(),
     }
     return render(request, "partners/agreement_list.html", context)

@@ -252,7 +252,12 @@ class Cadre(models.Model):
         verbose_name_plural = _("cadres")
         ordering = ["full_name"]
         # The directory's order: its first and deep pages walk this index (issue 7).
-        indexes = [models.Index(fields=["full_name", "id"], name="cadre_name_idx")]
+        # The other sorts of the directory walk an index each too (keyset pagination).
+        indexes = [
+            models.Index(fields=["full_name", "id"], name="cadre_name_idx"),
+            models.Index(fields=["created_at", "id"], name="cadre_created_idx"),
+            models.Index(fields=["stage", "id"], name="cadre_stage_idx"),
+        ]
         constraints = [
             # The e-mail is what tells two imports of the same person apart.
             models.UniqueConstraint(
@@ -747,6 +752,7 @@ class Session(models.Model):
         indexes = [
             # The session list's order (-date, -pk): newest first without sorting millions.
             models.Index(fields=["date", "id"], name="session_date_idx"),
+            models.Index(fields=["duration_minutes", "id"], name="session_duration_idx"),
             # A mentorship's last session in one index step (the reminder sweep's staleness
             # pass over a million mentorships, the mentor's own list).
             models.Index(fields=["mentorship", "date"], name="session_mentorship_date_idx"),

@@ -194,9 +194,11 @@ def test_it_paginates_the_directory(client, coordinator):
     CadreFactory.create_batch(30)
     client.force_login(coordinator)
     first = client.get(reverse("programs:cadre_list"))
-    second = client.get(reverse("programs:cadre_list"), {"page": 2})
+    after = first.context["page"].next_cursor
+    second = client.get(reverse("programs:cadre_list"), {"after": after})
     assert len(first.context["page"].object_list) == 25
     assert len(second.context["page"].object_list) == 5
+    assert not set(first.context["page"]) & set(second.context["page"])
 
 
 def test_it_stores_background_only_with_consent(client, coordinator):

@@ -11,6 +11,7 @@ from programs.views.cadres import (  # noqa: F401
     cadre_list,
     city_options,
 )
+from programs.views.lookups import program_lookup  # noqa: F401
 from programs.views.mentoring import (  # noqa: F401
     goal_create,
     goal_progress,

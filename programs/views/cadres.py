@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kader.pagination import paginate
 from partners.models import Region
 from programs import importing, services
 from programs.filters import CadreFilter
@@ -24,9 +25,10 @@ from programs.forms import (
 )
 from programs.models import BackgroundField, Cadre, CadreBackground, Enrolment
 from programs.timeline import cadre_timeline
-from programs.views.common import paginate, perm_or_404, querystring_without
+from programs.views.common import perm_or_404
 
 IMPORT_SESSION_KEY = "programs_cadre_import"
+LIST_CONTROLS = ("page", "sort", "after", "before")  # not filters
 
 
 def _program_count() -> Coalesce:
@@ -45,12 +47,10 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
         .order_by("full_name", "pk")
     )
     filters = CadreFilter(request.GET, queryset=cadres, request=request)
-    page = paginate(request, filters.qs)
     context = {
         "filters": filters,
-        "page": page,
-        "qs": querystring_without(request, "page"),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "page": paginate(request, filters.qs),
+        "filtered": any(v for k, v in request.GET.items() if k not in LIST_CONTROLS),
     }
     return render(request, "programs/cadre_list.html", context)
 

@@ -28,7 +28,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluations", "0002_reminder_schedule"),
+        ("evaluations", "0003_list_sort_indexes"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
