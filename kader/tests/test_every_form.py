@@ -568,8 +568,11 @@ def test_a_nul_character_is_a_field_error_not_a_crash(client, places, case):
         for key, (field, _good) in plan.items()
         if isinstance(field, TEXT_FIELDS) and not key.endswith("_FORMS")
     ]
-    if not nul:
-        pytest.skip(f"{case.id} has no text field")
+    # A form without text fields gets the NUL in every other field it reads (choices, dates,
+    # numbers, ids): no field error can be required of a checkbox, but no crash either.
+    crash_only = not nul
+    if crash_only:
+        nul = [key for key in plan if not key.endswith("_FORMS")]
     for key in nul:
         data[key] = "Sari\x00Budi"
     with transaction.atomic():
@@ -577,6 +580,9 @@ def test_a_nul_character_is_a_field_error_not_a_crash(client, places, case):
         url = prepare(client, case, places, case.allowed)
         response = getattr(client, case.method)(url, {k: flatten(v) for k, v in data.items()})
         transaction.set_rollback(True)
+    assert response.status_code < 500, (case.id, response.status_code)
+    if crash_only:
+        return
     assert response.status_code == 200, (case.id, response.status_code)
     errors = set()
     for form in forms_on(response.context, case.forms):
