@@ -273,10 +273,15 @@ def report(rows: list[dict], memory: list[float]) -> None:
         "pages": rows,
         "note": "2-core machine shared with other test runs: figures are noisy.",
     }
-    out = ROOT / f"bench/results/{TIER}-{today}.json"
+    # A run of some pages only (BENCH_PAGES) is kept under its own name and leaves the
+    # table in docs/performance.md, which always shows a whole run, alone.
+    partial = bool(os.environ.get("BENCH_PAGES"))
+    suffix = "-" + os.environ["BENCH_PAGES"].replace(",", "+").replace(" ", "") if partial else ""
+    out = ROOT / f"bench/results/{TIER}-{today}{suffix}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {out.relative_to(ROOT)}; gunicorn workers' RSS after the run: {memory} MB")
-    update_docs(result)
+    if not partial:
+        update_docs(result)
 
 
 def _counts() -> dict[str, int]:
