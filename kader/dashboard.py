@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.db.models.functions import RowNumber, TruncDate
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
@@ -549,15 +549,21 @@ def _month_starts(since: dt.date, today: dt.date) -> list[dt.date]:
 
 def mentoring(scope: Scope) -> dict:
     """Attended sessions and hours per month over the period."""
-    rows = (
+    # Grouped by day and added up per month here: DATE_TRUNC on each of the 9 million
+    # sessions of a national year (a timestamp with time zone per row) took half the time.
+    days = (
         scope.sessions()
         .attended()
         .filter(date__gte=scope.since, date__lte=scope.today)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
+        .values("date")
         .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
+        .order_by()
     )
-    found = {row["month"]: row for row in rows}
+    found: dict[dt.date, dict] = {}
+    for day in days:
+        row = found.setdefault(day["date"].replace(day=1), {"sessions": 0, "minutes": 0})
+        row["sessions"] += day["sessions"]
+        row["minutes"] += day["minutes"]
     months = []
     for start in _month_starts(scope.since, scope.today):
         row = found.get(start, {"sessions": 0, "minutes": 0})
