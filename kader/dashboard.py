@@ -5,31 +5,35 @@ queryset, narrowed with subqueries (so a filter never adds a query). Each widget
 function of the scope that runs one or two aggregate queries and returns plain data; every
 number carries the URL of the list behind it.
 
-At national scale the aggregates take seconds, so `cached_build` keeps the figures for a
-few minutes, one entry per filter and per audience (see `cache_key`); the page says when
-they were computed and offers a refresh.
+At national scale the aggregates take seconds, so `cached_build` keeps the figures, one
+entry per filter and per audience (see `cache_key`): fresh for five minutes, then shown
+while a worker computes them again (stale-while-revalidate); beat keeps the shared
+unfiltered entries warm (`warm`). The page says when they were computed and offers a
+refresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.db.models.functions import RowNumber, TruncDate
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, IndicatorResult, attainment
@@ -51,7 +55,18 @@ PERIODS += [(24, _("Last 24 months"))]
 DEFAULT_MONTHS = 12
 DONE = (Evaluation.Status.SUBMITTED, Evaluation.Status.REVIEWED)
 STALE_SHOWN = 8
-CACHE_SECONDS = 5 * 60
+logger = logging.getLogger(__name__)
+# Figures are fresh for FRESH_SECONDS; older ones are still shown (with their time) while a
+# worker computes new ones, up to KEEP_SECONDS, after which a visitor computes them inline.
+FRESH_SECONDS = 5 * 60
+KEEP_SECONDS = 30 * 60
+# Longer than a cold build at national scale (11–18 s); released as soon as one is done.
+LOCK_SECONDS = 2 * 60
+# Beat warms the shared entries every WARM_MINUTES (migration 0004): an entry skipped as
+# too young is recomputed at the next run, still inside FRESH_SECONDS with time to build.
+WARM_MINUTES = 4
+WARM_SKIP_YOUNGER = dt.timedelta(seconds=30)
+AUDIENCES = ("admin", COORDINATOR)
 # A refresh within this long of the last computation reuses it (a double click, or a
 # queue of people pressing it, must not run the national aggregates again and again).
 REFRESH_AFTER = dt.timedelta(seconds=60)
@@ -160,6 +175,29 @@ class Scope:
             program=data.get("program"),
             province=data.get("province"),
         )
+
+    def task_arguments(self) -> dict:
+        """What a task needs to build this scope again (`from_task_arguments`)."""
+        return {
+            "user_id": self.user.pk,
+            "today": self.today.isoformat(),
+            "months": self.months,
+            "formality": self.formality,
+            "basis": self.basis,
+            "program_id": self.program_id,
+            "province_id": self.province_id,
+        }
+
+    @classmethod
+    def from_task_arguments(
+        cls, *, user_id: int, today: str, program_id: int | None, province_id: int | None, **rest
+    ) -> Scope:
+        user = get_user_model().objects.get(pk=user_id)
+        programs, provinces = Program.objects.visible_to(user), Province.objects
+        program = programs.filter(pk=program_id).first() if program_id else None
+        province = provinces.filter(pk=province_id).first() if province_id else None
+        day = dt.date.fromisoformat(today)
+        return cls(user=user, today=day, program=program, province=province, **rest)
 
     @property
     def since(self) -> dt.date:
@@ -511,15 +549,21 @@ def _month_starts(since: dt.date, today: dt.date) -> list[dt.date]:
 
 def mentoring(scope: Scope) -> dict:
     """Attended sessions and hours per month over the period."""
-    rows = (
+    # Grouped by day and added up per month here: DATE_TRUNC on each of the 9 million
+    # sessions of a national year (a timestamp with time zone per row) took half the time.
+    days = (
         scope.sessions()
         .attended()
         .filter(date__gte=scope.since, date__lte=scope.today)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
+        .values("date")
         .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
+        .order_by()
     )
-    found = {row["month"]: row for row in rows}
+    found: dict[dt.date, dict] = {}
+    for day in days:
+        row = found.setdefault(day["date"].replace(day=1), {"sessions": 0, "minutes": 0})
+        row["sessions"] += day["sessions"]
+        row["minutes"] += day["minutes"]
     months = []
     for start in _month_starts(scope.since, scope.today):
         row = found.get(start, {"sessions": 0, "minutes": 0})
@@ -555,18 +599,29 @@ def _session_link(scope: Scope, start: dt.date, end: dt.date) -> str:
 
 def stale_mentees(scope: Scope) -> dict:
     """Active mentees not met in 30 days (counted from the pairing if never met)."""
-    # One pass over the active pairs (400,000 at national scale): the total comes with
-    # the rows shown, as a window over all of them.
-    shown = list(
+    # One pass over the active pairs (400,000 at national scale) on the sessions'
+    # (mentorship, date) index, pairs alone: the total comes with the first rows, as a
+    # window over all of them. Only the rows shown are joined to their people after:
+    # joining every stale pair to its cadre and mentor first took four seconds more.
+    first = (
         scope.mentorships()
         .active()
         .stale(scope.today)
         .with_last_met()
         .annotate(stale_total=Window(Count("pk")))
-        .select_related("mentor__user", "enrolment__cadre")
-        .order_by(F("last_session_on").asc(nulls_first=True), "pk")[:STALE_SHOWN]
+        .order_by(F("last_session_on").asc(nulls_first=True), "pk")
+        .values("pk", "last_session_on", "stale_total")[:STALE_SHOWN]
     )
-    return {"count": shown[0].stale_total if shown else 0, "shown": shown}
+    first = list(first)
+    # No query when nobody is stale.
+    people = Mentorship.objects.select_related("mentor__user", "enrolment__cadre")
+    pairs = people.in_bulk([row["pk"] for row in first])
+    shown = []
+    for row in first:
+        pair = pairs[row["pk"]]
+        pair.last_session_on = row["last_session_on"]
+        shown.append(pair)
+    return {"count": first[0]["stale_total"] if first else 0, "shown": shown}
 
 
 # --- Evaluations -----------------------------------------------------------------------
@@ -687,8 +742,11 @@ def diversity(scope: Scope) -> dict:
         ],
         "by_type": [
             _diversity_group(
-                f"{formality[row[f'{agreement}__formality']]} · "
-                f"{basis[row[f'{agreement}__basis']]}",
+                format_lazy(
+                    "{} · {}",
+                    formality[row[f"{agreement}__formality"]],
+                    basis[row[f"{agreement}__basis"]],
+                ),
                 row,
                 None,
             )
@@ -823,28 +881,95 @@ def _gender_chart(groups: list[dict]) -> dict:
 # --- The cache ---------------------------------------------------------------------------
 
 
-def cache_key(scope: Scope) -> str:
-    """One entry per audience, filter, day and language.
+def audience(user: User) -> str:
+    """Whose figures these are: every model's `visible_to` shows admins and coordinators the
+    whole programme, so all coordinators share one entry (and all admins another, should
+    their visibility ever differ); anyone else who reaches the dashboard has their own."""
+    role = role_of(user)
+    return role if role in AUDIENCES else f"user-{user.pk}"
 
-    The audience is what the user may see: every model's `visible_to` shows admins and
-    coordinators the whole programme, so all coordinators share one entry (and all admins
-    another, should their visibility ever differ); anyone else who reaches the dashboard
-    gets an entry of their own. Labels built from choices are rendered in the request's
-    language, hence the language in the key.
-    """
-    role = role_of(scope.user)
-    audience = role if role in ("admin", COORDINATOR) else f"user-{scope.user.pk}"
-    parts = [audience, get_language(), scope.today.isoformat(), scope.months]
+
+def cache_key(scope: Scope) -> str:
+    """One entry per audience, filter and day, in no language: labels stay lazy (choices,
+    `format_lazy`) and are translated when the page is rendered."""
+    parts = [audience(scope.user), scope.today.isoformat(), scope.months]
     parts += [scope.formality, scope.basis, scope.program_id or "", scope.province_id or ""]
-    return "dashboard:v1:" + ":".join(str(part) for part in parts)
+    return "dashboard:v2:" + ":".join(str(part) for part in parts)
+
+
+def _lock_key(scope: Scope) -> str:
+    return cache_key(scope) + ":computing"
+
+
+def _compute(scope: Scope) -> dict:
+    data = {**build(scope), "as_of": timezone.now()}
+    cache.set(cache_key(scope), data, KEEP_SECONDS)
+    return data
+
+
+def recompute(scope: Scope, *, locked: bool = False) -> dict | None:
+    """Compute and keep the figures, unless someone else is computing them (then None).
+
+    `locked`: the caller already holds the lock (the task queued by `cached_build`)."""
+    if not locked and not cache.add(_lock_key(scope), True, LOCK_SECONDS):
+        return None
+    try:
+        return _compute(scope)
+    finally:
+        cache.delete(_lock_key(scope))
+
+
+def _queue_recompute(scope: Scope) -> None:
+    """One background recompute per entry however many requests find it stale: the first
+    takes the lock (`cache.add` is atomic), the task releases it when the figures are in.
+    Should the task be lost, the lock expires and a later request queues another."""
+    if not cache.add(_lock_key(scope), True, LOCK_SECONDS):
+        return
+    from kader.tasks import recompute_dashboard  # the tasks module imports this one
+
+    try:
+        recompute_dashboard.delay(**scope.task_arguments())
+    except Exception:  # a broker outage must not turn the page into an error
+        logger.exception("Could not queue the dashboard's recompute")
+        cache.delete(_lock_key(scope))
 
 
 def cached_build(scope: Scope, *, refresh: bool = False) -> dict:
-    """`build(scope)` with `as_of`, from the cache when it is there (and not refreshed)."""
-    key = cache_key(scope)
-    data = cache.get(key)
-    stale = data is None or (refresh and timezone.now() - data["as_of"] >= REFRESH_AFTER)
-    if stale:
-        data = {**build(scope), "as_of": timezone.now()}
-        cache.set(key, data, CACHE_SECONDS)
+    """`build(scope)` with `as_of`: kept figures when there are any, stale or not.
+
+    Figures older than FRESH_SECONDS are still shown (with their time), and a recompute is
+    queued for the worker; only a request that finds nothing computes in the request, and
+    the refresh button (whose presser asked to wait for new figures)."""
+    data = cache.get(cache_key(scope))
+    if data is None:
+        return _compute(scope)
+    age = timezone.now() - data["as_of"]
+    if refresh and age >= REFRESH_AFTER:
+        return _compute(scope)
+    if age >= dt.timedelta(seconds=FRESH_SECONDS):
+        _queue_recompute(scope)
     return data
+
+
+def warm_scopes(today: dt.date) -> list[Scope]:
+    """The unfiltered dashboard of each shared audience that has someone in it."""
+    users = get_user_model().objects.filter(is_active=True).order_by("pk")
+    members = {
+        "admin": users.filter(is_staff=True),
+        COORDINATOR: users.filter(is_staff=False, groups__name=COORDINATOR),
+    }
+    found = [qs.first() for qs in members.values()]
+    return [Scope(user=user, today=today) for user in found if user]
+
+
+def warm() -> int:
+    """Recompute the shared unfiltered entries before they go stale (beat, every few
+    minutes), so nobody who opens the dashboard waits for a cold build; an entry computed
+    a moment ago (by a refresh or a queued recompute) is left alone."""
+    computed = 0
+    for scope in warm_scopes(timezone.localdate()):
+        data = cache.get(cache_key(scope))
+        if data and timezone.now() - data["as_of"] < WARM_SKIP_YOUNGER:
+            continue
+        computed += recompute(scope) is not None
+    return computed

@@ -33,7 +33,7 @@ def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
     scope = dashboard.Scope.from_form(form, request.user, timezone.localdate())
     data = dashboard.cached_build(scope)
     context = {"role": role, "form": form, "scope": scope, "charts": dashboard.charts(data)}
-    context["cache_minutes"] = dashboard.CACHE_SECONDS // 60
+    context["cache_minutes"] = dashboard.FRESH_SECONDS // 60
     return render(request, "kader/dashboard.html", {**context, **data})
 
 

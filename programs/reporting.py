@@ -44,7 +44,8 @@ class DiversitySummary:
 
 
 def diversity_summary(cadres: QuerySet) -> DiversitySummary:
-    """One query: how many cadres of `cadres` answered each background question how."""
+    """One query: how many cadres of `cadres` (Cadre rows, or a queryset of cadre ids)
+    answered each background question how."""
     rows = CadreBackground.objects.filter(cadre__in=cadres)
     totals = {"answered": Count("pk")}
     for field, choices in DIMENSIONS:

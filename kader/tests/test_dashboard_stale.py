@@ -1,0 +1,151 @@
+"""Nobody waits for a cold dashboard: stale figures are shown while one background task
+computes new ones, beat keeps the shared entries warm, and the figures are kept in no
+language (one entry serves Indonesian and English)."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_celery_beat.models import PeriodicTask
+
+from factories import AgreementFactory, ProgramFactory
+from kader import dashboard, tasks
+from kader.dashboard import Scope, cache_key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The recomputes the requests queue (the broker is another test's business)."""
+    calls = []
+    monkeypatch.setattr(tasks.recompute_dashboard, "delay", lambda **kw: calls.append(kw))
+    return calls
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Move the clock the dashboard reads forward by some minutes."""
+
+    def move(minutes: float) -> dt.datetime:
+        moment = timezone.now() + dt.timedelta(minutes=minutes)
+        monkeypatch.setattr(dashboard.timezone, "now", lambda: moment)
+        return moment
+
+    return move
+
+
+def home(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.context
+
+
+def test_stale_figures_are_shown_and_recomputed_once_in_the_background(
+    client, coordinator, queued, later
+):
+    # The coordinator comes back after six minutes: the page answers with what it has
+    # (and its time), and one recompute is queued however often the page is opened.
+    AgreementFactory(status="active")
+    client.force_login(coordinator)
+    first = home(client)
+    AgreementFactory(status="active")
+    later(6)
+    for _ in range(5):
+        page = home(client)
+        assert page["partnerships"]["total"] == 1
+        assert page["as_of"] == first["as_of"]
+    assert len(queued) == 1
+
+    # The worker runs the task (here, in this process): the next visit has new figures.
+    tasks.recompute_dashboard(**queued[0])
+    assert home(client)["partnerships"]["total"] == 2
+    assert len(queued) == 1  # fresh again: nothing more queued
+
+
+def test_fresh_figures_queue_nothing(client, coordinator, queued, later):
+    client.force_login(coordinator)
+    home(client)
+    later(4)
+    home(client)
+    assert queued == []
+
+
+def test_the_lock_stops_a_second_computation_of_the_same_entry(coordinator, monkeypatch):
+    # A recompute is under way (its lock held): beat's warm-up and a second worker leave
+    # the entry alone instead of running the national aggregates twice at once.
+    scope = Scope(user=coordinator, today=timezone.localdate())
+    assert cache.add(cache_key(scope) + ":computing", True, 60)
+    monkeypatch.setattr(dashboard, "build", lambda scope: pytest.fail("computed twice"))
+    assert dashboard.recompute(scope) is None
+    assert dashboard.warm() == 0
+
+
+def test_the_lock_is_released_after_a_computation(coordinator):
+    scope = Scope(user=coordinator, today=timezone.localdate())
+    assert dashboard.recompute(scope) is not None
+    assert cache.add(cache_key(scope) + ":computing", True, 60)
+
+
+def test_a_queued_recompute_rebuilds_the_same_scope(coordinator, mentor_a):
+    # The task gets ids: it must rebuild the scope of whoever asked, filters and all.
+    program = ProgramFactory()
+    for user, shown in ((coordinator, program), (mentor_a, None)):
+        scope = Scope(user=user, today=dt.date(2026, 3, 5), months=6, basis="x", program=shown)
+        again = Scope.from_task_arguments(**scope.task_arguments())
+        assert again == scope
+        assert cache_key(again) == cache_key(scope)
+
+
+def test_warming_fills_each_shared_audience_and_not_twice_in_a_row(
+    client, coordinator, admin, mentor_a
+):
+    # Beat runs the warm-up: coordinators and admins then open a dashboard without a query
+    # for its figures; a mentor's own entry is not theirs to warm.
+    AgreementFactory(status="active")
+    assert dashboard.warm() == 2
+    today = timezone.localdate()
+    for user in (coordinator, admin):
+        assert cache.get(cache_key(Scope(user=user, today=today)))["partnerships"]["total"] == 1
+    assert cache.get(cache_key(Scope(user=mentor_a, today=today))) is None
+    assert dashboard.warm() == 0  # computed a moment ago
+
+
+def test_warming_recomputes_before_the_figures_go_stale(coordinator, later):
+    AgreementFactory(status="active")
+    dashboard.warm()
+    AgreementFactory(status="active")
+    later(dashboard.WARM_MINUTES)
+    assert dashboard.warm() == 1
+    scope = Scope(user=coordinator, today=timezone.localdate())
+    assert cache.get(cache_key(scope))["partnerships"]["total"] == 2
+
+
+def test_beat_warms_within_the_time_figures_stay_fresh():
+    task = PeriodicTask.objects.get(task="kader.tasks.warm_dashboards")
+    assert task.enabled
+    every = dt.timedelta(**{task.interval.period: task.interval.every})
+    assert every == dt.timedelta(minutes=dashboard.WARM_MINUTES)
+    # An entry skipped as too young is recomputed at the next run, before it goes stale,
+    # with time left for a national build (11–18 s).
+    slack = dt.timedelta(seconds=dashboard.FRESH_SECONDS) - every - dashboard.WARM_SKIP_YOUNGER
+    assert slack >= dt.timedelta(seconds=20)
+
+
+def test_one_entry_serves_both_languages(coordinator):
+    # Computed for an English-speaking coordinator, read by an Indonesian-speaking one.
+    scope = Scope(user=coordinator, today=timezone.localdate())
+    with translation.override("en"):
+        kept = dashboard.cached_build(scope)
+        assert str(kept["pipeline"]["stages"][0]["label"]) == "Candidate"
+    with translation.override("id"):
+        again = dashboard.cached_build(scope)
+        assert again["as_of"] == kept["as_of"]
+        assert str(again["pipeline"]["stages"][0]["label"]) == "Calon"
