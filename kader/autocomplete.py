@@ -33,7 +33,8 @@ class AutocompleteSelect(forms.Select):
 
     def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
         """The empty choice and the chosen object only: one small query, not every row."""
-        chosen = [v for v in value if str(v).isdigit()]
+        # Digits only, and small enough for a database integer (SQLite raises otherwise).
+        chosen = [v for v in value if str(v).isdigit() and int(v) < 2**63]
         field = self.choices.field
         options = [("", field.empty_label or "")] if field.empty_label is not None else []
         if chosen:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,31 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+ID_RANGE = range(-(2**63), 2**63)  # what a database integer holds
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id no database integer can hold as an invalid choice.
+
+    PostgreSQL simply finds no such row, but SQLite (a fresh clone's database) raises
+    OverflowError from `pk__in`, which Django does not turn into a field error.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                out_of_range = int(pk) not in ID_RANGE
+            except (TypeError, ValueError):
+                continue  # Django reports it as an invalid value
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class ProgramForm(forms.ModelForm):
@@ -58,6 +84,10 @@ class ProgramForm(forms.ModelForm):
             "partners": forms.SelectMultiple(attrs={"size": 6}),
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {
+            "agreements": ModelMultipleChoiceField,
+            "partners": ModelMultipleChoiceField,
         }
 
     def __init__(self, *args, user, **kwargs) -> None:
