@@ -48,6 +48,12 @@ class AutocompleteSelect(forms.Select):
         return groups
 
 
+class AutocompleteSelectMultiple(AutocompleteSelect):
+    """The same for a choice of several (a program's agreements and partners)."""
+
+    allow_multiple_selected = True
+
+
 def lookup_response(
     request: HttpRequest,
     queryset: QuerySet,

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from kader.autocomplete import AutocompleteSelect
 from kader.roles import COORDINATOR, User
 
 from .models import (
@@ -153,7 +154,11 @@ class PartyForm(forms.ModelForm):
     class Meta:
         model = AgreementParty
         fields = ["partner", "role", "responsibilities"]
-        widgets = {"responsibilities": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            # Every row listed all 20,000 partners at national scale: searched, not listed.
+            "partner": AutocompleteSelect("partners:partner_lookup"),
+            "responsibilities": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class BasePartyFormSet(forms.BaseInlineFormSet):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/coordinators/", views.coordinator_lookup, name="coordinator_lookup"),
+    path("agreements/lookup/", views.agreement_lookup, name="agreement_lookup"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path(

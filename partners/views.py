@@ -121,6 +121,14 @@ def coordinator_lookup(request: HttpRequest) -> JsonResponse:
     return lookup_response(request, people, search, label=person_label)
 
 
+@require_GET
+@perm_or_404("partners.view_agreement")
+def agreement_lookup(request: HttpRequest) -> JsonResponse:
+    """Agreements for a form's autocomplete (a program's agreements): only those visible."""
+    agreements = Agreement.objects.visible_to(request.user).order_by("title", "pk")
+    return lookup_response(request, agreements.only("pk", "title"), ["title", "reference"])
+
+
 def _partner_agreements(partner: Partner, user) -> QuerySet:
     return (
         Agreement.objects.visible_to(user)

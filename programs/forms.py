@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kader.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from kader.roles import COORDINATOR, MENTOR
 from partners.models import Agreement, Partner, Province, Region
 from programs.models import (
@@ -80,8 +81,9 @@ class ProgramForm(forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "agreements": forms.CheckboxSelectMultiple(),
-            "partners": forms.SelectMultiple(attrs={"size": 6}),
+            # 12,000 agreements and 20,000 partners at national scale: searched, not listed.
+            "agreements": AutocompleteSelectMultiple("partners:agreement_lookup"),
+            "partners": AutocompleteSelectMultiple("partners:partner_lookup"),
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
@@ -130,6 +132,7 @@ class CadreForm(forms.ModelForm):
         model = Cadre
         fields = [*PROFILE_FIELDS, "notes"]
         widgets = {
+            "home_partner": AutocompleteSelect("partners:partner_lookup"),
             "development_focus": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }

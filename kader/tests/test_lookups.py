@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from factories import (
+    AgreementFactory,
     MentorProfileFactory,
     MentorshipFactory,
     PartnerFactory,
@@ -62,7 +63,12 @@ def test_a_mentor_finds_only_their_own_partners_and_programs(client, mentor_a, m
 
 @pytest.mark.parametrize(
     "name",
-    ["partners:partner_lookup", "programs:program_lookup", "partners:coordinator_lookup"],
+    [
+        "partners:partner_lookup",
+        "programs:program_lookup",
+        "partners:coordinator_lookup",
+        "partners:agreement_lookup",
+    ],
 )
 def test_an_outsider_gets_404_and_a_visitor_the_login(client, outsider, world, name):
     assert client.get(reverse(name)).status_code == 302
@@ -106,3 +112,25 @@ def test_a_forbidden_choice_is_refused_not_listed(client, mentor_b, world):
     assert "program" in response.context["filters"].form.errors
     assert world["a"]["session"] not in response.context["page"].object_list
     assert "Sekolah Kader A" not in response.content.decode()
+
+
+def test_the_coordinator_finds_agreements_by_title_and_a_mentor_gets_404(
+    client, coordinator, mentor_a
+):
+    AgreementFactory(title="Magang Industri Kreatif")
+    AgreementFactory(title="Sekolah Desa")
+    client.force_login(coordinator)
+    assert texts(client, "partners:agreement_lookup", "industri") == ["Magang Industri Kreatif"]
+    client.force_login(mentor_a)
+    assert client.get(reverse("partners:agreement_lookup")).status_code == 404
+
+
+def test_the_program_form_lists_no_agreement_or_partner_it_was_not_given(client, coordinator):
+    # 12,000 agreements and 20,000 partners at national scale: the form searches them.
+    agreements = [AgreementFactory(title=f"Perjanjian {n}") for n in range(3)]
+    partners = [PartnerFactory(name=f"Mitra {n}") for n in range(3)]
+    client.force_login(coordinator)
+    page = client.get(reverse("programs:program_create")).content.decode()
+    assert 'data-autocomplete-url="/partners/agreements/lookup/"' in page
+    for name in [a.title for a in agreements] + [p.name for p in partners]:
+        assert name not in page
