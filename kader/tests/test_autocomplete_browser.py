@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from factories import CadreFactory, PartnerFactory, UserFactory
+from factories import CadreFactory, PartnerFactory, ProgramFactory, UserFactory
 from kader.roles import COORDINATOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,3 +47,28 @@ def test_it_finds_a_partner_by_typing_and_filters_the_directory(page, live_serve
     expect(page.get_by_role("link", name="Budi Santoso")).to_have_count(0)
     # The chosen partner is shown again after the reload, without listing the others.
     expect(page.locator(".ts-wrapper", has_text="Yayasan Tunas Muda").first).to_be_visible()
+
+
+def test_a_coordinator_adds_a_partner_to_a_program_by_typing(page, live_server):
+    coordinator = UserFactory(username="coordinator", password="kader-demo", role=COORDINATOR)
+    program = ProgramFactory(name="Sekolah Kader Desa", coordinator=coordinator)
+    for i in range(30):
+        PartnerFactory(name=f"Mitra Lain {i:02d}")
+    bank = PartnerFactory(name="Bank Daerah Sulawesi")
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Nama pengguna").fill("coordinator")
+    page.get_by_label("Sandi").fill("kader-demo")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + f"/programs/{program.pk}/edit/")
+
+    # The form lists none of the 31 partners; the program's partners are searched for.
+    assert page.locator("select#id_partners option").count() == 0
+    page.locator("#id_partners-ts-control").click()
+    with page.expect_response(lambda r: "/partners/lookup/" in r.url and "Bank" in r.url):
+        page.keyboard.type("Bank")
+    page.locator("#id_partners-ts-dropdown .option", has_text="Bank Daerah Sulawesi").click()
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(live_server.url + f"/programs/{program.pk}/")
+    assert list(program.partners.all()) == [bank]
