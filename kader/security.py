@@ -12,10 +12,13 @@ from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.models import Session
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
@@ -129,3 +132,24 @@ class SecurityMiddleware:
         if seen is None or now - seen > REFRESH_SECONDS:
             request.session[LAST_SEEN] = now
         return None
+
+
+class _UsernameLengthChecked:
+    """Django's login forms set the username's max_length after the field is built, so it
+    is shown to the browser but never checked: a 10,000-character username went on to
+    `authenticate()`, and django-axes' record of the failure (a 255-character column) then
+    failed with a server error. Checked here, a too-long username is a field error and
+    nothing is authenticated or recorded."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
+class LoginForm(_UsernameLengthChecked, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_UsernameLengthChecked, AdminAuthenticationForm):
+    pass

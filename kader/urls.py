@@ -1,16 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kader import bench, two_factor, views
+from kader.security import AdminLoginForm, LoginForm
 
 # While the database is unreachable: 503 "try again", not 500 (kader.views.server_error).
 handler500 = "kader.views.server_error"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("healthz", views.healthz, name="healthz"),
     path("bench/floor", bench.floor, name="bench_floor"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),

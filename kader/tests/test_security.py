@@ -86,6 +86,20 @@ def test_it_locks_a_username_from_one_address_after_five_failures(
     assert log_in(other, mentor_a.username, password).status_code == 302
 
 
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_a_visitor_with_a_10000_character_username_gets_a_field_error(client, url, db):
+    # Found by hypothesis: the login forms never checked the username's length, and the
+    # lockout's record of the failure (255 characters) then failed with a server error.
+    from axes.models import AccessAttempt
+
+    response = client.post(
+        reverse(url), {"username": "x" * 10_000, "password": "wrong-guess-123456"}
+    )
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert not AccessAttempt.objects.exists()
+
+
 def client_class(client):
     return type(client)()
 
