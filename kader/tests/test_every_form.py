@@ -45,6 +45,7 @@ from factories import (
 )
 from kader import two_factor
 from kader.dashboard import DashboardFilterForm
+from kader.security import AdminLoginForm, LoginForm
 from kader.sessions import SessionFilter
 from kader.tests.test_permission_matrix import PATTERNS, kwargs_for, world  # noqa: F401
 from partners import forms as partner_forms
@@ -235,7 +236,8 @@ CASES = [
          method="get"),
     Case("kader:session_list", None, (SessionFilter,), "mentor_a", "mentor_b", method="get"),
     # accounts (Django's forms, our templates)
-    Case("login", None, (auth_forms.AuthenticationForm,), "anonymous", None),
+    Case("login", None, (LoginForm, auth_forms.AuthenticationForm), "anonymous", None),
+    Case("admin:login", None, (AdminLoginForm,), "anonymous", None),
     Case("password_change", None, (auth_forms.PasswordChangeForm,), "mentor_a", "anonymous",
          w("auth.User")),
     Case("password_reset", None, (auth_forms.PasswordResetForm,), "anonymous", None),
