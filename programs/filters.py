@@ -19,6 +19,24 @@ def _programs(request) -> QuerySet:
     return Program.objects.visible_to(request.user) if request else Program.objects.none()
 
 
+class ProvinceFirstOrdering(django_filters.OrderingFilter):
+    """Sorting by province is by the province's official BPS code (Aceh 11 first, Papua
+    Barat Daya 96 last, as government lists run), then by name.
+
+    Provinces are loaded in code order (partners/data/regions.csv), so the code order is
+    the id order and the sort is one walk of the index on (province_id, full_name, id).
+    Sorting by the province's *name* went through a join that no index serves: 1.3 s at
+    1.2 million cadres (issue 7)."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        qs = super().filter(qs, value)
+        ordering = list(qs.query.order_by)
+        if ordering and ordering[0].lstrip("-") == "province_id":
+            sign = "-" if ordering[0].startswith("-") else ""
+            qs = qs.order_by(ordering[0], f"{sign}full_name")
+        return qs
+
+
 class CompactFilterSet(django_filters.FilterSet):
     """Small Bootstrap controls: the filter bar must fit a phone."""
 
@@ -87,20 +105,20 @@ class CadreFilter(CompactFilterSet):
         method="with_partner",
         widget=AutocompleteSelect("partners:partner_lookup"),
     )
-    sort = django_filters.OrderingFilter(
+    sort = ProvinceFirstOrdering(
         label=_("Sort by"),
         empty_label=_("Default"),
         fields=(
             ("full_name", "name"),
             ("created_at", "created"),
             ("stage", "stage"),
-            ("province__name", "province"),
+            ("province_id", "province"),
         ),
         field_labels={
             "full_name": _("Name"),
             "created_at": _("Added"),
             "stage": _("Stage"),
-            "province__name": _("Province"),
+            "province_id": _("Province"),
         },
     )
 

@@ -305,3 +305,38 @@ def test_it_shows_cohort_diversity_only_in_aggregate_and_from_five_answers(
     page = client.get(program.get_absolute_url()).content.decode()
     assert "Female: 4 · Male: 1" in page
     assert "Rural: 4" in page
+
+
+def test_it_sorts_the_directory_by_province_in_official_order_then_name(client, coordinator):
+    """Aceh (BPS code 11) before Jawa Barat (32) before Papua (91), names A–Z within each;
+    cadres without a province come last either way; the next page continues the order."""
+    aceh, jabar, papua = (Province.objects.get(code=c) for c in ("11", "32", "91"))
+    for name, province in [
+        ("Dewi", papua),
+        ("Budi", jabar),
+        ("Eka", None),
+        ("Agus", jabar),
+        ("Cici", aceh),
+    ]:
+        CadreFactory(full_name=name, province=province, city=None)
+    client.force_login(coordinator)
+    url = reverse("programs:cadre_list")
+
+    def names(**params):
+        return [c.full_name for c in client.get(url, params).context["page"].object_list]
+
+    assert names(sort="province") == ["Cici", "Agus", "Budi", "Dewi", "Eka"]
+    assert names(sort="-province") == ["Dewi", "Budi", "Agus", "Cici", "Eka"]
+
+
+def test_the_next_page_of_the_province_sort_continues_it(client, coordinator):
+    aceh, jabar = (Province.objects.get(code=c) for c in ("11", "32"))
+    for i in range(30):
+        CadreFactory(full_name=f"Kader {i:02d}", province=jabar if i % 2 else aceh, city=None)
+    client.force_login(coordinator)
+    url = reverse("programs:cadre_list")
+    first = client.get(url, {"sort": "province"}).context["page"]
+    second = client.get(url, {"sort": "province", "after": first.next_cursor}).context["page"]
+    shown = [(c.province.code, c.full_name) for c in [*first.object_list, *second.object_list]]
+    assert len(shown) == 30
+    assert shown == sorted(shown)
