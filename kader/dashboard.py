@@ -15,7 +15,9 @@ refresh.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
+import pickle
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -31,12 +33,14 @@ from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, IndicatorResult, attainment
+from kader.autocomplete import AutocompleteSelect
 from kader.roles import COORDINATOR, User, role_of
 from partners.models import EXPIRING_SOON_DAYS, Agreement, AgreementParty, Province
 from programs.models import (
@@ -123,12 +127,14 @@ class DashboardFilterForm(forms.Form):
     basis = forms.ChoiceField(
         label=_("Basis"), choices=[("", _("All")), *Agreement.Basis.choices], required=False
     )
+    # Typed into, not listed: 3,000 programs were 171 KB of <option>s, three quarters of
+    # the page at national scale (issue 7).
     program = forms.ModelChoiceField(
         label=_("Program"),
         queryset=Program.objects.none(),
         required=False,
         empty_label=_("All"),
-        widget=PlainSelect,
+        widget=AutocompleteSelect("programs:program_lookup"),
     )
     province = forms.ModelChoiceField(
         label=_("Region"),
@@ -140,12 +146,8 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        programs = Program.objects.visible_to(user).order_by("name")
-        self.fields["program"].queryset = programs
-        # Rendered from (pk, name) pairs: 3,000 model instances cost more than the page.
-        # A submitted program is still looked up in the queryset, so only one it may see.
-        program = self.fields["program"]
-        program.widget.choices = [("", program.empty_label), *programs.values_list("pk", "name")]
+        # The lookup offers, and the field accepts, only programs this user may see.
+        self.fields["program"].queryset = Program.objects.visible_to(user)
         for name, bound in self.fields.items():
             bound.widget.attrs["class"] = "form-select form-select-sm"
             bound.widget.attrs["data-testid"] = f"filter-{name}"
@@ -894,7 +896,76 @@ def cache_key(scope: Scope) -> str:
     `format_lazy`) and are translated when the page is rendered."""
     parts = [audience(scope.user), scope.today.isoformat(), scope.months]
     parts += [scope.formality, scope.basis, scope.program_id or "", scope.province_id or ""]
-    return "dashboard:v2:" + ":".join(str(part) for part in parts)
+    return "dashboard:v3:" + ":".join(str(part) for part in parts)
+
+
+class _Text(Promise):
+    """A translatable label in the kept figures: Django's lazy string, minus its unpickling.
+
+    A lazy string pickles as "call `lazy()` again", which builds a new proxy class each time:
+    with about 35 labels that was 5–8 ms of every dashboard request at national scale, more
+    than the rest of the view (issue 7). This one is rebuilt by a plain constructor and
+    still becomes text only when rendered, in the reader's language. Being a `Promise`,
+    escaping, `json_script` and `format_lazy` treat it as Django's own."""
+
+    __slots__ = ("_args", "_func", "_kwargs")
+
+    def __init__(self, func, args: tuple, kwargs: dict) -> None:
+        self._func, self._args, self._kwargs = func, args, kwargs
+
+    def __str__(self) -> str:
+        return str(self._func(*self._args, **self._kwargs))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other) if isinstance(other, str | Promise) else NotImplemented
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+    def __add__(self, other: str) -> str:
+        return str(self) + str(other)
+
+    def __radd__(self, other: str) -> str:
+        return str(other) + str(self)
+
+    def __mod__(self, other) -> str:
+        return str(self) % other
+
+    def __repr__(self) -> str:
+        return f"<_Text {self._args!r}>"
+
+    def __reduce__(self):
+        return (_Text, (self._func, self._args, self._kwargs))
+
+
+class _FiguresPickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        if isinstance(obj, Promise) and not isinstance(obj, _Text):
+            _rebuild, (func, args, kwargs, *result_classes) = obj.__reduce__()
+            if result_classes == [str]:
+                return (_Text, (func, args, kwargs))
+        return NotImplemented
+
+
+def _encode(data: dict) -> bytes:
+    buffer = io.BytesIO()
+    _FiguresPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(data)
+    return buffer.getvalue()
+
+
+def kept(scope: Scope) -> dict | None:
+    """The kept figures of `scope` (with `as_of`), or None."""
+    raw = cache.get(cache_key(scope))
+    return pickle.loads(raw) if raw is not None else None  # noqa: S301 (our own cache entry)
 
 
 def _lock_key(scope: Scope) -> str:
@@ -903,7 +974,7 @@ def _lock_key(scope: Scope) -> str:
 
 def _compute(scope: Scope) -> dict:
     data = {**build(scope), "as_of": timezone.now()}
-    cache.set(cache_key(scope), data, KEEP_SECONDS)
+    cache.set(cache_key(scope), _encode(data), KEEP_SECONDS)
     return data
 
 
@@ -940,7 +1011,7 @@ def cached_build(scope: Scope, *, refresh: bool = False) -> dict:
     Figures older than FRESH_SECONDS are still shown (with their time), and a recompute is
     queued for the worker; only a request that finds nothing computes in the request, and
     the refresh button (whose presser asked to wait for new figures)."""
-    data = cache.get(cache_key(scope))
+    data = kept(scope)
     if data is None:
         return _compute(scope)
     age = timezone.now() - data["as_of"]
@@ -968,7 +1039,7 @@ def warm() -> int:
     a moment ago (by a refresh or a queued recompute) is left alone."""
     computed = 0
     for scope in warm_scopes(timezone.localdate()):
-        data = cache.get(cache_key(scope))
+        data = kept(scope)
         if data and timezone.now() - data["as_of"] < WARM_SKIP_YOUNGER:
             continue
         computed += recompute(scope) is not None

@@ -8,6 +8,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -32,7 +33,15 @@ def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
     form = dashboard.DashboardFilterForm(request.GET or None, user=request.user)
     scope = dashboard.Scope.from_form(form, request.user, timezone.localdate())
     data = dashboard.cached_build(scope)
-    context = {"role": role, "form": form, "scope": scope, "charts": dashboard.charts(data)}
+    context = {
+        "role": role,
+        "form": form,
+        "scope": scope,
+        # Built only when the figures' HTML is not already kept (see the template's cache).
+        "charts": SimpleLazyObject(lambda: dashboard.charts(data)),
+        "figures_key": dashboard.cache_key(scope),
+        "body_seconds": dashboard.KEEP_SECONDS,
+    }
     context["cache_minutes"] = dashboard.FRESH_SECONDS // 60
     return render(request, "kader/dashboard.html", {**context, **data})
 

@@ -3,6 +3,7 @@ computes new ones, beat keeps the shared entries warm, and the figures are kept 
 language (one entry serves Indonesian and English)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -12,7 +13,7 @@ from django_celery_beat.models import PeriodicTask
 
 from factories import AgreementFactory, ProgramFactory
 from kader import dashboard, tasks
-from kader.dashboard import Scope, cache_key
+from kader.dashboard import Scope, cache_key, kept
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +114,8 @@ def test_warming_fills_each_shared_audience_and_not_twice_in_a_row(
     assert dashboard.warm() == 2
     today = timezone.localdate()
     for user in (coordinator, admin):
-        assert cache.get(cache_key(Scope(user=user, today=today)))["partnerships"]["total"] == 1
-    assert cache.get(cache_key(Scope(user=mentor_a, today=today))) is None
+        assert kept(Scope(user=user, today=today))["partnerships"]["total"] == 1
+    assert kept(Scope(user=mentor_a, today=today)) is None
     assert dashboard.warm() == 0  # computed a moment ago
 
 
@@ -125,7 +126,7 @@ def test_warming_recomputes_before_the_figures_go_stale(coordinator, later):
     later(dashboard.WARM_MINUTES)
     assert dashboard.warm() == 1
     scope = Scope(user=coordinator, today=timezone.localdate())
-    assert cache.get(cache_key(scope))["partnerships"]["total"] == 2
+    assert kept(scope)["partnerships"]["total"] == 2
 
 
 def test_beat_warms_within_the_time_figures_stay_fresh():
@@ -149,3 +150,34 @@ def test_one_entry_serves_both_languages(coordinator):
         again = dashboard.cached_build(scope)
         assert again["as_of"] == kept["as_of"]
         assert str(again["pipeline"]["stages"][0]["label"]) == "Calon"
+
+
+def test_kept_figures_render_as_fresh_ones_in_both_languages(client, coordinator):
+    """The figures are kept with their labels untranslated (`_Text`, cheap to unpickle)
+    and their HTML is kept per language: each read serves the same page as a fresh build."""
+    AgreementFactory()
+    ProgramFactory()
+    client.force_login(coordinator)
+    scope = Scope(user=coordinator, today=timezone.localdate())
+    url = reverse("home")
+
+    def page(language: str) -> str:
+        client.cookies["kader_language"] = language
+        html = client.get(url).content.decode()
+        # The CSRF token differs per response, and the time of the figures per build
+        # (should a minute turn during the test); nothing else may.
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        return re.sub(r'(data-testid="as-of"[^>]*>)[^<]*', r"\1", html)
+
+    fresh = {}
+    for language in ("id", "en"):
+        cache.clear()
+        fresh[language] = page(language)  # built in the request, in this language
+    cache.clear()
+    first = page("en")  # builds the figures once, keeps the English HTML
+    assert first == fresh["en"]
+    assert page("id") == fresh["id"]  # kept figures, unpickled, rendered in Indonesian
+    assert page("id") == fresh["id"]  # kept Indonesian HTML
+    assert page("en") == fresh["en"]
+    assert "Calon" in fresh["id"] and "Candidate" in fresh["en"]
+    assert type(kept(scope)["pipeline"]["stages"][0]["label"]).__name__ == "_Text"

@@ -7,15 +7,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from factories import AgreementFactory
-from kader.dashboard import Scope, cache_key
+from kader.dashboard import Scope, cache_key, kept
 from kader.tasks import recompute_dashboard, warm_dashboards
 from kader.tests.test_celery_worker import wait_for, worker  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.services
-
-
-def kept(scope: Scope) -> dict | None:
-    return cache.get(cache_key(scope))
 
 
 def test_a_worker_recomputes_a_stale_entry_and_releases_its_lock(worker, coordinator):  # noqa: F811
