@@ -118,8 +118,8 @@ def _cadres(request: HttpRequest) -> QuerySet:
 
 
 def _sessions(request: HttpRequest) -> QuerySet:
-    rows = SessionFilter(request.GET, queryset=sessions_for(request.user), user=request.user).qs
-    return rows if "sort" in request.GET else rows.order_by("-date", "-pk")
+    newest = sessions_for(request.user).order_by("-date", "-pk")
+    return SessionFilter(request.GET, queryset=newest, user=request.user).qs
 
 
 def _evaluations(request: HttpRequest) -> QuerySet:

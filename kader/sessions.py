@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters as df
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from kader.pagination import paginate
 from kader.roles import User, is_admin, is_coordinator, is_mentor
 from partners.models import Agreement, province_choices
 from programs.filters import CompactFilterSet
-from programs.models import Program, Session
+from programs.models import Mentorship, Program, Session
 
 
 def may_list_sessions(user: User) -> bool:
@@ -77,18 +77,23 @@ class SessionFilter(CompactFilterSet):
 
 
 def sessions_for(user: User) -> QuerySet:
-    return Session.objects.visible_to(user).select_related(
-        "mentorship__enrolment__cadre",
-        "mentorship__enrolment__program",
-        "mentorship__mentor__user",
+    # The pairs of the rows shown come in a second query: joined in, the statement had
+    # seven tables and took PostgreSQL longer to plan than to run (issue 7).
+    pairs = Mentorship.objects.select_related(
+        "enrolment__cadre", "enrolment__program", "mentor__user"
     )
+    return Session.objects.visible_to(user).prefetch_related(Prefetch("mentorship", pairs))
 
 
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
     if not may_list_sessions(request.user):
         raise Http404
-    filters = SessionFilter(request.GET, queryset=sessions_for(request.user), user=request.user)
-    rows = filters.qs.order_by("-date", "-pk") if "sort" not in request.GET else filters.qs
+    # Newest first unless a valid sort says otherwise: an unknown `sort` (a stale link, a
+    # typo) must not fall back to the model's order, which no index serves (230 ms at 12
+    # million sessions).
+    newest = sessions_for(request.user).order_by("-date", "-pk")
+    filters = SessionFilter(request.GET, queryset=newest, user=request.user)
+    rows = filters.qs
     context = {"filters": filters, "page": paginate(request, rows)}
     return render(request, "kader/session_list.html", context)
