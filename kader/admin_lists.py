@@ -15,7 +15,8 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,20 @@ def matching(model, relations: list, names: list[str], words: list[str]) -> Q:
     return Q(**{f"{first.name}__in": inner.order_by().values("pk")})
 
 
+def sorted_not_walked(ordering):
+    """The same sort order over an expression no index serves.
+
+    For the few thousand rows a search lists: PostgreSQL would otherwise walk the list's
+    sort index (cadre_name_idx, say) testing each row against the ids, expecting them
+    spread evenly along it, when names matching "siti" all sit under S.
+    """
+    if not isinstance(ordering, str) or ordering == "?":
+        return ordering
+    name = ordering.removeprefix("-")
+    same = Coalesce(F(name), F(name))
+    return same.desc() if ordering.startswith("-") else same.asc()
+
+
 class LargeTableAdmin(admin.ModelAdmin):
     """Base of every Kader ModelAdmin: no second, unfiltered count; estimated long counts.
 
@@ -172,18 +187,25 @@ class LargeTableAdmin(admin.ModelAdmin):
         for relations, name in paths:
             groups.setdefault(tuple(relations), []).append(name)
         parts = [matching(self.model, list(rel), names, words) for rel, names in groups.items()]
-        if len(parts) == 1:
-            searched = queryset.filter(parts[0])
-        else:
-            manager = self.model._default_manager
-            first, *rest = (manager.filter(part).order_by().values("pk") for part in parts)
-            searched = queryset.filter(pk__in=first.union(*rest, all=True))
-        ids = list(searched.order_by().values_list("pk", flat=True)[: MATCHES_LISTED + 1])
-        request.kader_search_matches = len(ids)
-        if len(ids) > MATCHES_LISTED:
+        searched = queryset.filter(parts[0])
+        found = searched.order_by().values_list("pk", flat=True)
+        if len(parts) > 1:
+            # UNION ALL, not OR: PostgreSQL answers an OR of subqueries by testing every
+            # row of the listed table. A row found twice is listed once.
+            others = [
+                queryset.filter(part).order_by().values_list("pk", flat=True) for part in parts[1:]
+            ]
+            found = found.union(*others, all=True)
+            searched = queryset.filter(pk__in=found)
+        found = list(found[: MATCHES_LISTED + 1])
+        if len(found) > MATCHES_LISTED:
+            request.kader_search_matches = len(found)
             return searched, False
+        ids = list(dict.fromkeys(found))
+        request.kader_search_matches = len(ids)
         # A list of values, not a subquery: the planner knows how many rows it will read.
-        return queryset.filter(pk__in=ids), False
+        listed = queryset.filter(pk__in=ids)
+        return listed.order_by(*map(sorted_not_walked, queryset.query.order_by)), False
 
 
 class HistoryAdmin(LargeTableAdmin, SimpleHistoryAdmin):
