@@ -148,8 +148,8 @@ class LargeTableAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     search_help_text = _(
-        "Finds the rows where one thing searched (such as the cadre or the program) has "
-        "every word, in any case, in its searched fields."
+        "Finds every word, in any case, anywhere in the fields searched. Words about a "
+        "related record (the cadre, the program, the mentor) must all be in that one record."
     )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
@@ -197,6 +197,8 @@ class LargeTableAdmin(admin.ModelAdmin):
             ]
             found = found.union(*others, all=True)
             searched = queryset.filter(pk__in=found)
+        if connections[queryset.db].vendor != "postgresql":
+            return searched, False  # SQLite: a few rows, and a limit on query parameters
         found = list(found[: MATCHES_LISTED + 1])
         if len(found) > MATCHES_LISTED:
             request.kader_search_matches = len(found)
