@@ -187,8 +187,13 @@ class LargeTableAdmin(admin.ModelAdmin):
         for relations, name in paths:
             groups.setdefault(tuple(relations), []).append(name)
         parts = [matching(self.model, list(rel), names, words) for rel, names in groups.items()]
-        searched = queryset.filter(parts[0])
-        found = searched.order_by().values_list("pk", flat=True)
+        any_part = Q()
+        for part in parts:
+            any_part |= part
+        # Testing each row against the subqueries as the list's sort index is walked: quick
+        # only when many rows match, all along the index (a broad search).
+        searched = queryset.filter(any_part)
+        found = queryset.filter(parts[0]).order_by().values_list("pk", flat=True)
         if len(parts) > 1:
             # UNION ALL, not OR: PostgreSQL answers an OR of subqueries by testing every
             # row of the listed table. A row found twice is listed once.
@@ -196,7 +201,6 @@ class LargeTableAdmin(admin.ModelAdmin):
                 queryset.filter(part).order_by().values_list("pk", flat=True) for part in parts[1:]
             ]
             found = found.union(*others, all=True)
-            searched = queryset.filter(pk__in=found)
         if connections[queryset.db].vendor != "postgresql":
             return searched, False  # SQLite: a few rows, and a limit on query parameters
         found = list(found[: MATCHES_LISTED + 1])
