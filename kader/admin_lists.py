@@ -126,7 +126,7 @@ def matching(model, relations: list, names: list[str], words: list[str]) -> Q:
 def sorted_not_walked(ordering):
     """The same sort order over an expression no index serves.
 
-    For the few thousand rows a search lists: PostgreSQL would otherwise walk the list's
+    For the rows a search lists (up to MATCHES_LISTED): PostgreSQL would otherwise walk the list's
     sort index (cadre_name_idx, say) testing each row against the ids, expecting them
     spread evenly along it, when names matching "siti" all sit under S.
     """
