@@ -118,7 +118,7 @@ class CadreFilter(CompactFilterSet):
             "full_name": _("Name"),
             "created_at": _("Added"),
             "stage": _("Stage"),
-            "province_id": _("Province"),
+            "province_id": _("Province (official order)"),
         },
     )
 

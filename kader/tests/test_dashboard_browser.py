@@ -80,3 +80,22 @@ def test_it_shows_a_mentor_their_month_on_a_phone(browser, live_server, demo, sc
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "mentor-home-360")
     context.close()
+
+
+def test_it_filters_by_a_program_found_by_typing(page, live_server, demo):
+    from programs.models import Program
+
+    program = Program.objects.order_by("name").last()
+    log_in(page, live_server.url)
+    # The page lists no program; the filter asks the program lookup as one types.
+    assert page.locator("select#id_program option").count() == 1
+    control = page.locator(".ts-wrapper", has=page.locator("#id_program-ts-control"))
+    control.locator(".ts-control").click()
+    word = program.name.split()[-1]
+    with page.expect_response(lambda r: "/programs/lookup/" in r.url and word in r.url):
+        page.keyboard.type(word)
+    page.locator("#id_program-ts-dropdown .option", has_text=program.name).first.click()
+    page.get_by_test_id("apply-filters").click()
+    page.wait_for_url(f"**/?*program={program.pk}*")
+    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
+    expect(page.locator("select#id_program option[selected]")).to_have_text(program.name)
