@@ -88,6 +88,14 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _dashboard_built_in_request(settings):
+    # Most tests read the dashboard's figures from the first request, with no worker
+    # running; the background build of a cold dashboard (production's default) has its
+    # own tests with a real worker (kader/tests/test_dashboard_worker.py).
+    settings.KADER_DASHBOARD_COLD_IN_REQUEST = True
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests don't run collectstatic; the manifest storage would need it.
     settings.STORAGES = {

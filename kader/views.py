@@ -32,18 +32,21 @@ def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
     """The coordinator's home: the whole programme at a glance, filtered by the query."""
     form = dashboard.DashboardFilterForm(request.GET or None, user=request.user)
     scope = dashboard.Scope.from_form(form, request.user, timezone.localdate())
-    data = dashboard.cached_build(scope)
+    data = dashboard.figures(scope)
     context = {
         "role": role,
         "form": form,
         "scope": scope,
-        # Built only when the figures' HTML is not already kept (see the template's cache).
-        "charts": SimpleLazyObject(lambda: dashboard.charts(data)),
-        "figures_key": dashboard.cache_key(scope),
-        "body_seconds": dashboard.KEEP_SECONDS,
+        "computing": data is None,  # the page fetches itself again until they are in
+        "cache_minutes": dashboard.FRESH_SECONDS // 60,
     }
-    context["cache_minutes"] = dashboard.FRESH_SECONDS // 60
-    return render(request, "kader/dashboard.html", {**context, **data})
+    if data is not None:
+        context |= data
+        # Built only when the figures' HTML is not already kept (see the template's cache).
+        context["charts"] = SimpleLazyObject(lambda: dashboard.charts(data))
+        context["figures_key"] = dashboard.cache_key(scope)
+        context["body_seconds"] = dashboard.KEEP_SECONDS
+    return render(request, "kader/dashboard.html", context)
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kader.roles import ROLES
+from kader.tasks import recompute_dashboard
+from kader.tests.test_celery_worker import worker  # noqa: F401 (a fixture)
 from partners.regions import ensure_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,8 +27,8 @@ def demo(settings):
     call_command("seed_demo", force=True, verbosity=0)
 
 
-def log_in(page, url: str, username: str = "coordinator") -> None:
-    page.goto(url + "/accounts/login/")
+def log_in(page, url: str, username: str = "coordinator", next_url: str = "/") -> None:
+    page.goto(url + "/accounts/login/?next=" + next_url.replace("?", "%3F").replace("=", "%3D"))
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Sandi").fill("kader-demo")
     page.get_by_role("button", name="Masuk").click()
@@ -99,3 +101,30 @@ def test_it_filters_by_a_program_found_by_typing(page, live_server, demo):
     page.wait_for_url(f"**/?*program={program.pk}*")
     expect(page.get_by_test_id("dashboard-title")).to_be_visible()
     expect(page.locator("select#id_program option[selected]")).to_have_text(program.name)
+
+
+def test_a_cold_dashboard_fills_in_when_the_worker_is_done(
+    page,
+    live_server,
+    demo,
+    worker,  # noqa: F811
+    settings,
+    monkeypatch,
+    screenshot,
+):
+    settings.KADER_DASHBOARD_COLD_IN_REQUEST = False  # production's default
+    monkeypatch.setattr(
+        recompute_dashboard,
+        "delay",
+        lambda **arguments: recompute_dashboard.apply_async(kwargs=arguments, queue=worker),
+    )
+    log_in(page, live_server.url, next_url="/?months=3")
+    expect(page.get_by_test_id("computing")).to_be_visible()
+    screenshot(page, "dashboard-computing")
+    # htmx fetches the page again until the worker's figures are in, then draws the charts.
+    expect(page.get_by_test_id("computing")).to_have_count(0, timeout=60_000)
+    expect(page.get_by_test_id("as-of")).to_be_visible()  # the header's time came with them
+    expect(page.locator("canvas[data-chart='chart-pipeline']")).to_be_visible()
+    drawn = "Chart.getChart(document.querySelector(\"canvas[data-chart='chart-pipeline']\"))"
+    assert page.evaluate(drawn + " !== undefined")
+    assert int(page.get_by_test_id("kpi-agreements-value").inner_text()) > 0

@@ -38,3 +38,57 @@ def test_a_worker_warms_the_shared_entries(worker, coordinator, admin):  # noqa:
         scope = Scope(user=user, today=today)
         assert wait_for(lambda scope=scope: kept(scope) is not None)
         assert kept(scope)["partnerships"]["total"] == 1
+
+
+def test_a_cold_dashboard_answers_at_once_and_fills_in_from_the_worker(
+    worker,  # noqa: F811
+    coordinator,
+    client,
+    settings,
+    monkeypatch,
+):
+    """Filters nobody has opened: the page answers without the figures, says they are on
+    their way and fetches itself again (htmx); the worker's figures then fill it in."""
+    settings.KADER_DASHBOARD_COLD_IN_REQUEST = False  # production's default
+    # This worker listens on its own queue (not the default one another worker may serve).
+    monkeypatch.setattr(
+        recompute_dashboard,
+        "delay",
+        lambda **arguments: recompute_dashboard.apply_async(kwargs=arguments, queue=worker),
+    )
+    AgreementFactory(status="active")
+    client.force_login(coordinator)
+    scope = Scope(user=coordinator, today=timezone.localdate(), months=6)
+
+    first = client.get("/", {"months": 6})
+    assert first.status_code == 200 and first.context["computing"]
+    html = first.content.decode()
+    assert 'data-testid="computing"' in html and 'hx-trigger="load delay:2s"' in html
+    assert 'data-testid="as-of"' not in html
+
+    assert wait_for(lambda: kept(scope) is not None)
+    again = client.get("/", {"months": 6}, headers={"HX-Request": "true"})
+    assert not again.context["computing"]
+    html = again.content.decode()
+    assert 'id="dashboard-body"' in html and 'data-testid="computing"' not in html
+    assert again.context["partnerships"]["total"] == 1
+
+
+def test_a_cold_dashboard_without_a_broker_is_built_in_the_request(
+    coordinator, client, settings, monkeypatch
+):
+    settings.KADER_DASHBOARD_COLD_IN_REQUEST = False
+
+    def broker_down(**arguments):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(recompute_dashboard, "delay", broker_down)
+    AgreementFactory(status="active")
+    client.force_login(coordinator)
+    response = client.get("/")
+    assert not response.context["computing"]
+    assert response.context["partnerships"]["total"] == 1
+    assert (
+        cache.get(cache_key(Scope(user=coordinator, today=timezone.localdate())) + ":computing")
+        is None
+    )

@@ -103,4 +103,14 @@
   }
 
   document.querySelectorAll("canvas[data-chart]").forEach(draw);
+
+  // Figures built by a worker arrive later: htmx swaps them into #dashboard-body.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var body = document.getElementById("dashboard-body");
+    if (body && !body.hasAttribute("hx-get")) {
+      body.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+        if (!Chart.getChart(canvas)) draw(canvas);
+      });
+    }
+  });
 })();
