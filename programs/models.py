@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -258,14 +258,9 @@ class Cadre(models.Model):
             models.Index(fields=["created_at", "id"], name="cadre_created_idx"),
             models.Index(fields=["stage", "id"], name="cadre_stage_idx"),
             models.Index(fields=["province", "full_name", "id"], name="cadre_province_idx"),
-            # Descending with cadres without a province still last (NULLS LAST): the
-            # ascending index read backwards would put them first.
-            models.Index(
-                F("province").desc(nulls_last=True),
-                F("full_name").desc(),
-                F("id").desc(),
-                name="cadre_province_desc_idx",
-            ),
+            # The descending sort by province has its own index on PostgreSQL only
+            # (cadre_province_desc_idx, programs/migrations/0005): SQLite cannot write
+            # NULLS LAST in an index.
         ]
         constraints = [
             # The e-mail is what tells two imports of the same person apart.

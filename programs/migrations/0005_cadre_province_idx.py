@@ -2,9 +2,8 @@
 # every cadre (issue 7). Built concurrently on PostgreSQL: the table stays writable.
 
 from django.db import migrations, models
-from django.db.models import F
 
-from kader.db_operations import AddIndexOnline
+from kader.db_operations import AddIndexOnline, PostgresOnlySQL
 
 
 class Migration(migrations.Migration):
@@ -19,13 +18,12 @@ class Migration(migrations.Migration):
             model_name="cadre",
             index=models.Index(fields=["province", "full_name", "id"], name="cadre_province_idx"),
         ),
-        AddIndexOnline(
-            model_name="cadre",
-            index=models.Index(
-                F("province").desc(nulls_last=True),
-                F("full_name").desc(),
-                F("id").desc(),
-                name="cadre_province_desc_idx",
-            ),
+        # Descending, with cadres without a province still last (NULLS LAST): the ascending
+        # index read backwards would put them first. PostgreSQL only, and not in the model's
+        # Meta: SQLite cannot write NULLS LAST in an index.
+        PostgresOnlySQL(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS cadre_province_desc_idx ON programs_cadre "
+            "(province_id DESC NULLS LAST, full_name DESC, id DESC)",
+            "DROP INDEX CONCURRENTLY IF EXISTS cadre_province_desc_idx",
         ),
     ]
