@@ -262,7 +262,9 @@ if HTTPS:
 KADER_REQUIRE_2FA = env.bool("KADER_REQUIRE_2FA", default=not DEBUG)
 # The dashboard's figures for filters nobody has opened yet: built by a worker while the page
 # says they are on their way (False), or in the request (True: ≈ 8 s at national scale).
-KADER_DASHBOARD_COLD_IN_REQUEST = env.bool("KADER_DASHBOARD_COLD_IN_REQUEST", default=False)
+# Without Redis the cache lives in each process, so a worker's figures would never reach the
+# web process: they are built in the request.
+KADER_DASHBOARD_COLD_IN_REQUEST = env.bool("KADER_DASHBOARD_COLD_IN_REQUEST", default=not REDIS_URL)
 OTP_TOTP_ISSUER = "Kader"
 
 # Content Security Policy: only the app's own scripts (no inline script, no eval), nothing

@@ -61,3 +61,16 @@ def test_it_runs_in_jakarta_time_and_speaks_indonesian_first():
 
 def test_it_uses_the_database_scheduler_for_periodic_tasks():
     assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def test_a_cold_dashboard_is_built_by_a_worker_only_when_the_cache_is_shared():
+    # Without Redis each process has its own cache: a worker's figures would never reach
+    # the page, which would say "being computed" for ever.
+    script = "from django.conf import settings; print(settings.KADER_DASHBOARD_COLD_IN_REQUEST)"
+    shown = {}
+    for name, redis in (("without", ""), ("with", "redis://127.0.0.1:6379/0")):
+        env = {"DEBUG": "1", "SECRET_KEY": "x", "REDIS_URL": redis}
+        result = manage("shell", "-c", script, env=env)
+        assert result.returncode == 0, result.stderr
+        shown[name] = result.stdout.split()[-1]  # after the shell's own greeting
+    assert shown == {"without": "True", "with": "False"}
