@@ -24,7 +24,6 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
@@ -1010,30 +1009,20 @@ def _queue_recompute(scope: Scope) -> bool:
     return True
 
 
-def figures(scope: Scope) -> dict | None:
-    """The kept figures of `scope`, or None while a worker computes them.
-
-    What `cached_build` does, except that a request finding nothing kept (filters nobody
-    has opened, a fresh deployment) queues the build instead of waiting ≈ 8 s for it at
-    national scale; the page says the figures are on their way and fetches itself again.
-    Without a broker the figures are built in the request, as before. With
-    `KADER_DASHBOARD_COLD_IN_REQUEST` (the test suite's default) they always are."""
-    if settings.KADER_DASHBOARD_COLD_IN_REQUEST or kept(scope) is not None:
-        return cached_build(scope)
-    if not _queue_recompute(scope):
-        return _compute(scope)
-    return kept(scope)  # a worker that answers at once (eager tasks) has kept them already
-
-
-def cached_build(scope: Scope, *, refresh: bool = False) -> dict:
+def cached_build(scope: Scope, *, refresh: bool = False, wait: bool = True) -> dict | None:
     """`build(scope)` with `as_of`: kept figures when there are any, stale or not.
 
     Figures older than FRESH_SECONDS are still shown (with their time), and a recompute is
-    queued for the worker; only a request that finds nothing computes in the request, and
-    the refresh button (whose presser asked to wait for new figures)."""
+    queued for the worker. A request that finds nothing kept (filters nobody has opened, a
+    fresh deployment) computes them itself, ≈ 8 s at national scale; with `wait=False` it
+    queues the build instead and gets None (the page says the figures are on their way and
+    fetches itself again), unless the broker refuses the task. The refresh button's
+    presser asked to wait for new figures."""
     data = kept(scope)
     if data is None:
-        return _compute(scope)
+        if wait or not _queue_recompute(scope):
+            return _compute(scope)
+        return kept(scope)  # a worker that answers at once (eager tasks) kept them already
     age = timezone.now() - data["as_of"]
     if refresh and age >= REFRESH_AFTER:
         return _compute(scope)

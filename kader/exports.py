@@ -118,8 +118,7 @@ def _cadres(request: HttpRequest) -> QuerySet:
 
 
 def _sessions(request: HttpRequest) -> QuerySet:
-    newest = sessions_for(request.user).order_by("-date", "-pk")
-    return SessionFilter(request.GET, queryset=newest, user=request.user).qs
+    return SessionFilter(request.GET, queryset=sessions_for(request.user), user=request.user).qs
 
 
 def _evaluations(request: HttpRequest) -> QuerySet:

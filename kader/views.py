@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,7 +33,8 @@ def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
     """The coordinator's home: the whole programme at a glance, filtered by the query."""
     form = dashboard.DashboardFilterForm(request.GET or None, user=request.user)
     scope = dashboard.Scope.from_form(form, request.user, timezone.localdate())
-    data = dashboard.figures(scope)
+    # Figures nobody has computed are built by a worker unless the settings say otherwise.
+    data = dashboard.cached_build(scope, wait=settings.KADER_DASHBOARD_COLD_IN_REQUEST)
     context = {
         "role": role,
         "form": form,

@@ -7,7 +7,6 @@ choices, selected values and attributes), so the markup is what Django would wri
 """
 
 from django import forms, template
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -29,11 +28,7 @@ def _css(field: forms.BoundField) -> str:
 
 
 def _select(field: forms.BoundField, css: str) -> str:
-    widget = field.field.widget
-    attrs = field.build_widget_attrs({"class": css})
-    if field.auto_id and "id" not in widget.attrs:
-        attrs["id"] = field.auto_id
-    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    context = _widget_context(field, css)
     options = format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
@@ -44,7 +39,7 @@ def _select(field: forms.BoundField, css: str) -> str:
         ),
     )
     return format_html(
-        '<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), options
+        '<select name="{}"{}>{}</select>', context["name"], _attrs(context["attrs"]), options
     )
 
 

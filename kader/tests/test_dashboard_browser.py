@@ -10,8 +10,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kader.roles import ROLES
-from kader.tasks import recompute_dashboard
 from kader.tests.test_celery_worker import worker  # noqa: F401 (a fixture)
+from kader.tests.test_dashboard_worker import cold_builds_on  # noqa: F401 (a fixture)
 from partners.regions import ensure_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,17 +108,9 @@ def test_a_cold_dashboard_fills_in_when_the_worker_is_done(
     page,
     live_server,
     demo,
-    worker,  # noqa: F811
-    settings,
-    monkeypatch,
+    cold_builds_on,  # noqa: F811
     screenshot,
 ):
-    settings.KADER_DASHBOARD_COLD_IN_REQUEST = False  # production's default
-    monkeypatch.setattr(
-        recompute_dashboard,
-        "delay",
-        lambda **arguments: recompute_dashboard.apply_async(kwargs=arguments, queue=worker),
-    )
     log_in(page, live_server.url, next_url="/?months=3")
     expect(page.get_by_test_id("computing")).to_be_visible()
     screenshot(page, "dashboard-computing")

@@ -40,22 +40,24 @@ def test_a_worker_warms_the_shared_entries(worker, coordinator, admin):  # noqa:
         assert kept(scope)["partnerships"]["total"] == 1
 
 
-def test_a_cold_dashboard_answers_at_once_and_fills_in_from_the_worker(
-    worker,  # noqa: F811
-    coordinator,
-    client,
-    settings,
-    monkeypatch,
-):
-    """Filters nobody has opened: the page answers without the figures, says they are on
-    their way and fetches itself again (htmx); the worker's figures then fill it in."""
-    settings.KADER_DASHBOARD_COLD_IN_REQUEST = False  # production's default
-    # This worker listens on its own queue (not the default one another worker may serve).
+@pytest.fixture
+def cold_builds_on(worker, settings, monkeypatch):  # noqa: F811
+    """Production's default (cold dashboards built by a worker), on this test's worker: it
+    listens on its own queue, not the default one another worker may serve."""
+    settings.KADER_DASHBOARD_COLD_IN_REQUEST = False
     monkeypatch.setattr(
         recompute_dashboard,
         "delay",
         lambda **arguments: recompute_dashboard.apply_async(kwargs=arguments, queue=worker),
     )
+    return worker
+
+
+def test_a_cold_dashboard_answers_at_once_and_fills_in_from_the_worker(
+    cold_builds_on, coordinator, client
+):
+    """Filters nobody has opened: the page answers without the figures, says they are on
+    their way and fetches itself again (htmx); the worker's figures then fill it in."""
     AgreementFactory(status="active")
     client.force_login(coordinator)
     scope = Scope(user=coordinator, today=timezone.localdate(), months=6)
