@@ -30,9 +30,9 @@ from typing import Any
 from django.contrib.humanize.templatetags.humanize import intcomma, intword
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import F, Model, Q, QuerySet
-from django.db.models.expressions import OrderBy
+from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.lookups import Lookup
 from django.http import HttpRequest, QueryDict
@@ -42,6 +42,19 @@ COUNT_CAP = 1000
 # Below this many rows an exact count is as cheap as the estimate and reads better.
 ESTIMATE_FROM = 50_000
 ESTIMATE_TTL = 300  # seconds
+
+
+def id_list(ids: list[int]):
+    """The right side of `pk__in` for ids fetched beforehand (a search's matches).
+
+    As a list of values, PostgreSQL may walk the list's sort index testing each row against
+    the list (1.7 s for 1,200 names among 1.2 million cadres, all under S). As a set-returning
+    `unnest` it looks the ids up by primary key and sorts the few rows (15 ms), and a keyset
+    condition on the sort columns still applies. Other databases get the plain list.
+    """
+    if connection.vendor != "postgresql":
+        return list(ids)
+    return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,38 @@ def test_it_searches_filters_and_sorts_the_directory(client, coordinator):
     assert names(sort="-name") == ["Citra Kusuma", "Bagus Wijaya", "Ayu Lestari"]
 
 
+@pytest.mark.parametrize("cap", [5000, 1])
+def test_the_directory_search_reads_the_matches_once_or_by_subquery(
+    client, coordinator, monkeypatch, cap
+):
+    """Up to SEARCH_IDS_CAP matches are read once and listed by id; beyond it the search
+    stays a subquery. Both find the same cadres: by name, by home partner, by city, and
+    page on the same way."""
+    from factories import PartnerFactory
+    from programs import filters
+
+    monkeypatch.setattr(filters, "SEARCH_IDS_CAP", cap)
+    bandung = Region.objects.get(name="Kota Bandung")
+    partner = PartnerFactory(name="Yayasan Lestari Alam")
+    CadreFactory(full_name="Ayu Lestari")
+    CadreFactory(full_name="Bagus Wijaya", home_partner=partner)
+    CadreFactory(full_name="Citra Kusuma", city=bandung, province=bandung.province)
+    CadreFactory(full_name="Dewi Sartika")
+    client.force_login(coordinator)
+    url = reverse("programs:cadre_list")
+
+    def names(**params):
+        page = client.get(url, params).context["page"]
+        return [c.full_name for c in page.object_list], page
+
+    assert names(q="lestari")[0] == ["Ayu Lestari", "Bagus Wijaya"]
+    assert names(q="bandung")[0] == ["Citra Kusuma"]
+    assert names(q="zzqx")[0] == []
+    first, page = names(q="a", sort="name")
+    assert first == ["Ayu Lestari", "Bagus Wijaya", "Citra Kusuma", "Dewi Sartika"]
+    assert page.count.value == 4 and page.count.exact
+
+
 def test_it_shows_an_empty_state(client, coordinator):
     english(client).force_login(coordinator)
     page = client.get(reverse("programs:cadre_list")).content.decode()
