@@ -265,6 +265,9 @@ KADER_REQUIRE_2FA = env.bool("KADER_REQUIRE_2FA", default=not DEBUG)
 # Without Redis the cache lives in each process, so a worker's figures would never reach the
 # web process: they are built in the request.
 KADER_DASHBOARD_COLD_IN_REQUEST = env.bool("KADER_DASHBOARD_COLD_IN_REQUEST", default=not REDIS_URL)
+# How long a list's rendered rows are kept (kader/fragments.py). A kept table is never stale
+# (its key is the fingerprint of what it shows): this only bounds the cache's memory.
+KADER_ROWS_SECONDS = env.int("KADER_ROWS_SECONDS", default=600)
 OTP_TOTP_ISSUER = "Kader"
 
 # Content Security Policy: only the app's own scripts (no inline script, no eval), nothing
