@@ -7,6 +7,7 @@ import re
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from kader.templatetags.kader_forms import _css, bootstrap, bootstrap_field
 
@@ -22,6 +23,18 @@ class Everything(forms.Form):
     done = forms.BooleanField(required=False)
     secret = forms.CharField(required=False, widget=forms.HiddenInput)
     score = forms.TypedChoiceField(choices=[("", "—"), ("1", "1 <low>")], required=False)
+    # Plain drop-downs are written straight from their choices (_plain_select): integer
+    # values, a required choice, a value listed twice (only the first is selected), lazy
+    # labels, and groups (which go the widget's own way).
+    province = forms.TypedChoiceField(
+        coerce=int, choices=[("", "All"), (11, "Aceh"), (12, "Sumatera <Utara>")], required=False
+    )
+    pick = forms.ChoiceField(choices=[("", "—"), ("a", gettext_lazy("Name"))])
+    twice = forms.ChoiceField(choices=[("x", "First"), ("x", "Second")], required=False)
+    grouped = forms.ChoiceField(
+        choices=[("Jawa", [("jb", "Jawa Barat"), ("jt", "Jawa Tengah")]), ("bl", "Bali")],
+        required=False,
+    )
 
 
 BOUND = {
@@ -35,6 +48,10 @@ BOUND = {
     "done": "on",
     "secret": "x'y",
     "score": "1",
+    "province": "12",
+    "pick": "a",
+    "twice": "x",
+    "grouped": "jt",
 }
 
 
