@@ -22,6 +22,8 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kader.pagination import among_ids
+
 # Up to this many rows a count costs a few milliseconds: those lists are counted exactly.
 EXACT_BELOW = 10_000
 # A search matching up to this many rows lists them by their ids (LargeTableAdmin).
@@ -210,7 +212,8 @@ class LargeTableAdmin(admin.ModelAdmin):
         ids = list(dict.fromkeys(found))
         request.kader_search_matches = len(ids)
         # A list of values, not a subquery: the planner knows how many rows it will read.
-        listed = queryset.filter(pk__in=ids)
+        # Passed as one array, not one parameter per id (among_ids).
+        listed = among_ids(queryset, ids)
         return listed.order_by(*map(sorted_not_walked, queryset.query.order_by)), False
 
 

@@ -211,3 +211,23 @@ def test_an_unknown_session_sort_shows_the_newest_first(client, coordinator, sor
     # The cursor holds (date, id): the keyset of the list's order, not the model's three keys.
     cursor = json.loads(base64.urlsafe_b64decode(page.next_cursor + "=" * 4))
     assert cursor == ["2026-01-02", page.object_list[-1].pk]
+
+
+@pytest.mark.django_db
+def test_ids_fetched_beforehand_select_the_same_rows_both_ways():
+    """`id_list` (a set-returning unnest on PostgreSQL) and `among_ids` (one array
+    parameter) select what `pk__in` would, empty lists included, and still take a keyset
+    page and a count."""
+    partners = PartnerFactory.create_batch(6)
+    chosen = [p.pk for p in partners[1:5]] + [partners[1].pk]  # a repeat changes nothing
+    expected = sorted({*chosen})
+    everyone = Partner.objects.order_by("pk")
+    assert [p.pk for p in everyone.filter(pk__in=pagination.id_list(chosen))] == expected
+    assert [p.pk for p in pagination.among_ids(everyone, chosen)] == expected
+    assert not everyone.filter(pk__in=pagination.id_list([])).exists()
+    assert not pagination.among_ids(everyone, []).exists()
+    page = paginate(
+        RequestFactory().get("/"), everyone.filter(pk__in=pagination.id_list(chosen)), 3
+    )
+    assert [p.pk for p in page.object_list] == expected[:3]
+    assert page.has_next and page.count.value == 4
