@@ -191,3 +191,24 @@ def test_the_cadre_and_evaluation_lists_show_changes_to_kept_rows(as_coordinator
     )
     assert "Siti Rahmawati" in as_coordinator.get(cadres).content.decode()
     assert "Overdue" in as_coordinator.get(evaluations).content.decode()
+
+
+def test_the_program_page_shows_changes_to_its_kept_sections(as_coordinator):
+    """Enrolled cadres, mentor pairs and what is due are kept by what they show: a renamed
+    cadre and a newly logged session appear at once."""
+    from factories import SessionFactory
+
+    pair = MentorshipFactory(enrolment__cadre__full_name="Rina Wulandari")
+    program = pair.enrolment.program
+    url = reverse("programs:program_detail", args=[program.pk])
+    page = as_coordinator.get(url).content.decode()
+    assert page.count("Rina Wulandari") >= 2  # enrolled, and in the pair
+    type(pair.enrolment.cadre).objects.filter(pk=pair.enrolment.cadre_id).update(
+        full_name="Rina Kartika"
+    )
+    SessionFactory(mentorship=pair, date=timezone.localdate() - dt.timedelta(days=1))
+    page = as_coordinator.get(url).content.decode()
+    assert "Rina Wulandari" not in page
+    assert page.count("Rina Kartika") >= 2
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).strftime("%-d %b %Y")
+    assert yesterday in page  # the pair's "last met"
