@@ -79,6 +79,7 @@ def pages() -> list[dict]:
     province = cadre.province_id
     out = [
         ("floor", COORDINATOR, "/bench/floor", None, None),
+        ("floor in the layout", COORDINATOR, "/bench/layout", None, None),
         ("partner list", COORDINATOR, "/partners/", None, Partner),
         ("agreement list", COORDINATOR, "/partners/agreements/", None, Agreement),
         ("cadre directory, first page", COORDINATOR, "/programs/cadres/", None, Cadre),

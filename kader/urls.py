@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("healthz", views.healthz, name="healthz"),
     path("bench/floor", bench.floor, name="bench_floor"),
+    path("bench/layout", bench.layout, name="bench_layout"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

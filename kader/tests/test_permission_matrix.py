@@ -44,6 +44,7 @@ PERSONAS = ("anonymous", "outsider", "mentor_a", "mentor_b", "coordinator", "adm
 MATRIX: dict[str, tuple[str | None, str, str]] = {
     #                                    source        GET       POST
     "bench_floor": (None, "LOOOOO", "LOOOOO"),
+    "bench_layout": (None, "LOOOOO", "LOOOOO"),
     "evaluations:agreement_plan": ("agreement", "MMMMMM", "LNNNOO"),
     "evaluations:evaluation_detail": ("evaluation", "LNONOO", "LNONOO"),
     "evaluations:evaluation_fill": ("evaluation", "LNONOO", "LNONOO"),

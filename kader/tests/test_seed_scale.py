@@ -84,6 +84,7 @@ def test_it_logs_the_seeded_users_in():
     assert answer.status_code == 302
     assert client.get("/programs/cadres/").status_code == 200
     assert client.get("/bench/floor").status_code == 200
+    assert client.get("/bench/layout").status_code == 200
 
 
 def test_it_refuses_a_database_with_data(coordinator):
