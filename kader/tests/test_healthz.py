@@ -27,10 +27,15 @@ def test_it_names_the_broker_when_it_is_down(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_it_names_the_cache_when_it_is_down(client, settings):
+@pytest.mark.parametrize(
+    "backend",
+    # Kader's own (which pages ride through an outage with) must still show it here.
+    ["django.core.cache.backends.redis.RedisCache", "kader.cache.ResilientRedisCache"],
+)
+def test_it_names_the_cache_when_it_is_down(client, settings, backend):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": backend,
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

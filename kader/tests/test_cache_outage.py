@@ -1,0 +1,78 @@
+"""Redis down as a cache: pages are slower, not broken (kader/cache.py).
+
+Redis is both the broker and the cache in production. Django's own Redis cache raises on
+every read while Redis is unreachable, so every list (rows kept by kader/fragments.py) and
+the dashboard answered 500 until it came back. The cache here points at a port where nothing
+listens, as when Redis has stopped.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from evaluations.tests.conftest import free_port
+from factories import EvaluationFactory, MentorshipFactory, PartnerFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_gone(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "kader.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+def test_the_cache_reads_as_empty_and_writes_go_nowhere(redis_gone, caplog):
+    assert cache.get("anything", "default") == "default"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.has_key("a") is False
+    cache.set("a", 1)
+    cache.set_many({"a": 1})
+    assert cache.add("lock", True) is True  # the request goes ahead and builds
+    assert cache.delete("lock") is False
+    assert cache.get("a") is None
+    assert "cache get failed" in caplog.text
+
+
+def test_every_coordinator_page_answers_while_the_cache_is_down(client, coordinator, redis_gone):
+    pair = MentorshipFactory()
+    SessionFactory(mentorship=pair)
+    EvaluationFactory()
+    PartnerFactory(name="Yayasan Tetap Jalan")
+    client.force_login(coordinator)
+    client.cookies["kader_language"] = "en"
+    pages = [
+        reverse("home"),
+        reverse("partners:partner_list"),
+        reverse("partners:agreement_list"),
+        reverse("programs:cadre_list") + "?q=a",
+        reverse("programs:program_detail", args=[pair.enrolment.program_id]),
+        reverse("kader:session_list"),
+        reverse("evaluations:evaluation_list"),
+    ]
+    for page in pages:
+        answer = client.get(page)
+        assert answer.status_code == 200, page
+    assert "Yayasan Tetap Jalan" in client.get(reverse("partners:partner_list")).content.decode()
+    assert 'data-testid="kpi' in client.get(reverse("home")).content.decode()  # figures, built here
+
+
+def test_the_real_cache_keeps_working_when_redis_is_up(settings):
+    """The same backend against the running Redis: values go in and come back."""
+    import os
+
+    from conftest import need
+
+    url = os.environ.get("REDIS_URL", "")
+    need(bool(url), "Redis (REDIS_URL)")
+    backend = "kader.cache.ResilientRedisCache"
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "t"}}
+    cache.set("kader-test-key", {"x": 1}, 30)
+    assert cache.get("kader-test-key") == {"x": 1}
+    assert cache.add("kader-test-key", 2) is False
+    cache.delete("kader-test-key")
