@@ -22,75 +22,38 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-def _failed(operation: str, error: Exception) -> None:
-    logger.warning("cache %s failed, going on without it: %s", operation, error)
+def _forgiving(name: str, fallback):
+    """RedisCache's method `name`, answering `fallback(*its arguments)` when Redis is away."""
+    method = getattr(RedisCache, name)
+
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            logger.warning("cache %s failed, going on without it: %s", name, error)
+            return fallback(*args, **kwargs)
+
+    call.__name__ = name
+    return call
 
 
 class ResilientRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as error:
-            _failed("get", error)
-            return default
+    pass
 
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as error:
-            _failed("get_many", error)
-            return {}
 
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as error:
-            _failed("has_key", error)
-            return False
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE as error:
-            _failed("add", error)
-            return True  # nobody else can be known to hold it: this request goes ahead
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE as error:
-            _failed("set", error)
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as error:
-            _failed("set_many", error)
-            return list(data)
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as error:
-            _failed("touch", error)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as error:
-            _failed("delete", error)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except UNREACHABLE as error:
-            _failed("delete_many", error)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE as error:
-            _failed("clear", error)
-            return False
+# What each operation answers while Redis is unreachable: reads miss, writes are dropped,
+# and `add` (the dashboard's single-flight lock) lets this request go ahead and build.
+_WHILE_AWAY = {
+    "get": lambda key, default=None, version=None: default,
+    "get_many": lambda keys, version=None: {},
+    "has_key": lambda *args, **kwargs: False,
+    "add": lambda *args, **kwargs: True,
+    "set": lambda *args, **kwargs: None,
+    "set_many": lambda data, *args, **kwargs: list(data),
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: False,
+}
+for _name, _fallback in _WHILE_AWAY.items():
+    setattr(ResilientRedisCache, _name, _forgiving(_name, _fallback))
