@@ -82,9 +82,10 @@ def pytest_runtest_teardown(item):
 def _empty_cache():
     # The dashboard keeps its figures in the cache (Redis when REDIS_URL is set, which
     # outlives a test and a test run): each test starts from nothing.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "template_fragments"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,23 +1,25 @@
 """Rendered rows kept by what they show: a list's table is rendered once per distinct content.
 
-At the national tier a list page's SQL takes 1–3 ms, and Django's template engine then spends
-10–15 ms writing its 25 rows (issue 7, docs/performance.md). The rows change far less often
-than they are read, so a table is kept with Django's `{% cache %}` tag, keyed on the
-*fingerprint* of the rows it shows:
+A list's rows go through includes, translations and URL reversing: 1.5–7 ms of Django's
+template engine per page at the national tier (issue 7, docs/performance.md). Rows change
+far less often than they are read, so `{% cacherows %}` (kader/templatetags/kader_fragments.py)
+keeps the rendered table with Django's `{% cache %}` machinery, keyed on the *fingerprint* of
+the rows it shows:
 
-    {% cache ROWS_SECONDS "partner_rows" page.object_list|fingerprint LANGUAGE_CODE %}
+    {% cacherows "partner_rows" page.object_list perms.partners.view_agreement %}…{% endcacherows %}
 
 The fingerprint covers every value loaded for those rows: each instance's fields and
 annotations, the related rows fetched with it (`select_related`) and its prefetched rows, all
 the way down. Whatever changes what a row can show changes its fingerprint, so a kept table is
 never stale, whatever the edit and wherever it came from (a form, the admin, an import, SQL);
-there is nothing to invalidate. What a row shows that is *not* a loaded value (the language,
-the user's permissions, today's date) goes into the `{% cache %}` tag beside it.
+there is nothing to invalidate. The language, the time zone and today's date are always in
+the key; anything else a row shows that is not a loaded value (a permission that adds a
+column) is named in the tag. Because a key names exactly its content, each process keeps its
+own copies in memory (`CACHES["template_fragments"]`, bounded by `KADER_FRAGMENTS_KEPT`).
 
 A fingerprint is a digest (BLAKE2b) of the values' text; for 25 rows it costs 0.6 ms (cadres)
-to 1.4 ms (sessions, with their pair, cadre, program and mentor), against 1.5–7 ms of
-rendering saved on a hit (docs/performance.md). It pays on lists whose rows render through
-includes and translations, not on rows of a few plain cells.
+to 1.4 ms (sessions, with their pair, cadre, program and mentor). It pays on lists whose rows
+render through includes and translations, not on rows of a few plain cells.
 """
 
 from __future__ import annotations

@@ -133,6 +133,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments ({% cache %}, {% cacherows %}) are kept in each process's memory, not
+# in Redis: their keys name exactly what they show (kader/fragments.py), so a process's own
+# copy is never stale; a bounded number per process means a crawler paging through 1.2 M
+# cadres cannot fill Redis, which is also the broker; and a hit costs no round trip.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kader-fragments",
+    "OPTIONS": {"MAX_ENTRIES": env.int("KADER_FRAGMENTS_KEPT", default=1000)},
+}
 
 # Celery. Without Redis the broker is a folder under var/: no server to run on a laptop.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
