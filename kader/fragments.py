@@ -39,8 +39,18 @@ from django.utils.functional import Promise
 logger = logging.getLogger(__name__)
 
 # Plain values whose repr() is stable from process to process.
-_PLAIN = (str, int, float, bool, type(None), decimal.Decimal, dt.date, dt.time, dt.timedelta)
-_PLAIN += (uuid.UUID,)
+_PLAIN = (
+    str,
+    int,
+    float,
+    bool,
+    type(None),
+    decimal.Decimal,
+    dt.date,
+    dt.time,
+    dt.timedelta,
+    uuid.UUID,
+)
 
 
 def fingerprint(*values: Any) -> str:

@@ -65,12 +65,11 @@ def among_ids(queryset: QuerySet, ids: list[int]) -> QuerySet:
     for "siti". Unlike `id_list`, the planner may still walk the list's sort index, so the
     caller orders by something no index serves (`admin_lists.sorted_not_walked`).
     """
-    if connection.vendor != "postgresql":
+    db = connections[queryset.db]
+    if db.vendor != "postgresql":
         return queryset.filter(pk__in=list(ids))
-    meta = queryset.model._meta
-    column = (
-        f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
-    )
+    meta, quote = queryset.model._meta, db.ops.quote_name
+    column = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
     # The column is the model's own, quoted; the ids are a parameter.
     where = f"{column} = ANY(%s::bigint[])"
     return queryset.filter(RawSQL(where, (list(ids),), output_field=BooleanField()))  # noqa: S611

@@ -64,8 +64,7 @@ def _plain_select(field: forms.BoundField, css: str) -> str:
     options, selected_one = [], False
     for value, label in widget.choices:
         if isinstance(label, (list, tuple)):
-            context = _widget_context(field, css)
-            return _select_from_context(context)
+            return _select_from_context(_widget_context(field, css))
         text = "" if value is None else str(value)
         selected = not selected_one and text in chosen
         selected_one = selected_one or selected
@@ -73,14 +72,10 @@ def _plain_select(field: forms.BoundField, css: str) -> str:
             f'<option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
             f"{conditional_escape(label)}</option>"
         )
-    attrs = field.build_widget_attrs({"class": css})
-    if field.auto_id and "id" not in widget.attrs:
-        attrs["id"] = field.auto_id
-    attrs = widget.build_attrs(widget.attrs, attrs)
     return format_html(
         '<select name="{}"{}>{}</select>',
         field.html_name,
-        _attrs(attrs),
+        _attrs(widget.build_attrs(widget.attrs, _extra_attrs(field, css))),
         mark_safe("".join(options)),  # noqa: S308 (each value and label escaped above)
     )
 
@@ -98,12 +93,17 @@ def _attrs(attrs: dict) -> str:
     )
 
 
+def _extra_attrs(field: forms.BoundField, css: str) -> dict:
+    """What BoundField.as_widget adds to the widget's own attributes: class, id, required…"""
+    attrs = field.build_widget_attrs({"class": css})
+    if field.auto_id and "id" not in field.field.widget.attrs:
+        attrs["id"] = field.auto_id
+    return attrs
+
+
 def _widget_context(field: forms.BoundField, css: str) -> dict:
     widget = field.field.widget
-    attrs = field.build_widget_attrs({"class": css})
-    if field.auto_id and "id" not in widget.attrs:
-        attrs["id"] = field.auto_id
-    return widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    return widget.get_context(field.html_name, field.value(), _extra_attrs(field, css))["widget"]
 
 
 def _input(field: forms.BoundField, css: str) -> str:
