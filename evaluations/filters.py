@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, Reminder, ReminderKind
+from kader.widgets import YesNoWidget
 
 SUBJECTS = [
     ("agreement", _("Agreements")),
@@ -20,9 +21,7 @@ class EvaluationFilter(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     status = df.ChoiceFilter(label=_("Status"), choices=Evaluation.Status.choices)
     subject = df.ChoiceFilter(label=_("Subject"), choices=SUBJECTS, method="by_subject")
-    overdue = df.BooleanFilter(
-        label=_("Overdue"), method="overdue_only", widget=df.widgets.BooleanWidget()
-    )
+    overdue = df.BooleanFilter(label=_("Overdue"), method="overdue_only", widget=YesNoWidget())
     sort = df.OrderingFilter(
         label=_("Sort by"),
         fields=(("due_date", "due"), ("status", "status"), ("period_start", "period")),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kader.autocomplete import AutocompleteSelect
 from kader.roles import COORDINATOR, User
+from kader.widgets import YesNoWidget
 
 from .models import Agreement, Partner, manages_partnerships, province_choices
 
@@ -36,7 +37,7 @@ class PartnerFilter(df.FilterSet):
     archived = df.BooleanFilter(
         label=_("Archived"),
         method="archived_filter",
-        widget=df.widgets.BooleanWidget(),
+        widget=YesNoWidget(),
     )
     sort = df.OrderingFilter(
         label=_("Sort by"),
@@ -96,7 +97,7 @@ class AgreementFilter(df.FilterSet):
     expiring = df.BooleanFilter(
         label=_("Expiring within 60 days"),
         method="expiring_soon",
-        widget=df.widgets.BooleanWidget(),
+        widget=YesNoWidget(),
     )
     partner = df.ModelChoiceFilter(
         label=_("Partner"),

@@ -71,3 +71,24 @@ def test_it_has_every_string_of_the_code_in_the_catalogues(tmp_path):
         expected = {e.msgid for e in polib.pofile(copy / path) if not e.obsolete}
         committed = {e.msgid for e in polib.pofile(BASE_DIR / path) if not e.obsolete}
         assert expected - committed == set(), f"{language}: run `make makemessages`"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", ("Unknown", "Yes", "No")), ("id", ("Tidak diketahui", "Ya", "Tidak"))],
+)
+def test_the_yes_no_filters_speak_the_users_language(client, coordinator, language, words):
+    """The filter bars' yes/no drop-downs (archived, expiring, overdue) were built once, in the
+    language active when their module was imported, whatever the user had chosen."""
+    client.force_login(coordinator)
+    for url in ("partners:partner_list", "partners:agreement_list", "evaluations:evaluation_list"):
+        client.cookies["kader_language"] = "id" if language == "en" else "en"
+        client.get(reverse(url))  # the other language first, in the same process
+        client.cookies["kader_language"] = language
+        page = client.get(reverse(url)).content.decode()
+        unknown, yes, no = words
+        expected = (
+            f'<option value="" selected>{unknown}</option>'
+            f'<option value="true">{yes}</option><option value="false">{no}</option>'
+        )
+        assert expected in page, url
