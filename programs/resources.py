@@ -8,8 +8,9 @@ never part of an export: it is shown per person only on the cadre's own page.
 
 from __future__ import annotations
 
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
+from kader.resources import KaderResource
 from partners.models import Partner, Province, Region
 from programs.forms import PROFILE_FIELDS
 from programs.models import Cadre
@@ -27,13 +28,7 @@ class RegionInProvinceWidget(widgets.ForeignKeyWidget):
         return self.get_queryset(value, row).get(name__iexact=value.strip())
 
 
-class CadreResource(resources.ModelResource):
-    def import_data(self, dataset, **kwargs):
-        # A failed validation on any row rolls the whole file back, on every import path.
-        kwargs.setdefault("use_transactions", True)
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, **kwargs)
-
+class CadreResource(KaderResource):
     province = fields.Field(
         attribute="province",
         column_name="province",
