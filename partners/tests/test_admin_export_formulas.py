@@ -20,7 +20,7 @@ def admin_export(client, url_name: str, fmt: str) -> bytes:
     page = client.get(reverse(url_name))
     form = page.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value not in (None, False):
             data[name] = value
