@@ -46,7 +46,11 @@ class CadreResource(KaderResource):
 
     def before_import(self, dataset, **kwargs) -> None:
         super().before_import(dataset, **kwargs)
-        _check_bounds(dataset)
+        try:
+            _check_bounds(dataset)
+        except ValueError:
+            del dataset[:]  # the file's one error, not one more per row
+            raise
         _drop_blank_rows(dataset)
         rows = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
         values = [{k: importing.cell_text(v) for k, v in row.items()} for row in rows]

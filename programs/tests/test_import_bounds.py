@@ -173,3 +173,19 @@ def test_a_pending_import_expires_and_is_cleaned_up(client, coordinator, setting
     client.force_login(other)
     upload(client, "kader.csv", b"Nama\nBagus\n")
     assert list(PendingImport.objects.values_list("owner", flat=True)) == [other.pk]
+
+
+def test_the_admin_import_has_the_same_bounds():
+    # An admin imports a cadre file 41 columns wide: one clear error, nothing imported.
+    import tablib
+
+    from programs.resources import CadreResource
+
+    headers = ["full_name", *[f"extra_{i}" for i in range(40)]]
+    data = tablib.Dataset(*[[f"Kader {n}"] + [""] * 40 for n in range(3)], headers=headers)
+    result = CadreResource().import_data(data, dry_run=False)
+    assert [str(error.error) for error in result.base_errors] == [
+        "The file has more than 40 columns."
+    ]
+    assert not result.rows
+    assert not Cadre.objects.exists()
