@@ -115,8 +115,9 @@ PROVINCE_ALIASES = {
     "kalsel": "kalimantan selatan",
 }
 
-# An XLSX file is a zip: what it unpacks to is bounded too (a zip bomb is a few KB).
-XLSX_UNPACKED_FACTOR = 10
+# An XLSX file is a zip: what it unpacks to is bounded too (a zip bomb is a few KB), and
+# openpyxl holds all its shared strings in memory while reading.
+XLSX_UNPACKED_FACTOR = 4
 
 
 class ImportFileError(Exception):
