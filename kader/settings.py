@@ -227,6 +227,17 @@ PHONENUMBER_DB_FORMAT = "E164"
 # Uploads larger than this go to a temporary file instead of memory; forms check the size.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# The cadre import's bounds (programs/importing.py), checked while the file is read, so a
+# small hostile file (a very wide header, millions of empty cells) stops early with a clear
+# message. A file read within them waits for confirmation in programs.PendingImport.
+KADER_IMPORT_MAX_BYTES = env.int("KADER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+KADER_IMPORT_MAX_ROWS = env.int("KADER_IMPORT_MAX_ROWS", default=2000)
+KADER_IMPORT_MAX_COLUMNS = env.int("KADER_IMPORT_MAX_COLUMNS", default=40)
+KADER_IMPORT_MAX_CELL_CHARS = env.int("KADER_IMPORT_MAX_CELL_CHARS", default=2000)
+KADER_IMPORT_MAX_CELLS = env.int("KADER_IMPORT_MAX_CELLS", default=40_000)
+KADER_IMPORT_KEPT_SECONDS = env.int("KADER_IMPORT_KEPT_SECONDS", default=2 * 3600)
+KADER_IMPORT_PREVIEW_ROWS = env.int("KADER_IMPORT_PREVIEW_ROWS", default=100)
+
 # Django 6 behaviour now: a web address typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -6,8 +6,6 @@ forged id is answered with "Select a valid choice", never with someone else's da
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 import filetype
 from django import forms
 from django.contrib.auth import get_user_model
@@ -20,6 +18,7 @@ from kader.autocomplete import AutocompleteSelect
 from kader.roles import COORDINATOR, User
 
 from .models import (
+    DOCUMENT_EXTENSIONS,
     LONG_TEXT,
     Agreement,
     AgreementDocument,
@@ -29,10 +28,11 @@ from .models import (
     Partner,
     Region,
     SuccessIndicator,
+    name_for_type,
 )
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_UPLOADS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+ALLOWED_UPLOADS = {mime: extensions[0] for mime, extensions in DOCUMENT_EXTENSIONS.items()}
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -257,7 +257,7 @@ class DocumentForm(forms.ModelForm):
             raise forms.ValidationError(_("Only PDF, PNG or JPEG files can be uploaded."))
         self.instance.content_type = kind.mime
         self.instance.size = upload.size
-        self.instance.original_name = PurePath(upload.name).name[-255:] or "document"
+        self.instance.original_name = name_for_type(upload.name, kind.mime)
         upload.name = "upload" + ALLOWED_UPLOADS[kind.mime]
         return upload
 

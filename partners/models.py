@@ -18,6 +18,7 @@ is the one place that follows that relation.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 from pathlib import PurePath
@@ -575,6 +576,29 @@ class DocumentQuerySet(models.QuerySet):
         return self.all() if manages_partnerships(user) else self.none()
 
 
+# The extensions each accepted content type may carry; the first is the one given.
+DOCUMENT_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+}
+EXTENSION_LIKE = re.compile(r"\.[a-z][a-z0-9]{0,5}")
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """The file name with the extension of its checked type, so that "report.pdf.html"
+    holding a PDF is saved and served as "report.pdf", never as a page a browser runs."""
+    extensions = DOCUMENT_EXTENSIONS.get(content_type, (".bin",))
+    path = PurePath(name.replace("\\", "/")).name.strip() or "document"
+    suffix = PurePath(path).suffix.lower()
+    if suffix in extensions:
+        return path[-255:]
+    stem = path[: -len(suffix)] if EXTENSION_LIKE.fullmatch(suffix) else path
+    if PurePath(stem).suffix.lower() not in extensions:
+        stem += extensions[0]
+    return stem[-255:] if stem.strip(". ") else f"document{extensions[0]}"
+
+
 def document_path(instance: AgreementDocument, filename: str) -> str:
     # A generated name: the user's file name never reaches the file system.
     suffix = PurePath(filename).suffix.lower()[:5]
@@ -618,6 +642,11 @@ class AgreementDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:document_download", args=[self.pk])
+
+    @property
+    def download_name(self) -> str:
+        # Also for documents stored before names followed their type.
+        return name_for_type(self.original_name, self.content_type)
 
 
 # --- Communication ----------------------------------------------------------------------

@@ -3,26 +3,19 @@
 Every row is validated with the model's own rules (`clean_model_instances`), so an unknown
 sector, an invalid phone number or an unknown province shows up as an error on its row in
 the preview — and a file with any bad row imports nothing (the import runs in one
-transaction that is rolled back when a row fails).
+transaction that is rolled back when a row fails). Exports escape formulas (KaderResource).
 """
 
 from __future__ import annotations
 
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
+
+from kader.resources import KaderResource
 
 from .models import Contact, Partner, Province, Region
 
 
-class AllOrNothingResource(resources.ModelResource):
-    """Any bad row (an error or a failed validation) rolls the whole file back."""
-
-    def import_data(self, dataset, **kwargs):
-        kwargs.setdefault("use_transactions", True)
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, **kwargs)
-
-
-class PartnerResource(AllOrNothingResource):
+class PartnerResource(KaderResource):
     province = fields.Field(
         attribute="province",
         column_name="province",
@@ -61,7 +54,7 @@ class PartnerResource(AllOrNothingResource):
         report_skipped = True
 
 
-class ContactResource(AllOrNothingResource):
+class ContactResource(KaderResource):
     partner = fields.Field(
         attribute="partner",
         column_name="partner",

@@ -305,20 +305,25 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 
 @perm_or_404("partners.view_agreement")
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    return _render_agreement(request, _agreement(request, pk), DocumentForm())
+
+
+def _render_agreement(
+    request: HttpRequest, agreement: Agreement, document_form: DocumentForm, status: int = 200
+) -> HttpResponse:
     context = {
         "agreement": agreement,
         "parties": agreement.agreement_parties.select_related("partner"),
         "indicators": agreement.indicators.all(),
         "documents": agreement.documents.select_related("uploaded_by"),
         "communications": agreement.communications.select_related("partner")[:20],
-        "document_form": DocumentForm(),
+        "document_form": document_form,
         "terminate_form": TerminateForm(),
         "renew_form": RenewForm(initial={"start_date": agreement.end_date}),
     }
     # The agreement's evaluations and indicator attainment over time (step 6 of seed 2).
     context.update(agreement_history_context(agreement, request.user))
-    return render(request, "partners/agreement_detail.html", context)
+    return render(request, "partners/agreement_detail.html", context, status=status)
 
 
 def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
@@ -435,9 +440,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         document.save()
         messages.success(request, _("Document uploaded."))
         return redirect(f"{agreement.get_absolute_url()}#documents")
+    # The agreement's own page again, with the error at the file field and the kind chosen.
     messages.error(request, _("The document was not uploaded: see the message at the field."))
-    context = {"agreement": agreement, "form": form}
-    return render(request, "partners/document_form.html", context)
+    return _render_agreement(request, agreement, form)
 
 
 @perm_or_404("partners.view_agreementdocument")
@@ -450,7 +455,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=document.original_name,
+        filename=document.download_name,
         content_type=document.content_type,
     )
     response["Cache-Control"] = "private, no-store"

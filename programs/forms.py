@@ -7,9 +7,11 @@ so a forged id is refused as an invalid choice instead of reaching the data.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from kader.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
@@ -354,18 +356,29 @@ class GoalProgressForm(forms.ModelForm):
 
 
 class CadreImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (CSV or XLSX)"),
-        help_text=_("First row: column names. At most 2,000 rows and 5 MB."),
-    )
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "First row: column names. At most %(rows)s rows, %(columns)s columns and %(mb)s MB."
+        ) % {
+            "rows": f"{settings.KADER_IMPORT_MAX_ROWS:,}",
+            "columns": settings.KADER_IMPORT_MAX_COLUMNS,
+            "mb": settings.KADER_IMPORT_MAX_BYTES // 2**20 or 1,
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        # Checked before a byte is parsed; the reader bounds every other dimension.
+        if upload.size > settings.KADER_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB.")
+                % {"max": settings.KADER_IMPORT_MAX_BYTES // 2**20 or 1}
+            )
         return upload
 
 
@@ -374,7 +387,9 @@ class CadreImportMappingForm(forms.Form):
 
     def __init__(self, *args, headers: list[str], targets, initial_map: dict, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("(not in the file)")), *[(str(i), h) for i, h in enumerate(headers)]]
+        # Labels cut short: a header of long cells must not fill the page once per field.
+        columns = [(str(i), Truncator(h).chars(60)) for i, h in enumerate(headers)]
+        choices = [("", _("(not in the file)")), *columns]
         for key, label, required in targets:
             self.fields[f"col_{key}"] = forms.ChoiceField(
                 label=label,

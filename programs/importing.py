@@ -3,6 +3,12 @@
 Three steps: read the file into rows, map columns to fields (guessed from the header,
 corrected by the coordinator), check every row. Saving happens only when no row has an
 error, all in one transaction: a file with one bad row imports nothing.
+
+Reading is bounded in every dimension (bytes, columns, rows, cell length, cells), checked
+while the file is read, so a small hostile file stops early with a clear message.
+
+`CadreRowChecker` is the one validation of a cadre row: the app's import here and the
+admin's import (programs/resources.py) both use it, so they accept and store alike.
 """
 
 from __future__ import annotations
@@ -10,19 +16,25 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from phonenumber_field.phonenumber import to_python as to_phone
 
-from partners.models import Province, Region
+from kader.resources import unescaped_text
+from partners.models import Partner, Province, Region
 from programs.models import Cadre
-
-MAX_ROWS = 2000
 
 # (field, label, required)
 TARGETS = [
@@ -32,13 +44,18 @@ TARGETS = [
     ("province", gettext_lazy("Province"), False),
     ("city", gettext_lazy("Regency / city"), False),
     ("education", gettext_lazy("Education"), False),
+    ("education_detail", gettext_lazy("Field of study and institution"), False),
     ("occupation", gettext_lazy("Occupation"), False),
+    ("home_partner", gettext_lazy("Home organisation (partner)"), False),
     ("home_organisation", gettext_lazy("Home organisation"), False),
     ("stage", gettext_lazy("Pipeline stage"), False),
     ("development_focus", gettext_lazy("Development focus"), False),
 ]
+FIELDS = [key for key, _label, _required in TARGETS]
+TEXT_FIELDS = ["education_detail", "occupation", "home_organisation", "development_focus"]
 
-# Header words seen in coordinators' sheets, Indonesian and English.
+# Header words seen in coordinators' sheets, Indonesian and English; each field's own name
+# too, so a file exported from the admin imports here unchanged.
 SYNONYMS = {
     "full_name": ["nama lengkap", "nama", "full name", "name"],
     "email": ["email", "e-mail", "surel", "alamat email"],
@@ -46,7 +63,9 @@ SYNONYMS = {
     "province": ["provinsi", "province"],
     "city": ["kabupaten/kota", "kota/kabupaten", "kota", "kabupaten", "city", "regency"],
     "education": ["pendidikan", "pendidikan terakhir", "education"],
+    "education_detail": ["jurusan", "program studi", "field of study"],
     "occupation": ["pekerjaan", "jabatan", "occupation", "job"],
+    "home_partner": ["mitra", "mitra asal", "partner"],
     "home_organisation": ["organisasi", "instansi", "asal organisasi", "organisation"],
     "stage": ["tahap", "status kader", "stage"],
     "development_focus": ["minat", "fokus pengembangan", "tujuan", "development focus"],
@@ -96,9 +115,32 @@ PROVINCE_ALIASES = {
     "kalsel": "kalimantan selatan",
 }
 
+# An XLSX file is a zip: what it unpacks to is bounded too (a zip bomb is a few KB), and
+# openpyxl holds all its shared strings in memory while reading.
+XLSX_UNPACKED_FACTOR = 4
+
 
 class ImportFileError(Exception):
-    """The file cannot be read at all (wrong format, empty, too long)."""
+    """The file cannot be read at all (wrong format, empty, too big in some dimension)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_rows: int
+    max_columns: int
+    max_cell_chars: int
+    max_cells: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            max_bytes=settings.KADER_IMPORT_MAX_BYTES,
+            max_rows=settings.KADER_IMPORT_MAX_ROWS,
+            max_columns=settings.KADER_IMPORT_MAX_COLUMNS,
+            max_cell_chars=settings.KADER_IMPORT_MAX_CELL_CHARS,
+            max_cells=settings.KADER_IMPORT_MAX_CELLS,
+        )
 
 
 @dataclass
@@ -113,61 +155,163 @@ class RowResult:
         return not self.errors
 
 
-def read_rows(upload) -> tuple[list[str], list[list[str]]]:
-    """Header and data rows as strings; raises ImportFileError with a clear message."""
-    rows = _read_xlsx(upload) if upload.name.lower().endswith(".xlsx") else _read_csv(upload)
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+# --- Reading, within bounds ------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text the coordinator sees: 812.0 is "812", a date is 2024-01-31."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime) and value.time() == time(0):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).replace("\x00", "").strip()
+
+
+class _Bounds:
+    """Counts what has been read and stops at the first dimension over its limit."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.rows, self.cells = limits, 0, 0
+
+    def take(self, cells: list[str]) -> bool:
+        """Checks one row as read; says whether it holds anything."""
+        limits = self.limits
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > limits.max_columns:
+            raise ImportFileError(too_many_columns(limits))
+        if any(len(cell) > limits.max_cell_chars for cell in cells):
+            raise ImportFileError(too_long_cell(limits))
+        # A blank row counts as one cell: a million of them is no cheaper to read.
+        self.cells += max(len(cells), 1)
+        if self.cells > limits.max_cells:
+            raise ImportFileError(
+                _("The file has more than %(max)s cells (blank rows included).")
+                % {"max": f"{limits.max_cells:,}"}
+            )
+        if not cells:
+            return False
+        self.rows += 1
+        if self.rows > limits.max_rows + 1:  # the header is not a cadre
+            raise ImportFileError(too_many_rows(limits))
+        return True
+
+
+def too_many_rows(limits: Limits) -> str:
+    return _("The file has more than %(max)s rows.") % {"max": f"{limits.max_rows:,}"}
+
+
+def too_many_columns(limits: Limits) -> str:
+    return _("The file has more than %(max)s columns.") % {"max": limits.max_columns}
+
+
+def too_long_cell(limits: Limits) -> str:
+    return _("A cell is longer than %(max)s characters.") % {"max": f"{limits.max_cell_chars:,}"}
+
+
+def read_rows(upload, limits: Limits | None = None) -> tuple[list[str], list[list]]:
+    """The header, and the data rows as [row number in the sheet, cells], every row as wide
+    as the header; raises ImportFileError with a clear message."""
+    limits = limits or Limits.from_settings()
+    if upload.size > limits.max_bytes:
+        raise ImportFileError(
+            _("The file is larger than %(max)s MB.") % {"max": limits.max_bytes // 2**20 or 1}
+        )
+    xlsx = upload.name.lower().endswith(".xlsx")
+    lines = _xlsx_lines(upload, limits) if xlsx else _csv_lines(upload, limits)
+    bounds = _Bounds(limits)
+    rows = [(n, cells) for n, cells in lines if bounds.take(cells)]
     if len(rows) < 2:
         raise ImportFileError(_("The file has no rows below the header."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-    header, data = rows[0], rows[1:]
+    (_n, header), data = rows[0], rows[1:]
     width = len(header)
-    return [h.strip() for h in header], [(r + [""] * width)[:width] for r in data]
+    return header, [[n, (cells + [""] * width)[:width]] for n, cells in data]
 
 
-def _read_csv(upload) -> list[list[str]]:
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    text = text.replace("\x00", "")  # PostgreSQL cannot store NUL; no real sheet has one
+def _csv_lines(upload, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(upload.read(limits.max_bytes + 1))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    lines = _bounded_lines(text, dialect.delimiter, limits)
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        for number, cells in enumerate(csv.reader(lines, dialect), start=1):
+            yield number, [cell.strip() for cell in cells]
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(too_long_cell(limits)) from exc
         raise ImportFileError(_("This is not a readable CSV file.")) from exc
 
 
-def _read_xlsx(upload) -> list[list[str]]:
+def _decode(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return text.replace("\x00", "")  # PostgreSQL cannot store NUL; no real sheet has one
+
+
+def _bounded_lines(text: str, delimiter: str, limits: Limits) -> Iterator[str]:
+    """The text's lines, refusing one too long before the csv module splits it into cells
+    (a line of a million commas would otherwise be a list of a million empty strings)."""
+    longest = limits.max_columns * (limits.max_cell_chars + 3)
+    for line in io.StringIO(text, newline=""):
+        if len(line) > longest:
+            too_wide = line.count(delimiter) >= limits.max_columns
+            raise ImportFileError(too_many_columns(limits) if too_wide else too_long_cell(limits))
+        yield line
+
+
+def _xlsx_lines(upload, limits: Limits) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(upload, limits)
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
         raise ImportFileError(_("This is not a readable XLSX file.")) from exc
-    sheet = book.worksheets[0]
-    rows = [
-        ["" if cell is None else str(cell).strip() for cell in row]
-        for _i, row in zip(range(MAX_ROWS + 2), sheet.iter_rows(values_only=True), strict=False)
-    ]
-    book.close()
-    return rows
+    try:
+        # One column past the limit is read, to tell a too-wide sheet from a wide one.
+        rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
+        for number, row in enumerate(rows, start=1):
+            yield number, [cell_text(cell) for cell in row]
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
+    finally:
+        book.close()
+
+
+def _check_unpacked_size(upload, limits: Limits) -> None:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
+    upload.seek(0)
+    if unpacked > limits.max_bytes * XLSX_UNPACKED_FACTOR:
+        raise ImportFileError(_("The spreadsheet unpacks to too much data to be read."))
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     normalised = [h.strip().lower() for h in headers]
     for key, words in SYNONYMS.items():
-        for word in words:
+        for word in [key, *words]:
             if word in normalised and normalised.index(word) not in mapping.values():
                 mapping[key] = normalised.index(word)
                 break
     return mapping
+
+
+# --- Checking: one validation for the app's and the admin's import ----------------------
 
 
 class _Lookup:
@@ -192,90 +336,128 @@ def _bare(name: str) -> str:
     return re.sub(r"^(kabupaten|kab\.?|kota)\s+", "", name.strip(), flags=re.IGNORECASE)
 
 
-def check_rows(rows: list[list[str]], mapping: dict[str, int]) -> list[RowResult]:
-    lookup = _Lookup()
-    existing = {e.lower() for e in Cadre.objects.exclude(email="").values_list("email", flat=True)}
-    seen: dict[str, int] = {}
+class CadreRowChecker:
+    """Every rule for one imported cadre row, with what it needs loaded once per file:
+    regions, the file's e-mails already taken, the partners its rows name."""
+
+    def __init__(self, rows: list[dict[str, str]], partners: QuerySet[Partner]) -> None:
+        self.lookup = _Lookup()
+        emails = {r.get("email", "").strip().lower() for r in rows} - {""}
+        taken = Cadre.objects.annotate(key=Lower("email")).filter(key__in=emails)
+        self.taken = set(taken.values_list("key", flat=True))
+        names = {r.get("home_partner", "").strip().lower() for r in rows} - {""}
+        self.partners: dict[str, list[Partner]] = {}
+        for partner in partners.annotate(key=Lower("name")).filter(key__in=names):
+            self.partners.setdefault(partner.key, []).append(partner)
+        self.seen: dict[str, int] = {}
+
+    def check(self, values: dict[str, str], number: int) -> tuple[Cadre, dict[str, list[str]]]:
+        """The cadre the row describes (unsaved), and its errors by field."""
+        values = {key: unescaped_text(cell_text(values.get(key))) for key in FIELDS}
+        errors: dict[str, list[str]] = {}
+        cadre = Cadre(full_name=values["full_name"])
+        for key in TEXT_FIELDS:
+            setattr(cadre, key, values[key])
+        if not cadre.full_name:
+            errors.setdefault("full_name", []).append(_("The name is missing."))
+        self._email(cadre, values["email"], number, errors)
+        _set_phone(cadre, values["phone"], errors)
+        _set_region(cadre, values["province"], values["city"], self.lookup, errors)
+        self._home_partner(cadre, values["home_partner"], errors)
+        cadre.education = _choice(values, "education", EDUCATION_WORDS, Cadre.Education, errors)
+        cadre.stage = _choice(values, "stage", STAGE_WORDS, Cadre.Stage, errors) or cadre.stage
+        _model_rules(cadre, errors)
+        return cadre, errors
+
+    def _email(self, cadre: Cadre, email: str, number: int, errors: dict) -> None:
+        if not email:
+            return
+        try:
+            validate_email(email)
+        except ValidationError:
+            message = _("“%(email)s” is not a valid e-mail address.") % {"email": email}
+            errors.setdefault("email", []).append(message)
+            return
+        cadre.email = email = email.lower()
+        if email in self.taken:
+            message = _("A cadre with the e-mail %(email)s already exists.") % {"email": email}
+        elif email in self.seen:
+            message = _("Same e-mail as row %(row)s.") % {"row": self.seen[email]}
+        else:
+            self.seen[email] = number
+            return
+        errors.setdefault("email", []).append(message)
+
+    def _home_partner(self, cadre: Cadre, name: str, errors: dict) -> None:
+        if not name:
+            return
+        found = self.partners.get(name.lower(), [])
+        if len(found) == 1:
+            cadre.home_partner = found[0]
+            return
+        if found:
+            message = _("Several partners are called “%(name)s”.") % {"name": name}
+        else:
+            message = _("Unknown partner “%(name)s”.") % {"name": name}
+        errors.setdefault("home_partner", []).append(message)
+
+
+def _model_rules(cadre: Cadre, errors: dict[str, list[str]]) -> None:
+    """The model's own field rules (lengths, choices, validators). Its clean() is not run:
+    its two rules (city in province, e-mail taken) are checked above for the whole file at
+    once instead of one query per row."""
+    try:
+        cadre.clean_fields(exclude=[*errors, "province", "city", "home_partner"])
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+
+
+def check_rows(
+    rows: list[list], mapping: dict[str, int], partners: QuerySet[Partner]
+) -> list[RowResult]:
+    values = [{key: cells[col] for key, col in mapping.items()} for _n, cells in rows]
+    checker = CadreRowChecker(values, partners)
     results = []
-    for offset, row in enumerate(rows):
-        values = {key: row[col].strip() for key, col in mapping.items()}
-        result = RowResult(number=offset + 2, values=values)
-        result.cadre = _build(values, lookup, result.errors)
-        _check_duplicate(values.get("email", "").lower(), result, existing, seen)
-        results.append(result)
+    for (number, _cells), row_values in zip(rows, values, strict=True):
+        cadre, errors = checker.check(row_values, number)
+        messages = [message for key in errors for message in errors[key]]
+        results.append(RowResult(number, row_values, cadre, messages))
     return results
 
 
-def _check_duplicate(email: str, result: RowResult, existing: set, seen: dict) -> None:
-    if not email:
-        return
-    if email in existing:
-        result.errors.append(
-            _("A cadre with the e-mail %(email)s already exists.") % {"email": email}
-        )
-    elif email in seen:
-        result.errors.append(_("Same e-mail as row %(row)s.") % {"row": seen[email]})
-    else:
-        seen[email] = result.number
-
-
-def _build(values: dict[str, str], lookup: _Lookup, errors: list[str]) -> Cadre:
-    cadre = Cadre(
-        full_name=values.get("full_name", "")[:200],
-        occupation=values.get("occupation", "")[:200],
-        home_organisation=values.get("home_organisation", "")[:200],
-        development_focus=values.get("development_focus", ""),
-    )
-    if not cadre.full_name:
-        errors.append(_("The name is missing."))
-    _set_email(cadre, values.get("email", ""), errors)
-    _set_phone(cadre, values.get("phone", ""), errors)
-    _set_region(cadre, values.get("province", ""), values.get("city", ""), lookup, errors)
-    cadre.education = _choice(values, "education", EDUCATION_WORDS, Cadre.Education, errors)
-    cadre.stage = _choice(values, "stage", STAGE_WORDS, Cadre.Stage, errors) or cadre.stage
-    return cadre
-
-
-def _choice(values: dict, key: str, words: dict, choices, errors: list[str]) -> str:
+def _choice(values: dict, key: str, words: dict, choices, errors: dict) -> str:
     text = values.get(key, "")
     value = _word(text, words, choices)
     if text and not value:
-        errors.append(
-            _("Unknown value “%(value)s” for %(field)s.")
-            % {"value": text, "field": {k: lbl for k, lbl, _r in TARGETS}[key]}
-        )
+        message = _("Unknown value “%(value)s” for %(field)s.") % {
+            "value": text,
+            "field": {k: lbl for k, lbl, _r in TARGETS}[key],
+        }
+        errors.setdefault(key, []).append(message)
     return value
 
 
-def _set_email(cadre: Cadre, email: str, errors: list[str]) -> None:
-    if not email:
-        return
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors.append(_("“%(email)s” is not a valid e-mail address.") % {"email": email})
-        return
-    cadre.email = email.lower()
-
-
-def _set_phone(cadre: Cadre, phone: str, errors: list[str]) -> None:
+def _set_phone(cadre: Cadre, phone: str, errors: dict) -> None:
     if not phone:
         return
     number = to_phone(phone, region="ID")
     if number is None or not number.is_valid():
-        errors.append(_("“%(phone)s” is not a valid phone number.") % {"phone": phone})
+        message = _("“%(phone)s” is not a valid phone number.") % {"phone": phone}
+        errors.setdefault("phone", []).append(message)
         return
     cadre.phone = number
 
 
-def _set_region(cadre: Cadre, province: str, city: str, lookup: _Lookup, errors) -> None:
+def _set_region(cadre: Cadre, province: str, city: str, lookup: _Lookup, errors: dict) -> None:
     if not province:
         if city:
-            errors.append(_("A city needs its province."))
+            errors.setdefault("city", []).append(_("A city needs its province."))
         return
     found = lookup.provinces.get(lookup.key(province))
     if found is None:
-        errors.append(_("Unknown province “%(name)s”.") % {"name": province})
+        message = _("Unknown province “%(name)s”.") % {"name": province}
+        errors.setdefault("province", []).append(message)
         return
     cadre.province = found
     if city:
@@ -283,10 +465,11 @@ def _set_region(cadre: Cadre, province: str, city: str, lookup: _Lookup, errors)
             (found.pk, lookup.key(_bare(city)))
         )
         if region is None:
-            errors.append(
-                _("Unknown regency or city “%(city)s” in %(province)s.")
-                % {"city": city, "province": found.name}
-            )
+            message = _("Unknown regency or city “%(city)s” in %(province)s.") % {
+                "city": city,
+                "province": found.name,
+            }
+            errors.setdefault("city", []).append(message)
         cadre.city = region
 
 
@@ -300,8 +483,9 @@ def _word(text: str, words: dict[str, str], choices) -> str:
     return words.get(text, "")
 
 
-def save_all(results: list[RowResult]) -> int:
+def save_all(results: Iterable[RowResult]) -> int:
     """Save every row or none; refuses if any row has an error."""
+    results = list(results)
     if any(not r.ok for r in results):
         raise ValidationError(_("Some rows have errors: nothing was imported."))
     with transaction.atomic():

@@ -7,6 +7,7 @@ every object through it, so an object a user may not see answers 404.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -783,3 +784,49 @@ class Session(models.Model):
 
     def is_editable(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) < self.editable_until()
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def owned_by(self, user: User) -> PendingImportQuerySet:
+        return self.filter(owner=user, expires_at__gt=timezone.now())
+
+
+class PendingImport(models.Model):
+    """A cadre file read and waiting for its mapping and confirmation.
+
+    Kept here rather than in the session, so a file never travels with every request of
+    its owner; the id in the URL is random and only its owner finds it (others get 404).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    headers = models.JSONField(_("column names"))
+    # [[row number in the sheet, [cell, …]], …]: the numbers the coordinator sees.
+    rows = models.JSONField(_("rows"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending cadre import")
+        verbose_name_plural = _("pending cadre imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @classmethod
+    def start(cls, *, owner: User, file_name: str, headers: list, rows: list) -> PendingImport:
+        """Replaces the owner's earlier file; expired files of anybody leave on the way."""
+        cls.discard(owner)
+        expires = timezone.now() + dt.timedelta(seconds=settings.KADER_IMPORT_KEPT_SECONDS)
+        return cls.objects.create(
+            owner=owner, file_name=file_name[-255:], headers=headers, rows=rows, expires_at=expires
+        )
+
+    @classmethod
+    def discard(cls, owner: User) -> None:
+        cls.objects.filter(Q(owner=owner) | Q(expires_at__lte=timezone.now())).delete()

@@ -1,46 +1,33 @@
 """Admin import and export of cadres (django-import-export, CSV and XLSX).
 
-Rows are validated by the model (`clean_model_instances`): a bad e-mail, an unknown
-province or a duplicate shows up on its row in the preview, and the import runs in one
+Rows are checked by `programs.importing.CadreRowChecker`, the very rules of the app's own
+cadre import (province aliases, phones, e-mails taken or repeated, stage words, …), so
+the two importers accept and store alike. Like the app's, this import only adds cadres:
+a row whose e-mail is already a cadre's is refused, never merged. The import runs in one
 transaction, so a file with any bad row imports nothing. Background (diversity) data is
 never part of an export: it is shown per person only on the cadre's own page.
 """
 
 from __future__ import annotations
 
-from import_export import fields, resources, widgets
+from django.core.exceptions import ValidationError
+from import_export import fields, widgets
 
+from kader.resources import KaderResource
 from partners.models import Partner, Province, Region
+from programs import importing
 from programs.forms import PROFILE_FIELDS
 from programs.models import Cadre
 
 
-class RegionInProvinceWidget(widgets.ForeignKeyWidget):
-    """A regency or city by name, looked up inside the row's province."""
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        return Region.objects.filter(province__name__iexact=row.get("province", ""))
-
-    def clean(self, value, row=None, **kwargs):
-        if not value:
-            return None
-        return self.get_queryset(value, row).get(name__iexact=value.strip())
-
-
-class CadreResource(resources.ModelResource):
-    def import_data(self, dataset, **kwargs):
-        # A failed validation on any row rolls the whole file back, on every import path.
-        kwargs.setdefault("use_transactions", True)
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, **kwargs)
-
+class CadreResource(KaderResource):
     province = fields.Field(
         attribute="province",
         column_name="province",
         widget=widgets.ForeignKeyWidget(Province, field="name"),
     )
     city = fields.Field(
-        attribute="city", column_name="city", widget=RegionInProvinceWidget(Region, "name")
+        attribute="city", column_name="city", widget=widgets.ForeignKeyWidget(Region, "name")
     )
     home_partner = fields.Field(
         attribute="home_partner",
@@ -50,10 +37,48 @@ class CadreResource(resources.ModelResource):
 
     class Meta:
         model = Cadre
-        import_id_fields = ["email"]
+        force_init_instance = True  # only adds: an e-mail already taken is a row error
         fields = PROFILE_FIELDS
         export_order = fields
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
+        # The checker has run the model's field rules; nothing left for full_clean.
+        clean_model_instances = False
         use_transactions = True
+
+    def before_import(self, dataset, **kwargs) -> None:
+        super().before_import(dataset, **kwargs)
+        try:
+            _check_bounds(dataset)
+        except ValueError:
+            del dataset[:]  # the file's one error, not one more per row
+            raise
+        _drop_blank_rows(dataset)
+        rows = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
+        values = [{k: importing.cell_text(v) for k, v in row.items()} for row in rows]
+        self.checker = importing.CadreRowChecker(values, Partner.objects.all())
+
+    def import_instance(self, instance: Cadre, row, **kwargs) -> None:
+        number = kwargs.get("row_number") or 0
+        cadre, errors = self.checker.check(dict(row), number)
+        if errors:
+            raise ValidationError(errors)
+        for name in PROFILE_FIELDS:
+            setattr(instance, name, getattr(cadre, name))
+
+
+def _check_bounds(dataset) -> None:
+    """The app's limits, on the admin's path too (tablib has read the file by now)."""
+    limits = importing.Limits.from_settings()
+    if len(dataset.headers or []) > limits.max_columns:
+        raise ValueError(importing.too_many_columns(limits))
+    if dataset.height > limits.max_rows:
+        raise ValueError(importing.too_many_rows(limits))
+    for row in dataset:
+        if any(len(importing.cell_text(v)) > limits.max_cell_chars for v in row):
+            raise ValueError(importing.too_long_cell(limits))
+
+
+def _drop_blank_rows(dataset) -> None:
+    # The app skips blank rows; so does the admin, or they would be "name missing" errors.
+    blank = [i for i, row in enumerate(dataset) if not any(importing.cell_text(v) for v in row)]
+    for index in reversed(blank):
+        del dataset[index]

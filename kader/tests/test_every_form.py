@@ -52,7 +52,7 @@ from partners import forms as partner_forms
 from partners.filters import AgreementFilter, PartnerFilter
 from programs import forms as program_forms
 from programs.filters import CadreFilter, ProgramFilter
-from programs.views.cadres import IMPORT_SESSION_KEY
+from programs.models import PendingImport
 
 pytestmark = pytest.mark.django_db
 
@@ -192,9 +192,10 @@ CASES = [
          w("programs.MentorProfile")),
     Case("programs:mentor_edit", "profile", (G.MentorProfileForm,), "coordinator", "mentor_b",
          w("programs.MentorProfile")),
-    Case("programs:cadre_import", None, (G.CadreImportUploadForm,), "coordinator", "mentor_a"),
+    Case("programs:cadre_import", None, (G.CadreImportUploadForm,), "coordinator", "mentor_a",
+         w("programs.PendingImport")),
     Case("programs:cadre_import", "import", (G.CadreImportMappingForm,), "coordinator",
-         "mentor_a", w("programs.Cadre")),
+         "mentor_a", w("programs.Cadre", "programs.PendingImport")),
     Case("programs:goal_create", "mentorship", (G.GoalForm,), "mentor_a", "mentor_b",
          w("programs.DevelopmentGoal")),
     Case("programs:goal_progress", "goal", (G.GoalProgressForm,), "mentor_a", "mentor_b",
@@ -479,14 +480,14 @@ def log_in(client, persona: str, places: dict) -> None:
 
 def prepare(client, case: Case, places: dict, persona: str) -> str:
     """The URL to submit to, with whatever the session must hold first."""
-    if case.source == "import":
-        session = client.session
-        session[IMPORT_SESSION_KEY] = {
-            "name": "kader.csv",
-            "headers": ["full_name", "email", "province"],
-            "rows": [["Siti Aminah", "siti@example.org", "Jawa Barat"], ["", "x", "?"]],
-        }
-        session.save()
+    pending = None
+    if case.source == "import" and persona in places["users"]:
+        pending = PendingImport.start(
+            owner=places["users"][persona],
+            file_name="kader.csv",
+            headers=["full_name", "email", "province"],
+            rows=[[2, ["Siti Aminah", "siti@example.org", "Jawa Barat"]], [3, ["", "x", "?"]]],
+        )
     if case.source == "device" and persona in places["users"]:
         # Someone with a confirmed device, logged in, owes a code.
         TOTPDevice.objects.create(user=places["users"][persona], name="phone", confirmed=True)
@@ -496,7 +497,7 @@ def prepare(client, case: Case, places: dict, persona: str) -> str:
             return url.replace(url.rstrip("/").rsplit("/", 1)[1], "set-password-forged")
         response = client.get(url)  # Django stores the token, then sends to "set-password"
         return response["Location"]
-    return url
+    return f"{url}?pending={pending.pk}" if pending else url
 
 
 def submit(client, case: Case, places: dict, persona: str, data: dict, upload=None):

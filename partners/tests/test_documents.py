@@ -57,7 +57,7 @@ def test_it_refuses_files_that_are_not_pdf_png_or_jpeg(as_coordinator, name, con
     # The coordinator (or someone) uploads something that only pretends to be a document.
     response = upload(as_coordinator, AgreementFactory(), name, content)
     assert response.status_code == 200
-    assert "file" in response.context["form"].errors
+    assert "file" in response.context["document_form"].errors
     assert not AgreementDocument.objects.exists()
 
 
@@ -66,7 +66,7 @@ def test_it_refuses_files_over_10_mb_with_a_friendly_message(as_coordinator):
     big = PDF + b"0" * (50 * 1024 * 1024)
     response = upload(as_coordinator, AgreementFactory(), "besar.pdf", big)
     assert response.status_code == 200
-    assert "10 MB" in str(response.context["form"].errors["file"])
+    assert "10 MB" in str(response.context["document_form"].errors["file"])
     assert not AgreementDocument.objects.exists()
 
 

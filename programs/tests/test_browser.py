@@ -159,7 +159,7 @@ def test_it_previews_an_import_with_a_bad_row_and_saves_nothing(
         encoding="utf-8",
     )
     log_in(page, live_server, "sari")
-    page.goto(live_server.url + "/programs/cadres/import/?restart=1")
+    page.goto(live_server.url + "/programs/cadres/import/")
     page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(sheet))
     page.get_by_test_id("upload").click()
     page.get_by_test_id("check").click()

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kader.pagination import paginate
-from partners.models import Region
+from partners.models import Partner, Region
 from programs import importing, services
 from programs.filters import CadreFilter
 from programs.forms import (
@@ -23,11 +27,10 @@ from programs.forms import (
     CadreImportMappingForm,
     CadreImportUploadForm,
 )
-from programs.models import BackgroundField, Cadre, CadreBackground, Enrolment
+from programs.models import BackgroundField, Cadre, CadreBackground, Enrolment, PendingImport
 from programs.timeline import cadre_timeline
 from programs.views.common import perm_or_404
 
-IMPORT_SESSION_KEY = "programs_cadre_import"
 LIST_CONTROLS = ("page", "sort", "after", "before")  # not filters
 
 
@@ -170,59 +173,77 @@ def city_options(request: HttpRequest) -> JsonResponse:
 @login_required
 @permission_required("programs.import_cadres", raise_exception=True)
 def cadre_import(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and "file" in request.FILES:
+    # The file waits in a PendingImport named in the URL, never in the session.
+    if "pending" in request.GET:
+        return _import_map_and_preview(request, _pending_import(request))
+    if request.method == "POST":
         return _import_upload(request)
-    stored = request.session.get(IMPORT_SESSION_KEY)
-    if request.GET.get("restart") or not stored:
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        return render(request, "programs/cadre_import.html", {"upload": CadreImportUploadForm()})
-    return _import_map_and_preview(request, stored)
+    return render(request, "programs/cadre_import.html", {"upload": CadreImportUploadForm()})
+
+
+def _pending_import(request: HttpRequest) -> PendingImport:
+    """The user's own pending import; anyone else's, an expired or a made-up one: 404."""
+    try:
+        pk = uuid.UUID(request.GET["pending"])
+    except ValueError as bad:
+        raise Http404 from bad
+    return get_object_or_404(PendingImport.objects.owned_by(request.user), pk=pk)
 
 
 def _import_upload(request: HttpRequest) -> HttpResponse:
+    PendingImport.discard(request.user)  # a new upload starts over
     form = CadreImportUploadForm(request.POST, request.FILES)
     if form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            headers, rows = importing.read_rows(form.cleaned_data["file"])
+            headers, rows = importing.read_rows(upload)
         except importing.ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            request.session[IMPORT_SESSION_KEY] = {
-                "name": form.cleaned_data["file"].name,
-                "headers": headers,
-                "rows": rows,
-            }
-            return redirect("programs:cadre_import")
+            pending = PendingImport.start(
+                owner=request.user, file_name=upload.name, headers=headers, rows=rows
+            )
+            return redirect(f"{reverse('programs:cadre_import')}?pending={pending.pk}")
     return render(request, "programs/cadre_import.html", {"upload": form})
 
 
-def _import_map_and_preview(request: HttpRequest, stored: dict) -> HttpResponse:
-    headers, rows = stored["headers"], stored["rows"]
+def _import_map_and_preview(request: HttpRequest, pending: PendingImport) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = CadreImportMappingForm(
         data,
-        headers=headers,
+        headers=pending.headers,
         targets=importing.TARGETS,
-        initial_map={k: str(v) for k, v in importing.guess_mapping(headers).items()},
+        initial_map={k: str(v) for k, v in importing.guess_mapping(pending.headers).items()},
     )
     results = None
     if form.is_valid():
-        results = importing.check_rows(rows, form.mapping())
+        partners = Partner.objects.visible_to(request.user)
+        results = importing.check_rows(pending.rows, form.mapping(), partners)
         if "confirm" in request.POST and all(r.ok for r in results):
             try:
                 count = importing.save_all(results)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                request.session.pop(IMPORT_SESSION_KEY, None)
+                pending.delete()
                 messages.success(request, _("%(count)s cadres imported.") % {"count": count})
                 return redirect("programs:cadre_list")
-    context = {
+    return render(request, "programs/cadre_import.html", _preview_context(pending, form, results))
+
+
+def _preview_context(pending: PendingImport, form, results: list | None) -> dict:
+    """At most KADER_IMPORT_PREVIEW_ROWS rows are shown, those with errors first: the
+    page stays small whatever the file."""
+    bad_rows = [r for r in results or [] if not r.ok]
+    shown = (bad_rows + [r for r in results or [] if r.ok])[: settings.KADER_IMPORT_PREVIEW_ROWS]
+    return {
         "form": form,
-        "file_name": stored["name"],
-        "row_count": len(rows),
+        "pending": pending,
+        "file_name": pending.file_name,
+        "row_count": len(pending.rows),
         "results": results,
-        "bad_rows": [r for r in results or [] if not r.ok],
+        "shown_rows": sorted(shown, key=lambda r: r.number),
+        "hidden_count": len(results or []) - len(shown),
+        "bad_rows": bad_rows,
         "targets": importing.TARGETS,
     }
-    return render(request, "programs/cadre_import.html", context)
