@@ -25,6 +25,7 @@ from evaluations.tests.conftest import Inbox, SmtpServer, free_port
 from factories import AgreementFactory, UserFactory
 from kader.celery import app as celery_app
 from kader.roles import MENTOR
+from kader.tests.forms_as_rendered import rendered_form
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -249,8 +250,6 @@ def test_pages_and_saving_work_while_redis_is_down_and_reminders_follow(
 
 
 def _redis_down_then_up(processes, smtp_server, client, own_redis, redis, port) -> None:
-    from evaluations.tests.test_views import fill_data
-
     coordinator = UserFactory(username="sari", role="coordinator", email="sari@example.org")
     mentor = UserFactory(username="budi", role=MENTOR, email="budi@example.org")
     [evaluation] = due_today(1, mentor)
@@ -263,11 +262,16 @@ def _redis_down_then_up(processes, smtp_server, client, own_redis, redis, port) 
         client.force_login(mentor)
         for page in ("/evaluations/mine/", f"/evaluations/{evaluation.pk}/"):
             assert client.get(page).status_code == 200
-        started = time.monotonic()
-        response = client.post(
-            f"/evaluations/{evaluation.pk}/fill/", fill_data(evaluation, submit="")
+        # The form as the page renders it, as a browser sends it: hand-written data once
+        # saved an evaluation here that no browser could save.
+        form = rendered_form(
+            client, f"/evaluations/{evaluation.pk}/fill/", testid="evaluation-form"
         )
-        assert response.status_code == 302
+        started = time.monotonic()
+        response = form.submit(client, {"findings": "Mitra aktif."}, button="submit")
+        # An agreement with no indicators, the case real browsers could not save: this
+        # fails until that page renders its indicators' management form.
+        assert response.status_code == 302, response.context["indicator_formset"].non_form_errors()
         assert time.monotonic() - started < 10  # the broker being down costs no minutes
         evaluation.refresh_from_db()
         assert evaluation.status == "submitted"
