@@ -134,6 +134,8 @@ class DatabaseProxy:
                     sock.close()
             self.open.clear()
             if mode == "refuse" and self.listener is not None:
+                with contextlib.suppress(OSError):
+                    self.listener.shutdown(2)  # wakes the accept() waiting on it
                 self.listener.close()
                 self.listener = None
             elif mode != "refuse" and self.listener is None:
@@ -152,6 +154,9 @@ class DatabaseProxy:
             except (TimeoutError, OSError):
                 continue
             with self.lock:
+                if self.mode == "refuse":  # accepted just before the listener closed
+                    client.close()
+                    continue
                 if self.mode == "hang":
                     self.open.append(client)  # held open, never answered
                     continue
