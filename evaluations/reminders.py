@@ -358,9 +358,12 @@ def reclaim_stuck(*, now: dt.datetime) -> int:
     return stuck.update(status=Reminder.Status.PENDING, next_attempt_at=now)
 
 
-# A pending row still unclaimed this long after it became sendable has lost its message:
-# a healthy worker claims a row within seconds of its message arriving.
-LOST_AFTER = dt.timedelta(minutes=15)
+def lost_after() -> dt.timedelta:
+    """A pending row still unclaimed this long after it became sendable has lost its
+    message: a healthy worker claims a row within seconds of its message arriving."""
+    return dt.timedelta(seconds=setting("REMINDER_LOST_AFTER", 900))
+
+
 REQUEUE_LIMIT = 5_000  # per run: a backlog drains over runs instead of flooding the queue
 
 
@@ -379,7 +382,7 @@ def reminders_requeue(
         )
         ids = set(stuck.values_list("pk", flat=True)[:REQUEUE_LIMIT])
         reclaim_stuck(now=now)
-        lost = Reminder.objects.sendable(now - LOST_AFTER).order_by("next_attempt_at", "pk")
+        lost = Reminder.objects.sendable(now - lost_after()).order_by("next_attempt_at", "pk")
         ids.update(lost.values_list("pk", flat=True)[:REQUEUE_LIMIT])
         ids = sorted(ids)
         if enqueue and ids:

@@ -303,3 +303,13 @@ def test_the_report_query_count_is_fixed(
     # session, user, roles, evaluation, results, ratings, action items, reminders
     with django_assert_num_queries(8):
         assert client.get(url("evaluation_detail", evaluation.pk)).status_code == 200
+
+
+def test_it_lists_an_evaluation_whose_evaluator_is_gone(client, coordinator):
+    # The coordinator opens the list while one evaluation has no evaluator any more (the
+    # user was deleted: SET_NULL). Found under load by test_database_hangs.py: a 500.
+    EvaluationFactory(evaluator=None, findings="Tanpa penilai")
+    client.force_login(coordinator)
+    response = client.get(reverse("evaluations:evaluation_list"))
+    assert response.status_code == 200
+    assert "—" in response.content.decode()

@@ -91,6 +91,98 @@ class PrivatePostgres:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+# --- a TCP proxy in front of PostgreSQL ------------------------------------------------------
+
+
+class DatabaseProxy:
+    """127.0.0.1:port → PostgreSQL, with the faults a network or a failover brings.
+
+    "forward": bytes go both ways. "hang": open connections are cut (as a failing-over load
+    balancer does) and new ones are accepted but never answered, so a client waits for
+    its own connect timeout. "refuse": nothing listens, connections are refused at once.
+    """
+
+    def __init__(self, target_port: int, port: int) -> None:
+        self.target, self.port = ("127.0.0.1", target_port), port
+        self.mode = "forward"
+        self.listener = None
+        self.lock = threading.Lock()
+        self.open: list = []  # sockets of forwarded and held connections
+        self.stopped = threading.Event()
+
+    def start(self) -> None:
+        self._listen()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _listen(self) -> None:
+        import socket
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        listener.settimeout(0.1)
+        self.listener = listener
+
+    def set(self, mode: str) -> None:
+        with self.lock:
+            self.mode = mode
+            for sock in self.open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(2)  # wakes the pump blocked in recv; close alone may not
+                with contextlib.suppress(OSError):
+                    sock.close()
+            self.open.clear()
+            if mode == "refuse" and self.listener is not None:
+                with contextlib.suppress(OSError):
+                    self.listener.shutdown(2)  # wakes the accept() waiting on it
+                self.listener.close()
+                self.listener = None
+            elif mode != "refuse" and self.listener is None:
+                self._listen()
+
+    def _accept(self) -> None:
+        import socket
+
+        while not self.stopped.is_set():
+            listener = self.listener
+            if listener is None:
+                time.sleep(0.05)
+                continue
+            try:
+                client, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            with self.lock:
+                if self.mode == "refuse":  # accepted just before the listener closed
+                    client.close()
+                    continue
+                if self.mode == "hang":
+                    self.open.append(client)  # held open, never answered
+                    continue
+                try:
+                    upstream = socket.create_connection(self.target, timeout=5)
+                except OSError:
+                    client.close()
+                    continue
+                self.open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.set("refuse")
+
+
 # --- the load ------------------------------------------------------------------------------
 
 
@@ -127,7 +219,7 @@ class Browser:
 
     def request(self, method: str, path: str, data: dict | None = None):
         """(status or None, headers, body); never raises on an HTTP or network error."""
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         req = urllib.request.Request(self.host + path, data=body, method=method)  # noqa: S310
         try:
             with self.opener.open(req, timeout=30) as answer:

@@ -10,8 +10,20 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from evaluations.models import Evaluation
 from evaluations.tests.conftest import free_port
-from factories import EvaluationFactory, MentorshipFactory, PartnerFactory, SessionFactory
+from factories import (
+    AgreementFactory,
+    EvaluationFactory,
+    MentorProfileFactory,
+    MentorshipFactory,
+    PartnerFactory,
+    SessionFactory,
+    SuccessIndicatorFactory,
+)
+from kader.tests.forms_as_rendered import rendered_form
+from partners.models import Partner
+from programs.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +72,33 @@ def test_every_coordinator_page_answers_while_the_cache_is_down(client, coordina
         assert answer.status_code == 200, page
     assert "Yayasan Tetap Jalan" in client.get(reverse("partners:partner_list")).content.decode()
     assert 'data-testid="kpi' in client.get(reverse("home")).content.decode()  # figures, built here
+
+
+def test_forms_save_as_rendered_while_the_cache_is_down(client, coordinator, mentor_a, redis_gone):
+    # With Redis gone, the coordinator adds a partner and fills in an agreement evaluation,
+    # and mentor A logs a session: each from the page as her browser shows it.
+    client.force_login(coordinator)
+    form = rendered_form(client, reverse("partners:partner_create"), has="name")
+    sector = form.options("sector")[-1]
+    answer = form.submit(client, {"name": "Yayasan Tanpa Cache", "sector": sector})
+    assert answer.status_code == 302, answer.context and answer.context.get("form").errors
+    assert Partner.objects.filter(name="Yayasan Tanpa Cache").exists()
+
+    agreement = AgreementFactory(status="active", coordinator=coordinator)
+    SuccessIndicatorFactory(agreement=agreement)
+    evaluation = EvaluationFactory(agreement=agreement, evaluator=coordinator)
+    url = reverse("evaluations:evaluation_fill", args=[evaluation.pk])
+    form = rendered_form(client, url, testid="evaluation-form")
+    answer = form.submit(client, {"findings": "Tetap jalan.", "ind-0-actual": "3"}, "submit")
+    assert answer.status_code == 302
+    assert Evaluation.objects.get(pk=evaluation.pk).status == "submitted"
+
+    pair = MentorshipFactory(mentor=MentorProfileFactory(user=mentor_a))
+    client.force_login(mentor_a)
+    form = rendered_form(client, reverse("programs:session_create"), has="topics")
+    answer = form.submit(client, {"mentorship": str(pair.pk), "topics": "Tanpa cache"})
+    assert answer.status_code == 302
+    assert Session.objects.filter(topics="Tanpa cache").exists()
 
 
 def test_the_real_cache_keeps_working_when_redis_is_up(settings):
