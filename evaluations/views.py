@@ -120,13 +120,19 @@ def evaluation_fill(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(evaluation)
     services.evaluation_prepare(evaluation=evaluation)
     forms = _fill_forms(request, evaluation)
-    if request.method == "POST" and all(f.is_valid() for f in forms.values()):
+    if request.method == "POST" and _all_valid(forms):
         submit = "submit" in request.POST
         if _save_fill(request, evaluation, forms, submit=submit):
             if submit:
                 return redirect(evaluation)
             return redirect("evaluations:evaluation_fill", pk=evaluation.pk)
     return render(request, "evaluations/evaluation_form.html", {"evaluation": evaluation, **forms})
+
+
+def _all_valid(forms: dict) -> bool:
+    # Every form is validated, not only up to the first invalid one: all errors show at once.
+    valid = [form.is_valid() for form in forms.values()]
+    return all(valid)
 
 
 def _fill_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
@@ -159,6 +165,7 @@ def _save_fill(request: HttpRequest, evaluation: Evaluation, forms: dict, *, sub
             else:
                 services.evaluation_save_draft(evaluation=evaluation)
     except ValidationError as error:
+        _forget_rolled_back_rows(forms["action_formset"])
         _attach_submit_errors(forms, error)
         return False
     if submit:
@@ -166,6 +173,14 @@ def _save_fill(request: HttpRequest, evaluation: Evaluation, forms: dict, *, sub
     else:
         messages.success(request, _("Draft saved. You can come back to it at any time."))
     return True
+
+
+def _forget_rolled_back_rows(formset) -> None:
+    # The transaction was rolled back: a new action item saved in it does not exist, and
+    # the page shown again must offer it as new (no "delete" box), with what was typed.
+    for item in formset.new_objects:
+        item.pk = None
+        item._state.adding = True
 
 
 def _attach_submit_errors(forms: dict, error: ValidationError) -> None:
