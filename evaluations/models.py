@@ -230,6 +230,10 @@ class Evaluation(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def awaits_review(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.is_open and self.due_date < (today or timezone.localdate())
 

@@ -105,7 +105,7 @@ def _render_detail(request: HttpRequest, evaluation: Evaluation, review_form) ->
         "reminders": reminders if request.user.has_perm("evaluations.view_reminder") else None,
         "review_form": review_form,
         "can_fill": request.user.has_perm("evaluations.fill_evaluation", evaluation),
-        "can_review": request.user.has_perm("evaluations.review_evaluation", evaluation),
+        "can_review": _may_review(request, evaluation),
         "can_plan": request.user.has_perm("evaluations.plan_evaluation") and evaluation.is_open,
         "today": timezone.localdate(),
     }
@@ -196,23 +196,35 @@ def _attach_submit_errors(forms: dict, error: ValidationError) -> None:
             forms["findings_form"].add_error(None, texts)
 
 
+def _may_review(request: HttpRequest, evaluation: Evaluation) -> bool:
+    # The status is checked here too: a superuser passes every permission check, and the
+    # service refusing an open evaluation was a 500 for them.
+    return evaluation.awaits_review and request.user.has_perm(
+        "evaluations.review_evaluation", evaluation
+    )
+
+
 @require_POST
 @needs("evaluations.list_evaluations")
 def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = services.evaluation_for_report(_visible(request), pk)
     form = ReviewForm(request.POST)
-    if not request.user.has_perm("evaluations.review_evaluation", evaluation):
+    if not _may_review(request, evaluation):
         messages.warning(request, _("Only a submitted evaluation can be reviewed."))
         return redirect(evaluation)
     if not form.is_valid():
         return _render_detail(request, evaluation, form)
     accept = form.cleaned_data["decision"] == "accept"
-    services.evaluation_review(
-        evaluation=evaluation,
-        user=request.user,
-        accept=accept,
-        comment=form.cleaned_data["comment"],
-    )
+    try:
+        services.evaluation_review(
+            evaluation=evaluation,
+            user=request.user,
+            accept=accept,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)  # a dict of errors goes to its fields
+        return _render_detail(request, evaluation, form)
     if accept:
         messages.success(request, _("Evaluation accepted."))
     else:
