@@ -387,6 +387,36 @@ def reminders_requeue(
     return ids
 
 
+RETRIED_BY_HAND = "Sent again by hand"
+
+
+@transaction.atomic
+def reminders_retry(*, reminders, user, statuses: tuple[str, ...]) -> list[int]:
+    """A person sends reminders again (the reminders page, the admin's action): back to
+    pending, enqueued after the commit, and a history row naming who asked, and when.
+
+    The worker's own state changes (claimed, sent, failed) are answered by the row's
+    columns (claimed_at, sent_at, attempts, last_error) and are the system's: they add
+    no history row, so that sending stays one conditional UPDATE per reminder.
+    """
+    rows = list(reminders.filter(status__in=statuses).select_for_update())
+    if not rows:
+        return []
+    now = timezone.now()
+    fields = {"status": Reminder.Status.PENDING, "attempts": 0, "next_attempt_at": now}
+    Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(last_error="", **fields)
+    for row in rows:
+        row.last_error = ""
+        for name, value in fields.items():
+            setattr(row, name, value)
+    Reminder.history.bulk_history_create(
+        rows, update=True, default_user=user, default_change_reason=RETRIED_BY_HAND
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _enqueue(ids, None))
+    return ids
+
+
 def _enqueue(ids: list[int], queue: str | None) -> None:
     from evaluations.tasks import enqueue_sends
 

@@ -29,7 +29,7 @@ from evaluations.forms import (
     owner_choices,
 )
 from evaluations.models import Evaluation, Reminder
-from evaluations.reminders import preference_for
+from evaluations.reminders import preference_for, reminders_retry
 from kader.pagination import paginate
 
 PAGE_SIZE = 25
@@ -277,14 +277,13 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @needs("evaluations.retry_reminder")
 def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    from evaluations.tasks import enqueue_sends
-
     reminder = get_object_or_404(Reminder.objects.visible_to(request.user), pk=pk)
-    retried = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
-        status=Reminder.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    retried = reminders_retry(
+        reminders=Reminder.objects.filter(pk=reminder.pk),
+        user=request.user,
+        statuses=(Reminder.Status.FAILED,),
     )
     if retried:
-        transaction.on_commit(lambda: enqueue_sends([reminder.pk]))
         messages.success(request, _("The reminder will be sent again."))
     return redirect(reminder.evaluation or "evaluations:reminder_list")
 

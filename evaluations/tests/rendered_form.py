@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 
 class _FormReader(HTMLParser):
-    def __init__(self, testid: str | None) -> None:
+    def __init__(self, testid: str | None, action: str | None) -> None:
         super().__init__(convert_charrefs=True)
-        self.testid = testid
+        self.testid, self.action, self.done = testid, action, False
         self.inside = False
         self.fields: list[tuple[str, str]] = []
         self._select: str | None = None
@@ -23,8 +23,10 @@ class _FormReader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form" and not self.inside:
-            self.inside = self.testid is None or a.get("data-testid") == self.testid
+        if tag == "form" and not self.inside and not self.done:
+            self.inside = (self.testid is None or a.get("data-testid") == self.testid) and (
+                self.action is None or a.get("action", "") == self.action
+            )
             return
         if not self.inside:
             return
@@ -58,8 +60,7 @@ class _FormReader(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self.inside:
-            self.inside = False
-            self.testid = "\0done"  # only the first matching form
+            self.inside, self.done = False, True  # only the first matching form
         elif tag == "option" and self._select is not None:
             value = self._option_value if self._option_value is not None else self._option_text
             self._options.append(
@@ -78,8 +79,8 @@ class _FormReader(HTMLParser):
             self._textarea = None
 
 
-def form_fields(html: str, testid: str | None = None) -> dict[str, str]:
-    """The fields the first form (or the form with this data-testid) would submit."""
-    reader = _FormReader(testid)
+def form_fields(html: str, testid: str | None = None, action: str | None = None) -> dict:
+    """The fields the first form with this data-testid and/or action would submit."""
+    reader = _FormReader(testid, action)
     reader.feed(html)
     return dict(reader.fields)
