@@ -265,7 +265,17 @@ def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
 
 @needs("evaluations.view_reminder")
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    queryset = Reminder.objects.visible_to(request.user).select_related("recipient", "evaluation")
+    # Everything "about" shows, in the list's one query.
+    queryset = Reminder.objects.visible_to(request.user).select_related(
+        "recipient",
+        "evaluation__agreement",
+        "evaluation__program",
+        "evaluation__mentorship__enrolment__cadre",
+        "evaluation__mentorship__mentor__user",
+        "action_item__evaluation",
+        "agreement",
+        "mentorship__enrolment__cadre",
+    )
     filtered = ReminderFilter(request.GET, queryset=queryset)
     context = {
         "filter": filtered,
