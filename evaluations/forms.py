@@ -155,7 +155,10 @@ class FixedRowsFormSet(forms.BaseModelFormSet):
     def clean(self) -> None:
         super().clean()
         rows = len(self.get_queryset())
-        if self.total_form_count() > rows or self.initial_form_count() > rows:
+        counts = (self.total_form_count(), self.initial_form_count())
+        # Fewer forms than rows is allowed: a row added (an indicator) since the page was
+        # shown is simply not part of this post.
+        if any(count > rows or count < 0 for count in counts):
             raise ValidationError(TAMPERED, code="tampered")
 
 
