@@ -52,7 +52,8 @@ def test_it_lets_a_mentor_submit_a_mentorship_evaluation(client, mentor_a, world
     assert evaluation.status == Evaluation.Status.SUBMITTED
     assert evaluation.findings == "Budi dan kadernya bertemu tiap pekan."
     assert response.redirect_chain[-1][0] == evaluation.get_absolute_url()
-    assert "Submitted" in response.content.decode() or "Dikirim" in response.content.decode()
+    # The report they land on shows the status badge (Indonesian, the default language).
+    assert '<span class="badge text-bg-primary">Dikirim</span>' in response.content.decode()
 
 
 def test_it_lets_a_mentor_save_a_draft_of_a_mentorship_evaluation(client, mentor_a, world):
@@ -80,6 +81,7 @@ def test_it_lets_the_coordinator_submit_a_program_evaluation(
     program_evaluation.refresh_from_db()
     assert program_evaluation.status == Evaluation.Status.SUBMITTED
     assert response.redirect_chain[-1][0] == program_evaluation.get_absolute_url()
+    assert '<span class="badge text-bg-primary">Dikirim</span>' in response.content.decode()
 
 
 def test_it_shows_a_missing_rating_value_and_keeps_the_findings(client, coordinator, world):
