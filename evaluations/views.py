@@ -115,7 +115,10 @@ def _render_detail(request: HttpRequest, evaluation: Evaluation, review_form) ->
 @needs("evaluations.view_own_evaluations")
 def evaluation_fill(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(_visible(request).with_subjects(), pk=pk)
-    if not request.user.has_perm("evaluations.fill_evaluation", evaluation):
+    # is_open too: a superuser passes every permission check, even on a submitted one.
+    if not (
+        evaluation.is_open and request.user.has_perm("evaluations.fill_evaluation", evaluation)
+    ):
         messages.info(request, _("This evaluation is submitted: it can no longer be changed."))
         return redirect(evaluation)
     services.evaluation_prepare(evaluation=evaluation)

@@ -161,3 +161,14 @@ def test_it_refuses_one_form_more_than_the_page_rendered(client, coordinator, wo
     assert form_fields(html, "evaluation-form")["findings"] == "Tetap di sini."
     evaluation.refresh_from_db()
     assert evaluation.findings == ""
+
+
+def test_it_sends_an_admin_back_from_a_submitted_evaluation(client, admin, world):
+    # An admin (superuser) opens the fill page of a submitted evaluation: they are sent to
+    # the report with a message instead of a form that can only fail.
+    evaluation = world["mentor_evaluation"]
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.SUBMITTED)
+    client.force_login(admin)
+    response = client.get(fill_url(evaluation))
+    assert response.status_code == 302
+    assert response.url == evaluation.get_absolute_url()
