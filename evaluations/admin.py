@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import (
@@ -88,14 +87,13 @@ class ActionItemAdmin(HistoryAdmin):
 
 @admin.action(description=_("Send again (failed or stuck reminders)"))
 def send_again(modeladmin, request, queryset) -> None:
-    from django.db import transaction
+    from evaluations.reminders import reminders_retry
 
-    from evaluations.tasks import enqueue_sends
-
-    retry = queryset.filter(status__in=[Reminder.Status.FAILED, Reminder.Status.SENDING])
-    ids = list(retry.values_list("pk", flat=True))
-    retry.update(status=Reminder.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
-    transaction.on_commit(lambda: enqueue_sends(ids))
+    ids = reminders_retry(
+        reminders=queryset,
+        user=request.user,
+        statuses=(Reminder.Status.FAILED, Reminder.Status.SENDING),
+    )
     messages.info(request, _("%(n)s reminders will be sent again.") % {"n": len(ids)})
 
 

@@ -140,12 +140,36 @@ class ActionItemForm(forms.ModelForm):
         )
 
 
+TAMPERED = _(
+    "This part of the form was changed outside the page and cannot be saved. "
+    "Reload the page and fill it in again."
+)
+
+
+class FixedRowsFormSet(forms.BaseModelFormSet):
+    """Rows the evaluation made itself (one per indicator, one per health factor): the page
+    edits them and never adds one. A form count above the rows there are, or a row of
+    another evaluation, is a form changed outside the page: refused with a message on the
+    page (an invented row used to reach the database without its evaluation: a 500)."""
+
+    def clean(self) -> None:
+        super().clean()
+        rows = len(self.get_queryset())
+        counts = (self.total_form_count(), self.initial_form_count())
+        # Fewer forms than rows is allowed: a row added (an indicator) since the page was
+        # shown is simply not part of this post.
+        if any(count > rows or count < 0 for count in counts):
+            raise ValidationError(TAMPERED, code="tampered")
+
+
 # absolute_max: TOTAL_FORMS comes from the browser; without a cap a forged count builds
 # and renders up to 2,000 forms in one request. An agreement has at most 30 indicators
 # (partners.forms.IndicatorFormSet) and there are 10 health factors.
 IndicatorResultFormSet = forms.modelformset_factory(
     IndicatorResult,
     form=IndicatorResultForm,
+    formset=FixedRowsFormSet,
+    edit_only=True,
     extra=0,
     can_delete=False,
     max_num=30,
@@ -154,6 +178,8 @@ IndicatorResultFormSet = forms.modelformset_factory(
 HealthRatingFormSet = forms.modelformset_factory(
     HealthRating,
     form=HealthRatingForm,
+    formset=FixedRowsFormSet,
+    edit_only=True,
     extra=0,
     can_delete=False,
     max_num=len(HealthFactor.values),

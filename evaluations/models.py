@@ -230,6 +230,10 @@ class Evaluation(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def awaits_review(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.is_open and self.due_date < (today or timezone.localdate())
 
@@ -386,7 +390,30 @@ class ReminderKind(models.TextChoices):
     SUBMITTED = "submitted", _("Evaluation submitted for review")
     ACTION_OVERDUE = "action_overdue", _("Action item past its due date")
     AGREEMENT_ENDING = "agreement_ending", _("Agreement ending soon")
+    AGREEMENT_LAPSED = "agreement_lapsed", _("Agreement ended: its end date passed")
     MENTEE_STALE = "mentee_stale", _("Mentee not met for 30 days")
+
+
+# What a reminder's raw `last_error` (the SMTP exception, or why it was not sent) means,
+# in words a coordinator understands; the raw text stays for admins (Django admin).
+REMINDER_PROBLEMS = [
+    ("SMTPRecipientsRefused", _("The mail server refused the recipient address.")),
+    ("SMTPSenderRefused", _("The mail server refused our sender address.")),
+    ("SMTPAuthenticationError", _("The mail server refused our login.")),
+    ("SMTPDataError", _("The mail server refused the message.")),
+    ("SMTPServerDisconnected", _("The mail server closed the connection.")),
+    ("SMTPConnectError", _("The mail server could not be reached.")),
+    ("ConnectionRefusedError", _("The mail server could not be reached.")),
+    ("ConnectionResetError", _("The mail server closed the connection.")),
+    ("TimeoutError", _("The mail server did not answer in time.")),
+    ("gaierror", _("The mail server name could not be found.")),
+    ("The recipient has no active e-mail address", _("The recipient has no e-mail address.")),
+    ("The recipient turned this reminder off", _("The recipient turned this reminder off.")),
+    ("The evaluation was submitted meanwhile", _("The evaluation was submitted meanwhile.")),
+    ("The action item was done meanwhile", _("The action item was done meanwhile.")),
+    ("The agreement is no longer lapsed", _("The agreement is no longer lapsed.")),
+    ("The worker stopped while sending", _("Sending was interrupted.")),
+]
 
 
 class ReminderQuerySet(models.QuerySet):
@@ -461,6 +488,20 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({self.for_date})"
+
+    @property
+    def subject(self) -> models.Model | None:
+        """What the reminder is about: an evaluation, action item, agreement or pair."""
+        return self.evaluation or self.action_item or self.agreement or self.mentorship
+
+    def problem(self) -> str:
+        """Why it failed or was not sent, in the reader's language; empty if nothing."""
+        if not self.last_error:
+            return ""
+        for start, words in REMINDER_PROBLEMS:
+            if self.last_error.startswith(start):
+                return str(words)
+        return str(_("The e-mail could not be sent."))
 
     @property
     def message_id(self) -> str:

@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evaluations.models import Evaluation
 
@@ -174,21 +175,53 @@ def _new(period: Period, evaluator_id: int | None, **subject) -> Evaluation:
     )
 
 
+# The history rows say why; who is the person whose request planned (HistoryRequestMiddleware),
+# or nobody (the daily sweep: the system).
+PLANNED = "Planned from the cadence"
+BATCH = 1000
+
+
 @transaction.atomic
 def apply(changes: Changes) -> Changes:
+    """Write the changes, each with its history row (who planned, when, why)."""
     if changes.delete:
         # Re-checked in the query: a delete never touches an evaluation started meanwhile.
+        # QuerySet.delete() sends post_delete per row: each gets its "deleted" history.
         Evaluation.objects.filter(
             pk__in=changes.delete, status=Evaluation.Status.SCHEDULED, planned=True
         ).delete()
     if changes.update:
-        Evaluation.objects.bulk_update(
-            changes.update, ["period_start", "period_end", "due_date", "evaluator"]
+        bulk_update_with_history(
+            changes.update,
+            Evaluation,
+            ["period_start", "period_end", "due_date", "evaluator"],
+            batch_size=BATCH,
+            default_change_reason=PLANNED,
         )
     if changes.create:
-        # Two planners racing create nothing twice: the unique constraints decide.
-        Evaluation.objects.bulk_create(changes.create, ignore_conflicts=True)
+        _create(changes.create)
     return changes
+
+
+def _create(evaluations: list[Evaluation]) -> None:
+    """All in one INSERT with their history; if another planner raced us to some of them
+    (the unique constraints refuse the batch), one by one, skipping those now there."""
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(
+                evaluations, Evaluation, batch_size=BATCH, default_change_reason=PLANNED
+            )
+        return
+    except IntegrityError:
+        pass
+    for evaluation in evaluations:
+        evaluation.pk, evaluation._state.adding = None, True
+        evaluation._change_reason = PLANNED
+        try:
+            with transaction.atomic():
+                evaluation.save()
+        except IntegrityError:
+            evaluation.pk = None
 
 
 def group_by(items: Iterable[Evaluation], key: Callable[[Evaluation], Hashable]) -> dict:

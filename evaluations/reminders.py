@@ -278,6 +278,43 @@ def _insert_mentee_reminders(today: dt.date, now: dt.datetime) -> int:
     return _insert("mentorship", select, params, now)
 
 
+def _insert_lapsed_agreement_reminders(ids: list[int], now: dt.datetime) -> int:
+    """One "it lapsed" reminder to each of these agreements' coordinators, for the end date:
+    the unique constraint makes it once per agreement, however often this runs."""
+    if not ids:
+        return 0
+    select = f"""
+        SELECT '{K.AGREEMENT_LAPSED}' AS kind, coordinator_id AS recipient_id,
+            end_date AS for_date, id AS subject_id
+        FROM partners_agreement
+        WHERE coordinator_id IS NOT NULL AND id IN ({", ".join(["%s"] * len(ids))})
+    """  # noqa: S608
+    return _insert("agreement", select, ids, now)
+
+
+def agreements_end_lapsed(
+    *, today: dt.date | None = None, queue: str | None = None, enqueue: bool = True
+) -> list[int]:
+    """The daily step: active agreements past their end date become "ended" (with history)
+    and their coordinators are told once, through the outbox. Set-based and idempotent: a
+    second run finds nothing active past its end. The ids of the reminders to send."""
+    from partners.models import Agreement
+
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    with transaction.atomic():
+        lapsed = [agreement.pk for agreement in Agreement.end_lapsed(today)]
+        _insert_lapsed_agreement_reminders(lapsed, now)
+        ids = list(
+            Reminder.objects.sendable(now)
+            .filter(kind=K.AGREEMENT_LAPSED, agreement__in=lapsed)
+            .values_list("pk", flat=True)
+        )
+        if enqueue and ids:
+            transaction.on_commit(lambda: _enqueue(ids, queue))
+    return ids
+
+
 def reminders_insert_due(*, today: dt.date, now: dt.datetime) -> int:
     """Insert every reminder due today that is not there yet; the number inserted."""
     return (
@@ -390,6 +427,36 @@ def reminders_requeue(
     return ids
 
 
+RETRIED_BY_HAND = "Sent again by hand"
+
+
+@transaction.atomic
+def reminders_retry(*, reminders, user, statuses: tuple[str, ...]) -> list[int]:
+    """A person sends reminders again (the reminders page, the admin's action): back to
+    pending, enqueued after the commit, and a history row naming who asked, and when.
+
+    The worker's own state changes (claimed, sent, failed) are answered by the row's
+    columns (claimed_at, sent_at, attempts, last_error) and are the system's: they add
+    no history row, so that sending stays one conditional UPDATE per reminder.
+    """
+    rows = list(reminders.filter(status__in=statuses).select_for_update())
+    if not rows:
+        return []
+    now = timezone.now()
+    fields = {"status": Reminder.Status.PENDING, "attempts": 0, "next_attempt_at": now}
+    Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(last_error="", **fields)
+    for row in rows:
+        row.last_error = ""
+        for name, value in fields.items():
+            setattr(row, name, value)
+    Reminder.history.bulk_history_create(
+        rows, update=True, default_user=user, default_change_reason=RETRIED_BY_HAND
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _enqueue(ids, None))
+    return ids
+
+
 def _enqueue(ids: list[int], queue: str | None) -> None:
     from evaluations.tasks import enqueue_sends
 
@@ -465,6 +532,8 @@ def skip_reason(reminder: Reminder) -> str:
         return "The evaluation was submitted meanwhile."
     if reminder.action_item and reminder.action_item.done:
         return "The action item was done meanwhile."
+    if reminder.kind == K.AGREEMENT_LAPSED and reminder.agreement.status != "ended":
+        return "The agreement is no longer lapsed."
     return ""
 
 

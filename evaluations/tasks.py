@@ -35,6 +35,12 @@ def sweep_reminders(self) -> int:
 
 
 @shared_task(bind=True)
+def end_lapsed_agreements(self) -> int:
+    """Daily, just after midnight: agreements past their end date end; coordinators hear."""
+    return len(reminders.agreements_end_lapsed(queue=_queue_of(self)))
+
+
+@shared_task(bind=True)
 def requeue_reminders(self) -> int:
     """Every 15 minutes: re-enqueue reminders a dead worker or a lost message left behind."""
     return len(reminders.reminders_requeue(queue=_queue_of(self)))

@@ -29,7 +29,7 @@ from evaluations.forms import (
     owner_choices,
 )
 from evaluations.models import Evaluation, Reminder
-from evaluations.reminders import preference_for
+from evaluations.reminders import preference_for, reminders_retry
 from kader.pagination import paginate
 
 PAGE_SIZE = 25
@@ -105,7 +105,7 @@ def _render_detail(request: HttpRequest, evaluation: Evaluation, review_form) ->
         "reminders": reminders if request.user.has_perm("evaluations.view_reminder") else None,
         "review_form": review_form,
         "can_fill": request.user.has_perm("evaluations.fill_evaluation", evaluation),
-        "can_review": request.user.has_perm("evaluations.review_evaluation", evaluation),
+        "can_review": _may_review(request, evaluation),
         "can_plan": request.user.has_perm("evaluations.plan_evaluation") and evaluation.is_open,
         "today": timezone.localdate(),
     }
@@ -115,18 +115,27 @@ def _render_detail(request: HttpRequest, evaluation: Evaluation, review_form) ->
 @needs("evaluations.view_own_evaluations")
 def evaluation_fill(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(_visible(request).with_subjects(), pk=pk)
-    if not request.user.has_perm("evaluations.fill_evaluation", evaluation):
+    # is_open too: a superuser passes every permission check, even on a submitted one.
+    if not (
+        evaluation.is_open and request.user.has_perm("evaluations.fill_evaluation", evaluation)
+    ):
         messages.info(request, _("This evaluation is submitted: it can no longer be changed."))
         return redirect(evaluation)
     services.evaluation_prepare(evaluation=evaluation)
     forms = _fill_forms(request, evaluation)
-    if request.method == "POST" and all(f.is_valid() for f in forms.values()):
+    if request.method == "POST" and _all_valid(forms):
         submit = "submit" in request.POST
         if _save_fill(request, evaluation, forms, submit=submit):
             if submit:
                 return redirect(evaluation)
             return redirect("evaluations:evaluation_fill", pk=evaluation.pk)
     return render(request, "evaluations/evaluation_form.html", {"evaluation": evaluation, **forms})
+
+
+def _all_valid(forms: dict) -> bool:
+    # Every form is validated, not only up to the first invalid one: all errors show at once.
+    valid = [form.is_valid() for form in forms.values()]
+    return all(valid)
 
 
 def _fill_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
@@ -159,6 +168,7 @@ def _save_fill(request: HttpRequest, evaluation: Evaluation, forms: dict, *, sub
             else:
                 services.evaluation_save_draft(evaluation=evaluation)
     except ValidationError as error:
+        _forget_rolled_back_rows(forms["action_formset"])
         _attach_submit_errors(forms, error)
         return False
     if submit:
@@ -166,6 +176,14 @@ def _save_fill(request: HttpRequest, evaluation: Evaluation, forms: dict, *, sub
     else:
         messages.success(request, _("Draft saved. You can come back to it at any time."))
     return True
+
+
+def _forget_rolled_back_rows(formset) -> None:
+    # The transaction was rolled back: a new action item saved in it does not exist, and
+    # the page shown again must offer it as new (no "delete" box), with what was typed.
+    for item in formset.new_objects:
+        item.pk = None
+        item._state.adding = True
 
 
 def _attach_submit_errors(forms: dict, error: ValidationError) -> None:
@@ -181,23 +199,35 @@ def _attach_submit_errors(forms: dict, error: ValidationError) -> None:
             forms["findings_form"].add_error(None, texts)
 
 
+def _may_review(request: HttpRequest, evaluation: Evaluation) -> bool:
+    # The status is checked here too: a superuser passes every permission check, and the
+    # service refusing an open evaluation was a 500 for them.
+    return evaluation.awaits_review and request.user.has_perm(
+        "evaluations.review_evaluation", evaluation
+    )
+
+
 @require_POST
 @needs("evaluations.list_evaluations")
 def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = services.evaluation_for_report(_visible(request), pk)
     form = ReviewForm(request.POST)
-    if not request.user.has_perm("evaluations.review_evaluation", evaluation):
+    if not _may_review(request, evaluation):
         messages.warning(request, _("Only a submitted evaluation can be reviewed."))
         return redirect(evaluation)
     if not form.is_valid():
         return _render_detail(request, evaluation, form)
     accept = form.cleaned_data["decision"] == "accept"
-    services.evaluation_review(
-        evaluation=evaluation,
-        user=request.user,
-        accept=accept,
-        comment=form.cleaned_data["comment"],
-    )
+    try:
+        services.evaluation_review(
+            evaluation=evaluation,
+            user=request.user,
+            accept=accept,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)  # a dict of errors goes to its fields
+        return _render_detail(request, evaluation, form)
     if accept:
         messages.success(request, _("Evaluation accepted."))
     else:
@@ -238,7 +268,17 @@ def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
 
 @needs("evaluations.view_reminder")
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    queryset = Reminder.objects.visible_to(request.user).select_related("recipient", "evaluation")
+    # Everything "about" shows, in the list's one query.
+    queryset = Reminder.objects.visible_to(request.user).select_related(
+        "recipient",
+        "evaluation__agreement",
+        "evaluation__program",
+        "evaluation__mentorship__enrolment__cadre",
+        "evaluation__mentorship__mentor__user",
+        "action_item__evaluation",
+        "agreement",
+        "mentorship__enrolment__cadre",
+    )
     filtered = ReminderFilter(request.GET, queryset=queryset)
     context = {
         "filter": filtered,
@@ -250,14 +290,13 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @needs("evaluations.retry_reminder")
 def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    from evaluations.tasks import enqueue_sends
-
     reminder = get_object_or_404(Reminder.objects.visible_to(request.user), pk=pk)
-    retried = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
-        status=Reminder.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    retried = reminders_retry(
+        reminders=Reminder.objects.filter(pk=reminder.pk),
+        user=request.user,
+        statuses=(Reminder.Status.FAILED,),
     )
     if retried:
-        transaction.on_commit(lambda: enqueue_sends([reminder.pk]))
         messages.success(request, _("The reminder will be sent again."))
     return redirect(reminder.evaluation or "evaluations:reminder_list")
 

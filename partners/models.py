@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 from kader.roles import User, is_admin, is_coordinator, is_mentor
 
@@ -449,6 +450,24 @@ class Agreement(models.Model):
             raise ValidationError(_("Only an active agreement can be ended."))
         self.status, self.closed_on = self.Status.ENDED, today or timezone.localdate()
         self.save(update_fields=["status", "closed_on", "updated_at"])
+
+    @classmethod
+    @transaction.atomic
+    def end_lapsed(cls, today: date | None = None) -> list[Agreement]:
+        """Active agreements whose end date has passed are ended, in one UPDATE with one
+        history row each (the system did it: no user); idempotent. The ended ones."""
+        today = today or timezone.localdate()
+        lapsed = list(cls.objects.active().filter(end_date__lt=today).select_for_update())
+        for agreement in lapsed:
+            agreement.status, agreement.closed_on = cls.Status.ENDED, agreement.end_date
+            agreement.updated_at = timezone.now()
+        bulk_update_with_history(
+            lapsed,
+            cls,
+            ["status", "closed_on", "updated_at"],
+            default_change_reason="Ended: the end date passed",
+        )
+        return lapsed
 
     def terminate(self, reason: str, today: date | None = None) -> None:
         if self.status not in (self.Status.DRAFT, self.Status.ACTIVE):

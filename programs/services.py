@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from programs.models import (
     Cadre,
@@ -78,9 +79,12 @@ def enrolment_update(*, enrolment: Enrolment, status: str, outcome: str, notes: 
         enrolment.status, enrolment.outcome, enrolment.outcome_notes = status, outcome, notes
         enrolment.save()
         if status == Enrolment.Status.WITHDRAWN:
-            enrolment.mentorships.active().update(
-                status=Mentorship.Status.ENDED, ended_on=timezone.localdate()
-            )
+            # With history rows (who withdrew the cadre, when): a plain UPDATE left none.
+            ended = list(enrolment.mentorships.active())
+            for mentorship in ended:
+                mentorship.status = Mentorship.Status.ENDED
+                mentorship.ended_on = timezone.localdate()
+            bulk_update_with_history(ended, Mentorship, ["status", "ended_on"])
     return enrolment
 
 

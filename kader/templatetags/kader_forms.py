@@ -215,3 +215,26 @@ def bootstrap_field(field: forms.BoundField) -> str:
         errors,
         hint,
     )
+
+
+@register.filter
+def unshown_errors(form_or_formset) -> str:
+    """The errors no field shows, so that none is swallowed: a formset's own (a tampered
+    management form, too many rows, a rule across rows) or a form's non-field errors and
+    the errors of its hidden fields (a row's id), which `bootstrap_field` never displays."""
+    if isinstance(form_or_formset, forms.BaseFormSet):
+        texts = list(form_or_formset.non_form_errors())
+        testid = f"formset-errors-{form_or_formset.prefix}"
+    else:
+        form = form_or_formset
+        texts = list(form.non_field_errors())
+        texts += [error for field in form.hidden_fields() for error in field.errors]
+        testid = f"form-errors-{form.prefix or 'form'}"
+    if not texts:
+        return ""
+    return format_html(
+        '<div class="alert alert-danger py-2" role="alert" data-testid="{}">'
+        '<ul class="mb-0 ps-3">{}</ul></div>',
+        testid,
+        format_html_join("", "<li>{}</li>", ((text,) for text in texts)),
+    )
