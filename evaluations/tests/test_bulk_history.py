@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from evaluations.models import Evaluation, Reminder
 from evaluations.services import evaluations_plan_all
-from evaluations.tests.rendered_form import form_fields
 from factories import AgreementFactory, MentorshipFactory, ReminderFactory
+from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 

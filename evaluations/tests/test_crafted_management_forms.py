@@ -4,7 +4,6 @@ tester editing the hidden fields): a page with a message, never a server error."
 import pytest
 from django.urls import reverse
 
-from evaluations.tests.rendered_form import form_fields
 from factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -13,6 +12,7 @@ from factories import (
     PartnerFactory,
     SuccessIndicatorFactory,
 )
+from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 

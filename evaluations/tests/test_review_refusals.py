@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from evaluations.models import Evaluation
-from evaluations.tests.rendered_form import form_fields
 from factories import EvaluationFactory
+from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 

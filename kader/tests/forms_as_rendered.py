@@ -246,3 +246,14 @@ def rendered_form(client, url: str, *, testid=None, has=None, method=None, **get
     if response.status_code != 200:
         raise AssertionError(f"GET {url} answered {response.status_code}, not a form")
     return pick(forms_in(response.content.decode(), url), testid=testid, has=has, method=method)
+
+
+def form_fields(html: str, testid: str | None = None, action: str | None = None) -> dict:
+    """What the first form with this data-testid and/or action attribute would send."""
+    for form in forms_in(html, ""):
+        if testid is not None and form.attrs.get("data-testid") != testid:
+            continue
+        if action is not None and (form.attrs.get("action") or "") != action:
+            continue
+        return form.browser_data()
+    raise NotOnPage(f"no form (testid={testid}, action={action}) on the page")
