@@ -10,7 +10,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from factories import EvaluationFactory, MentorProfileFactory, MentorshipFactory, UserFactory
+from evaluations.models import Evaluation
+from factories import MentorProfileFactory, MentorshipFactory, UserFactory
 from journeys.conftest import PASSWORD, assert_fits, login, open_menu_item
 from kader.roles import MENTOR
 
@@ -39,15 +40,10 @@ def new_mentee():
         enrolment__program__name=PROGRAM,
         started_on=today - dt.timedelta(days=60),
     )
-    EvaluationFactory(
-        agreement=None,
-        mentorship=pair,
-        kind="midpoint",
-        evaluator=budi,
-        period_start=today - dt.timedelta(days=60),
-        period_end=today - dt.timedelta(days=1),
-        due_date=today + dt.timedelta(days=6),
-    )
+    # Pairing planned the mid-point evaluation; it falls due within the week.
+    midpoint = Evaluation.objects.get(mentorship=pair, kind="midpoint", evaluator=budi)
+    midpoint.due_date = today + dt.timedelta(days=6)
+    midpoint.save(update_fields=["due_date"])
     return pair
 
 
@@ -109,12 +105,19 @@ def fills_in_and_submits_the_evaluation(page, screenshot) -> None:
         "Ayu hadir di setiap sesi dan mulai memimpin rapat RT; perlu latihan menulis."
     )
     form.locator("input[name='act-0-description']").fill("Latihan menulis notulen rapat")
+    owner = form.locator("select[name='act-0-owner']")
+    owner.select_option(owner.locator("option", has_text="Budi").first.get_attribute("value"))
     form.locator("input[name='act-0-due_date']").fill(
         (dt.date.today() + dt.timedelta(days=30)).isoformat()
     )
     screenshot(page, "evaluation-form")
     form.locator("button[name=submit]").click()
-    # The report, as the mentor sees it once it has gone to the coordinator.
+    page.wait_for_load_state()
+    screenshot(page, "evaluation-after-submit")
+    # Nothing the mentor entered is refused (the failure names what the page said) …
+    refused = page.locator(".alert-danger, .invalid-feedback, .errorlist")
+    assert refused.count() == 0, f"the form was refused: {refused.all_inner_texts()}"
+    # … and the report shows it as it went to the coordinator.
     expect(page.locator("h1")).not_to_have_text(id_("Fill in the evaluation"))
     expect(page.get_by_text(id_("Submitted"), exact=True).first).to_be_visible()
     expect(page.get_by_test_id("action-items")).to_contain_text("Latihan menulis notulen rapat")
