@@ -22,6 +22,8 @@ Helpers (plain functions, import them from ``journeys.conftest``):
   ("Buka menu" / "Open the menu") first at phone width.
 - ``choose_language(page, code)`` presses the language switch in the menu.
 - ``assert_fits(page, width)`` — nothing scrolls sideways.
+- ``translated(msgid, language="id")`` — the text a person reading that language sees.
+- ``age_dashboard_figures(user, minutes)`` — the dashboard's kept figures, made older.
 
 Each person logs in with ``PASSWORD``; factories' users get it with
 ``UserFactory(password=PASSWORD)``.
@@ -273,6 +275,14 @@ def age_dashboard_figures(user, minutes: int) -> None:
     if figures is not None:
         figures["as_of"] -= dt.timedelta(minutes=minutes)
         cache.set(key, dashboard._encode(figures), dashboard.KEEP_SECONDS)
+
+
+def translated(text: str, language: str = "id") -> str:
+    """What a person reading `language` sees for an English msgid (Indonesian by default)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(text)
 
 
 def assert_fits(page, width: int) -> None:

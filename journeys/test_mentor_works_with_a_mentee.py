@@ -7,24 +7,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 from playwright.sync_api import expect
 
 from evaluations.models import Evaluation
 from factories import MentorProfileFactory, MentorshipFactory, UserFactory
 from journeys.conftest import PASSWORD, assert_fits, login, open_menu_item
+from journeys.conftest import translated as id_
 from kader.roles import MENTOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
 MENTEE = "Ayu Lestari"
 PROGRAM = "Bimbingan Pemimpin Komunitas"
-
-
-def id_(text: str) -> str:
-    """What the mentor reads: the Indonesian of an English msgid."""
-    with translation.override("id"):
-        return translation.gettext(text)
 
 
 @pytest.fixture
