@@ -206,7 +206,9 @@ def sees_it_on_the_dashboard(page, screenshot) -> None:
     page.get_by_test_id("refresh").click()
     expect(page.get_by_test_id("kpi-agreements-value")).to_have_text("1", timeout=60_000)
     expect(page.get_by_test_id("kpi-cadres-value")).to_have_text("2")
-    expect(page.get_by_test_id("agreement-grid")).to_contain_text("1")
+    # Formal × industry, the grid's first cell: the one agreement, and nothing elsewhere.
+    expect(page.get_by_test_id("grid-1-1")).to_have_text("1")
+    expect(page.get_by_test_id("grid-2-2")).to_have_text("0")
     expect(page.get_by_text("2 cadres, from candidate to leader.")).to_be_visible()
     # The agreement's first quarter ended ten days ago: its evaluation is due this week.
     expect(page.get_by_test_id("eval-due-week").locator(".kpi-value")).to_have_text("1")
