@@ -7,7 +7,7 @@ Fixtures (reusable by every journey module):
   server and the worker see what the test's factories create). It returns a ``Stack``:
   ``stack.url`` (the live server), ``stack.queue`` (the worker's queue; the live server's
   tasks are routed there too), ``stack.inbox`` (``evaluations.tests.conftest.Inbox``,
-  emptied for each test), ``stack.run_task(name, **kwargs)`` (publish a task to the
+  emptied for each test), ``stack.run_task(name, *args, **kwargs)`` (publish a task to the
   worker by name, as beat does) and ``stack.wait_for(condition, timeout)``.
 - ``width`` — parametrises a test over 360 px (a phone: ``is_mobile``, touch) and 1280 px.
 - ``journey_page`` — a Playwright page in a fresh context at ``width``, Indonesian browser
@@ -119,7 +119,7 @@ class Worker:
 
 
 @pytest.fixture(scope="module")
-def services(django_db_setup):
+def services(django_db_setup, live_server):
     """One SMTP sink and one worker per module: starting a worker costs seconds."""
     need(django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), "PostgreSQL")
     redis_url = os.environ.get("REDIS_URL", "")
@@ -136,6 +136,7 @@ def services(django_db_setup):
             "REDIS_URL": redis_url,
             "CELERY_BROKER_URL": redis_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "SITE_URL": live_server.url,  # links in e-mails lead to the live server
             "CONN_MAX_AGE": "0",  # the test's flush must not wait on the worker's connection
         },
         log_path=BASE_DIR / "var" / f"test-{queue}.log",

@@ -88,7 +88,7 @@ def accepts_the_other(page, screenshot) -> None:
     screenshot(page, "accepted")
 
 
-def the_owner_is_reminded_in_english(stack) -> None:
+def the_owner_is_reminded_in_english(stack, evaluation) -> None:
     # A week passes: the action item is due yesterday and not done. The worker's clock
     # cannot move, so the date does.
     ActionItem.objects.filter(description=ACTION).update(
@@ -109,6 +109,7 @@ def the_owner_is_reminded_in_english(stack) -> None:
     assert "Hello Ann Walker," in body
     assert ACTION in body
     assert "An action item you own was due on" in body
+    assert f"{stack.url}/evaluations/{evaluation.pk}/" in body  # she can follow it
 
 
 def pdf_text(content: bytes) -> str:
@@ -155,6 +156,6 @@ def test_a_coordinator_reviews_evaluations(stack, submitted, journey_page, width
     assert_fits(page, width)
     accepts_the_other(page, screenshot)
     assert_fits(page, width)
-    the_owner_is_reminded_in_english(stack)
+    the_owner_is_reminded_in_english(stack, submitted)
     the_report_and_its_pdf_show_it(page, screenshot)
     assert_fits(page, width)
