@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
+from unicodedata import category
 
 from django import forms
 from django.db.models import Model, Q, QuerySet
@@ -54,6 +55,15 @@ class AutocompleteSelectMultiple(AutocompleteSelect):
     allow_multiple_selected = True
 
 
+def search_term(request: HttpRequest, name: str = "q", limit: int = 100) -> str:
+    """The `?q=` a person typed, safe to put in a query: control characters (NUL, which
+    PostgreSQL refuses in a string, among them) become spaces, and it is at most `limit`
+    characters long."""
+    raw = request.GET.get(name, "")
+    cleaned = "".join(" " if category(ch) == "Cc" else ch for ch in raw)
+    return " ".join(cleaned.split())[:limit]
+
+
 def lookup_response(
     request: HttpRequest,
     queryset: QuerySet,
@@ -61,7 +71,7 @@ def lookup_response(
     label: Callable[[Model], str] = str,
 ) -> JsonResponse:
     """Up to 20 rows of `queryset` (already scoped by `visible_to`) matching `?q=`."""
-    term = request.GET.get("q", "").strip()[:100]
+    term = search_term(request)
     if term:
         queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": term}) for f in search)))
     results = [{"value": str(obj.pk), "text": label(obj)} for obj in queryset[:MATCHES]]

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from kader.autocomplete import search_term
 from programs import services
 from programs.filters import ProgramFilter
 from programs.forms import (
@@ -214,7 +215,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
         .select_related("user", "partner", "province")
         .order_by("user__first_name", "user__last_name", "pk")
     )
-    query = request.GET.get("q", "").strip()
+    query = search_term(request)
     if query:
         mentors = mentors.filter(
             Q(user__first_name__icontains=query)
