@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import (
@@ -115,6 +116,11 @@ class PersonChoiceField(forms.ModelChoiceField):
             *((person.pk, self.label_from_instance(person)) for person in people),
         ]
 
+    def label_from_instance(self, person) -> str:
+        # The name people know each other by, and the username that tells two Budis apart.
+        name = person.get_full_name()
+        return f"{name} ({person.username})" if name else person.username
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -197,6 +203,10 @@ ActionItemFormSet = forms.inlineformset_factory(
 
 
 class ReviewForm(forms.Form):
+    """The coordinator's decision on a submitted evaluation. Accepting it may add one
+    adjustment the review agreed on (seed step 6): an action item with its owner and due
+    date, saved with the decision in one transaction (services.evaluation_review)."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept the evaluation")), ("send_back", _("Send it back"))],
@@ -209,12 +219,67 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when sending it back: say what must change."),
     )
+    action = forms.CharField(
+        label=_("Action item agreed at the review"),
+        required=False,
+        max_length=ActionItem._meta.get_field("description").max_length,
+        help_text=_("Optional, when accepting: an adjustment someone will carry out."),
+    )
+    action_due_date = forms.DateField(
+        label=_("Due date of the action item"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, evaluation: Evaluation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.evaluation = evaluation
+        # Fetched only when the form is shown or posted, never for a page that lacks it.
+        self.fields["action_owner"] = PersonChoiceField(
+            list(owner_choices(evaluation)),
+            label=_("Owner of the action item"),
+            required=False,
+        )
+        order = ["decision", "comment", "action", "action_owner", "action_due_date"]
+        self.order_fields(order)
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("decision") == "send_back" and not data.get("comment", "").strip():
             self.add_error("comment", _("Say what must change before sending it back."))
+        self._clean_action(data)
         return data
+
+    def _clean_action(self, data: dict) -> None:
+        described = bool(data.get("action", "").strip())
+        owner, due = data.get("action_owner"), data.get("action_due_date")
+        if not (described or owner or due or self.errors.get("action_due_date")):
+            return
+        if data.get("decision") == "send_back":
+            self.add_error(
+                "action",
+                _("An action item is agreed when accepting; send it back without one."),
+            )
+            return
+        if not described:
+            self.add_error("action", _("Say what is to be done."))
+        if not owner and "action_owner" not in self.errors:
+            self.add_error("action_owner", _("Choose who will do it."))
+        if not due and "action_due_date" not in self.errors:
+            self.add_error("action_due_date", _("Give the date it is due."))
+        elif due and due < timezone.localdate():
+            self.add_error("action_due_date", _("The due date cannot be in the past."))
+
+    def action_item(self) -> dict | None:
+        """The action item to create with the decision, or None."""
+        data = self.cleaned_data
+        if data["decision"] != "accept" or not data.get("action", "").strip():
+            return None
+        return {
+            "description": data["action"].strip(),
+            "owner": data["action_owner"],
+            "due_date": data["action_due_date"],
+        }
 
 
 class PlanForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from evaluations import planning
 from evaluations.models import (
+    ActionItem,
     Evaluation,
     HealthFactor,
     HealthRating,
@@ -131,8 +132,6 @@ def evaluation_for_report(queryset, pk: int) -> Evaluation:
 
 
 def _action_items():
-    from evaluations.models import ActionItem
-
     return ActionItem.objects.select_related("owner")
 
 
@@ -179,12 +178,24 @@ def evaluation_submit(*, evaluation: Evaluation, user: User) -> None:
 
 
 @transaction.atomic
-def evaluation_review(*, evaluation: Evaluation, user: User, accept: bool, comment: str) -> None:
-    """Accept a submitted evaluation, or send it back to its evaluator with a comment."""
+def evaluation_review(
+    *,
+    evaluation: Evaluation,
+    user: User,
+    accept: bool,
+    comment: str,
+    action_item: dict | None = None,
+) -> None:
+    """Accept a submitted evaluation, or send it back to its evaluator with a comment.
+
+    Accepting may add the action item the review agreed on (description, owner, due date):
+    the decision and the item are saved together or not at all."""
     if evaluation.status != Evaluation.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted evaluation can be reviewed."))
     if not accept and not comment.strip():
         raise ValidationError({"comment": _("Say what must change before sending it back.")})
+    if action_item and not accept:
+        raise ValidationError({"action": _("An action item is agreed when accepting.")})
     evaluation.review_comment = comment.strip()
     if accept:
         evaluation.status = Evaluation.Status.REVIEWED
@@ -193,6 +204,10 @@ def evaluation_review(*, evaluation: Evaluation, user: User, accept: bool, comme
         evaluation.status = Evaluation.Status.IN_PROGRESS
         evaluation.submitted_at = None
     evaluation.save()
+    if action_item:
+        item = ActionItem(evaluation=evaluation, **action_item)
+        item.full_clean()
+        item.save()
 
 
 def evaluations_by_subject(evaluations) -> dict:

@@ -93,10 +93,15 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 @needs("evaluations.view_own_evaluations")
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = services.evaluation_for_report(_visible(request), pk)
-    return _render_detail(request, evaluation, ReviewForm())
+    return _render_detail(request, evaluation)
 
 
-def _render_detail(request: HttpRequest, evaluation: Evaluation, review_form) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, evaluation: Evaluation, review_form: ReviewForm | None = None
+) -> HttpResponse:
+    can_review = _may_review(request, evaluation)
+    if can_review and review_form is None:
+        review_form = ReviewForm(evaluation=evaluation)
     reminders = evaluation.reminders.select_related("recipient").order_by("-for_date", "-pk")
     context = {
         "evaluation": evaluation,
@@ -105,7 +110,7 @@ def _render_detail(request: HttpRequest, evaluation: Evaluation, review_form) ->
         "reminders": reminders if request.user.has_perm("evaluations.view_reminder") else None,
         "review_form": review_form,
         "can_fill": request.user.has_perm("evaluations.fill_evaluation", evaluation),
-        "can_review": _may_review(request, evaluation),
+        "can_review": can_review,
         "can_plan": request.user.has_perm("evaluations.plan_evaluation") and evaluation.is_open,
         "today": timezone.localdate(),
     }
@@ -211,10 +216,10 @@ def _may_review(request: HttpRequest, evaluation: Evaluation) -> bool:
 @needs("evaluations.list_evaluations")
 def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = services.evaluation_for_report(_visible(request), pk)
-    form = ReviewForm(request.POST)
     if not _may_review(request, evaluation):
         messages.warning(request, _("Only a submitted evaluation can be reviewed."))
         return redirect(evaluation)
+    form = ReviewForm(request.POST, evaluation=evaluation)
     if not form.is_valid():
         return _render_detail(request, evaluation, form)
     accept = form.cleaned_data["decision"] == "accept"
@@ -224,6 +229,7 @@ def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             accept=accept,
             comment=form.cleaned_data["comment"],
+            action_item=form.action_item(),
         )
     except ValidationError as error:
         form.add_error(None, error)  # a dict of errors goes to its fields

@@ -1,23 +1,23 @@
 """Journey 3. A coordinator, in Bahasa Indonesia, reviews the evaluations mentors have
-submitted: sends one back with what must change, accepts another whose action item has an
-owner. When that action item's due date passes, the daily reminder sweep runs on the
-worker and the owner, who reads English, gets the reminder in English. The agreement's
-report and its PDF show the accepted evaluation."""
+submitted: sends one back with what must change, accepts another and, in the same review,
+gives the adjustment it agreed on to an owner as an action item. When its due date passes,
+the daily reminder sweep runs on the worker and the owner, who reads English, gets the
+reminder in English. The agreement's report and its PDF show the accepted evaluation and
+its action item, now late."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
+import io
 import json
-import re
-import zlib
 
 import pytest
 from django_celery_beat.models import PeriodicTask
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from evaluations.models import ActionItem, ReminderPreference
-from factories import ActionItemFactory, AgreementFactory, EvaluationFactory, UserFactory
+from factories import AgreementFactory, EvaluationFactory, UserFactory
 from journeys.conftest import PASSWORD, assert_fits, login, open_menu_item
 from journeys.conftest import translated as id_
 from kader.roles import COORDINATOR, MENTOR
@@ -31,12 +31,16 @@ ACTION = "Jadwalkan kunjungan pabrik bersama mitra"
 
 @pytest.fixture
 def submitted():
-    """Two evaluations submitted last week by Budi; the second names Ann, a partner's
-    mentor who reads English, as the owner of its action item."""
+    """Two evaluations submitted last week by Budi. Ann, a coordinator at the partner who
+    reads English, will own what the review agrees on."""
     UserFactory(username="sari", first_name="Sari", password=PASSWORD, role=COORDINATOR)
     budi = UserFactory(username="budi", first_name="Budi", last_name="Santoso", role=MENTOR)
     ann = UserFactory(
-        username="ann", first_name="Ann", last_name="Walker", email="ann@example.org", role=MENTOR
+        username="ann",
+        first_name="Ann",
+        last_name="Walker",
+        email="ann@example.org",
+        role=COORDINATOR,
     )
     ReminderPreference.objects.create(user=ann, language="en")
     today = dt.date.today()
@@ -51,9 +55,6 @@ def submitted():
     }
     for title in (SENT_BACK, ACCEPTED):
         evaluation = EvaluationFactory(agreement=AgreementFactory(title=title), **period)
-    ActionItemFactory(
-        evaluation=evaluation, description=ACTION, owner=ann, due_date=today + dt.timedelta(days=7)
-    )
     return evaluation
 
 
@@ -63,10 +64,16 @@ def open_evaluation(page, title: str) -> None:
     expect(page.locator("body")).to_contain_text(title)
 
 
-def review(page, decision: str, comment: str) -> None:
+def review(page, decision: str, comment: str, action: dict | None = None) -> None:
     form = page.get_by_test_id("review")
     form.locator(f"input[name=decision][value={decision}]").check()
     form.locator("textarea[name=comment]").fill(comment)
+    if action:
+        form.locator("input[name=action]").fill(action["description"])
+        owner = form.locator("select[name=action_owner]")
+        chosen = owner.locator("option", has_text=action["owner"])
+        owner.select_option(chosen.get_attribute("value"))
+        form.locator("input[name=action_due_date]").fill(action["due_date"].isoformat())
     form.locator("button[type=submit]").click()
     expect(page.get_by_test_id("review-comment")).to_contain_text(comment)
 
@@ -81,10 +88,27 @@ def sends_one_back(page, screenshot) -> None:
 
 def accepts_the_other(page, screenshot) -> None:
     open_evaluation(page, ACCEPTED)
+    # Without an owner the item cannot be saved: she is told next to the field, and what
+    # she typed is still there.
+    form = page.get_by_test_id("review")
+    form.locator("input[name=decision][value=accept]").check()
+    form.locator("input[name=action]").fill(ACTION)
+    form.locator("button[type=submit]").click()
+    owner_error = page.locator("#id_action_owner").locator("xpath=..").locator(".invalid-feedback")
+    expect(owner_error).to_contain_text(id_("Choose who will do it."))
+    expect(page.locator("input[name=action]")).to_have_value(ACTION)
+    expect(page.locator("body")).not_to_contain_text(id_("Reviewed"))
+    screenshot(page, "review-refused")
+    due = dt.date.today() + dt.timedelta(days=7)
+    review(
+        page,
+        "accept",
+        "Lengkap. Kunjungan pabrik dipantau lewat butir tindakan.",
+        {"description": ACTION, "owner": "Ann Walker", "due_date": due},
+    )
+    expect(page.locator("body")).to_contain_text(id_("Reviewed"))
     owned = page.get_by_test_id("action-items").locator("li", has_text=ACTION)
     expect(owned).to_contain_text("Ann Walker")
-    review(page, "accept", "Lengkap. Kunjungan pabrik dipantau lewat butir tindakan.")
-    expect(page.locator("body")).to_contain_text(id_("Reviewed"))
     screenshot(page, "accepted")
 
 
@@ -113,18 +137,10 @@ def the_owner_is_reminded_in_english(stack, evaluation) -> None:
 
 
 def pdf_text(content: bytes) -> str:
-    """The text drawn in a PDF that ReportLab wrote: its page streams are ASCII85 over
-    deflate, the strings inside them literal."""
-    text = ""
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.DOTALL):
-        data = stream.strip()
-        if data.endswith(b"~>"):
-            data = base64.a85decode(data.removeprefix(b"<~")[:-2])
-        try:
-            text += zlib.decompress(data).decode("latin-1")
-        except zlib.error:
-            continue
-    return text
+    """The text a reader sees in a PDF, one space between words however a table cell
+    wrapped them (pypdf reads the fonts' own maps, so an embedded font reads too)."""
+    pages = PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 def the_report_and_its_pdf_show_it(page, screenshot) -> None:
@@ -141,10 +157,13 @@ def the_report_and_its_pdf_show_it(page, screenshot) -> None:
     drawn = pdf_text(content)
     assert ACCEPTED in drawn
     assert id_("Reviewed") in drawn
-    # The adjustment agreed at the review, with its owner, is part of what is reported.
-    expect(page.locator("main")).to_contain_text(ACTION)
-    expect(page.locator("main")).to_contain_text("Ann Walker")
+    # The adjustment agreed at the review, with its owner, is part of what is reported,
+    # late since the week passed.
+    item = page.get_by_test_id("action-items").locator("tr", has_text=ACTION)
+    expect(item).to_contain_text("Ann Walker")
+    expect(item).to_contain_text(id_("Late"))
     assert ACTION in drawn
+    assert "Ann Walker" in drawn
 
 
 def test_a_coordinator_reviews_evaluations(stack, submitted, journey_page, width, screenshot):

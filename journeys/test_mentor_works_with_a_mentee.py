@@ -118,12 +118,17 @@ def fills_in_and_submits_the_evaluation(page, screenshot) -> None:
     screenshot(page, "evaluation-submitted")
 
 
-def sees_it_as_submitted(page) -> None:
+def sees_it_as_submitted(page, midpoint: Evaluation) -> None:
     open_menu_item(page, id_("My evaluations"))
     done = page.get_by_test_id("done")
     expect(done).to_contain_text(MENTEE)
     expect(done).to_contain_text(id_("Submitted"))
-    expect(page.get_by_test_id("due").locator("li", has_text=MENTEE)).to_have_count(0)
+    expect(done.locator(f"a[href='/evaluations/{midpoint.pk}/']")).to_have_count(1)
+    # The mid-point is no longer waiting for him; the final evaluation, planned with it,
+    # still is (so the due list is not simply empty).
+    due = page.get_by_test_id("due")
+    expect(due.locator(f"a[href='/evaluations/{midpoint.pk}/fill/']")).to_have_count(0)
+    expect(due.locator("li", has_text=MENTEE)).to_have_count(1)
 
 
 def test_a_mentor_works_with_a_new_mentee(stack, new_mentee, journey_page, width, screenshot):
@@ -138,4 +143,4 @@ def test_a_mentor_works_with_a_new_mentee(stack, new_mentee, journey_page, width
     sets_a_goal_and_its_progress(page, screenshot)
     fills_in_and_submits_the_evaluation(page, screenshot)
     assert_fits(page, width)
-    sees_it_as_submitted(page)
+    sees_it_as_submitted(page, Evaluation.objects.get(mentorship=new_mentee, kind="midpoint"))

@@ -79,6 +79,20 @@ def _common(data: dict) -> list:
     ]
     header = [_("Period"), _("Due date"), _("Status"), _("Health (1–5)")]
     story.append(_table(header, rows) if rows else _text(_("No evaluations yet.")))
+    story += [_heading(_("Action items"))]
+    states = {"done": _("Done"), "late": _("Late"), "open": _("Open")}
+    rows = [
+        [
+            row["item"].description,
+            row["item"].owner.get_full_name() or row["item"].owner.username,
+            _day(row["item"].due_date),
+            states[row["state"]],
+            f"{_day(row['evaluation'].period_start)} – {_day(row['evaluation'].period_end)}",
+        ]
+        for row in data["action_items"]
+    ]
+    header = [_("Action"), _("Owner"), _("Due date"), _("State"), _("Evaluation")]
+    story.append(_table(header, rows) if rows else _text(_("No action items.")))
     hours = data["hours"]
     story += [
         _heading(_("Mentoring delivered")),

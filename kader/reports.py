@@ -7,6 +7,8 @@ the PDF (kader/pdf.py, reportlab) both render that data, so they never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
@@ -15,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Evaluation, IndicatorResult, attainment
+from evaluations.models import ActionItem, Evaluation, IndicatorResult, attainment
 from kader import pdf
 from kader.dashboard import suppress
 from partners.models import Agreement, AgreementParty, SuccessIndicator
@@ -39,11 +41,42 @@ def _hours(sessions: QuerySet) -> dict:
 
 
 def _evaluations(evaluations: QuerySet) -> list[Evaluation]:
+    """The evaluations, newest first, each with its action items and their owners."""
+    items = ActionItem.objects.select_related("owner").order_by("due_date", "pk")
     return list(
         evaluations.select_related("evaluator")
+        .prefetch_related(Prefetch("action_items", items))
         .annotate(health=Avg("ratings__score"))
         .order_by("-period_end", "-pk")
     )
+
+
+def _action_items(evaluations: list[Evaluation], today: dt.date) -> list[dict]:
+    """Every action item the evaluations agreed on, with its evaluation and whether it is
+    done, open, or late (open after its due date), soonest due first."""
+    rows = []
+    for evaluation in evaluations:
+        for item in evaluation.action_items.all():
+            if item.done:
+                state = "done"
+            elif item.due_date < today:
+                state = "late"
+            else:
+                state = "open"
+            rows.append({"item": item, "evaluation": evaluation, "state": state})
+    return sorted(rows, key=lambda row: (row["item"].due_date, row["item"].pk))
+
+
+def _with_action_items(report_data: Callable[..., dict]) -> Callable[..., dict]:
+    """A report's data gains the action items of the evaluations it lists."""
+
+    @wraps(report_data)
+    def gather(*args, **kwargs) -> dict:
+        data = report_data(*args, **kwargs)
+        data["action_items"] = _action_items(data["evaluations"], data["today"])
+        return data
+
+    return gather
 
 
 def _indicators(indicators: QuerySet) -> list[dict]:
@@ -74,6 +107,7 @@ def _indicators(indicators: QuerySet) -> list[dict]:
     return out
 
 
+@_with_action_items
 def agreement_report_data(agreement: Agreement) -> dict:
     programs = agreement.programs.all()
     enrolments = Enrolment.objects.filter(program__in=programs.values("pk")).taking_seats()
@@ -95,6 +129,7 @@ def agreement_report_data(agreement: Agreement) -> dict:
     }
 
 
+@_with_action_items
 def program_report_data(program: Program) -> dict:
     enrolments = program.enrolments.taking_seats()
     cadres = Cadre.objects.filter(pk__in=enrolments.values("cadre_id"))
