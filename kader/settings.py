@@ -301,6 +301,11 @@ KADER_DASHBOARD_COLD_IN_REQUEST = env.bool("KADER_DASHBOARD_COLD_IN_REQUEST", de
 # (its key is the fingerprint of what it shows): this only bounds the cache's memory.
 KADER_ROWS_SECONDS = env.int("KADER_ROWS_SECONDS", default=600)
 OTP_TOTP_ISSUER = "Kader"
+# /healthz names the components that run (and which is down) only to staff or to a caller
+# sending this token in the X-Healthz-Token header; everyone else gets the status alone.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+# The benchmark pages (kader/bench.py) are mounted only with DEBUG or this on (the harness).
+KADER_BENCH_PAGES = env.bool("KADER_BENCH_PAGES", default=DEBUG)
 
 # Content Security Policy: only the app's own scripts (no inline script, no eval), nothing
 # may frame Kader. Inline style attributes stay allowed (Bootstrap, Chart.js, htmx use them).
