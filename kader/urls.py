@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,8 +14,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("healthz", views.healthz, name="healthz"),
-    path("bench/floor", bench.floor, name="bench_floor"),
-    path("bench/layout", bench.layout, name="bench_layout"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
@@ -30,3 +29,11 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("", include("kader.app_urls")),
 ]
+
+if settings.KADER_BENCH_PAGES:
+    # The benchmark's reference pages: for a development machine and the bench harness
+    # (bench/run.py sets KADER_BENCH_PAGES=1), never mounted in production.
+    urlpatterns += [
+        path("bench/floor", bench.floor, name="bench_floor"),
+        path("bench/layout", bench.layout, name="bench_layout"),
+    ]
