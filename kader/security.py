@@ -134,6 +134,56 @@ class SecurityMiddleware:
         return None
 
 
+# Powerful browser features Kader never uses, refused to the app and to anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+class HeadersMiddleware:
+    """First in MIDDLEWARE, so it sees every response (static files, redirects, errors).
+
+    - Permissions-Policy on every response.
+    - `Cache-Control: private, no-store` on every response to a logged-in user that does
+      not say otherwise: their pages and exports hold personal data, which no shared cache
+      nor the browser's disk may keep (a shared computer's next user, a proxy).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers and self._logged_in(request):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _logged_in(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None:
+            return False
+        try:
+            return bool(user.is_authenticated)
+        except Exception:  # the database is down: the 503 page is never cached anyway
+            return False
+
+
 class _UsernameLengthChecked:
     """Django's login forms set the username's max_length after the field is built, so it
     is shown to the browser but never checked: a 10,000-character username went on to
