@@ -24,6 +24,7 @@ from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from ipware import get_client_ip
 
 log = logging.getLogger("kader.security")
 
@@ -32,8 +33,33 @@ LAST_SEEN = "kader_last_seen"
 REFRESH_SECONDS = 60
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies of our own
+    the address the outermost of them saw, which is the TRUSTED_PROXY_COUNT-th entry of
+    X-Forwarded-For counted from the right (each proxy appends the address it saw; what the
+    client wrote into the header stands to its left and is ignored). Used by django-axes
+    (AXES_CLIENT_IP_CALLABLE) and by the security log.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR") or None
+    if count <= 0:
+        return remote
+    # django-ipware counts the proxies listed in the header after the client; the proxy
+    # that connects to us (REMOTE_ADDR) is not in it, hence count - 1. Not strict: a chain
+    # longer than expected is a client's spoof, and its right end is still the proxies'.
+    address, _routable = get_client_ip(
+        request,
+        proxy_order="left-most",
+        proxy_count=count - 1,
+        request_header_order=["HTTP_X_FORWARDED_FOR"],
+        strict=False,
+    )
+    # No usable header (a request that came round the proxy): the connection's address.
+    return address or remote
+
+
 def client_address(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    return (client_ip(request) or "-") if request is not None else "-"
 
 
 @receiver(user_logged_in)
