@@ -110,6 +110,12 @@ def end_sessions_on_deactivation(sender, instance, raw: bool = False, **kwargs) 
     if get_user_model().objects.filter(pk=instance.pk, is_active=True).exists():
         log.info("sessions ended user=%s (deactivated)", instance.get_username())
         transaction.on_commit(lambda: end_sessions_of(instance.pk))
+        # Its calendar feed is revoked for good: reactivating the account must not bring
+        # the old secret address back to whoever kept it.
+        from kader.models import CalendarFeed
+
+        if CalendarFeed.objects.filter(user_id=instance.pk).delete()[0]:
+            log.info("calendar feed revoked user=%s (deactivated)", instance.get_username())
 
 
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)
