@@ -312,6 +312,11 @@ OTP_TOTP_ISSUER = "Kader"
 # /healthz names the components that run (and which is down) only to staff or to a caller
 # sending this token in the X-Healthz-Token header; everyone else gets the status alone.
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+# Password reset e-mails (kader/password_reset.py): at most this many requests per e-mail
+# address and per client address within the window; past it the form says to wait.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_SECONDS = env.int("PASSWORD_RESET_LIMIT_SECONDS", default=3600)
 # The benchmark pages (kader/bench.py) are mounted only with DEBUG or this on (the harness).
 KADER_BENCH_PAGES = env.bool("KADER_BENCH_PAGES", default=DEBUG)
 

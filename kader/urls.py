@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kader import bench, two_factor, views
+from kader.password_reset import RateLimitedPasswordResetView
 from kader.security import AdminLoginForm, LoginForm
 
 # While the database is unreachable: 503 "try again", not 500 (kader.views.server_error).
@@ -18,6 +19,12 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
+    ),
+    # Before Django's own: the reset page, limited per address and per client.
+    path(
+        "accounts/password_reset/",
+        RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
