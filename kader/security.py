@@ -181,7 +181,6 @@ PERMISSIONS_POLICY = ", ".join(
         "midi",
         "payment",
         "usb",
-        "interest-cohort",
     )
 )
 
