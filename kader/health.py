@@ -1,9 +1,17 @@
-"""Checks behind /healthz: each answers (ok, detail) and never raises."""
+"""Checks behind /healthz: each answers (ok, detail) and never raises.
 
+Anyone (a load balancer) learns whether the app is up; which components run and which is
+down is told only to staff or to a request carrying HEALTHZ_TOKEN in the X-Healthz-Token
+header (a monitoring system), not to anonymous callers probing the installation.
+"""
+
+import secrets
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.http import HttpRequest
 
 from kader.celery import app as celery_app
 
@@ -41,3 +49,19 @@ def check_broker() -> tuple[bool, str]:
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+TOKEN_HEADER = "X-Healthz-Token"  # noqa: S105 (a header name, not a secret)
+
+
+def may_see_detail(request: HttpRequest) -> bool:
+    """Staff, or the HEALTHZ_TOKEN in the X-Healthz-Token header. Never raises: with the
+    database down a logged-in caller's session cannot be read, and they get the status."""
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get(TOKEN_HEADER, "")
+    if token and given and secrets.compare_digest(given.encode(), token.encode()):
+        return True
+    try:
+        return bool(request.user.is_authenticated and request.user.is_staff)
+    except Exception:
+        return False

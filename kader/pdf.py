@@ -2,37 +2,114 @@
 
 reportlab installs from PyPI alone (no cairo or pango from the system, unlike WeasyPrint),
 so the PDF works wherever `pip install -r requirements.txt` does.
+
+Text is drawn in DejaVu Sans (Debian's fonts-dejavu-core), embedded, so the scripts users
+type print: Latin with every accent, Greek, Cyrillic, and Arabic (joined into its
+presentation forms by arabic-reshaper and put in display order by python-bidi, since
+reportlab shapes neither). A character the font cannot draw (CJK, emoji) prints as a
+visible "[?]" rather than as an empty box or nothing. Without the font files the standard
+Helvetica is used, and everything outside Latin-1 prints as "[?]".
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import re
+import unicodedata
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+from arabic_reshaper import reshape
+from bidi import get_display
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+log = logging.getLogger(__name__)
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# Upright faces only: DejaVu's oblique ones have no Arabic, so italics print upright.
+FONT_FILES = {"": "DejaVuSans.ttf", "-Bold": "DejaVuSans-Bold.ttf"}
+MISSING = "[?]"
+
+
+def _register_font() -> tuple[str, frozenset[int]]:
+    """The font family to draw with, and the code points every face of it can draw."""
+    try:
+        faces = {}
+        for suffix, filename in FONT_FILES.items():
+            faces[suffix] = TTFont(f"KaderSans{suffix}", str(FONT_DIR / filename))
+    except (OSError, TTFError) as error:
+        log.warning("PDF font not found (install fonts-dejavu-core): %s", error)
+        return "Helvetica", frozenset(range(0x20, 0x7F)) | frozenset(range(0xA0, 0x100))
+    for face in faces.values():
+        pdfmetrics.registerFont(face)
+    pdfmetrics.registerFontFamily(
+        "KaderSans",
+        normal="KaderSans",
+        bold="KaderSans-Bold",
+        italic="KaderSans",
+        boldItalic="KaderSans-Bold",
+    )
+    covered = frozenset.intersection(*(frozenset(face.face.charToGlyph) for face in faces.values()))
+    return "KaderSans", covered
+
+
+FONT, COVERED = _register_font()
+_BOLD = f"{FONT}-Bold"
+_FACES = {
+    "Helvetica": FONT,
+    "Helvetica-Bold": _BOLD,
+    "Helvetica-Oblique": FONT if FONT != "Helvetica" else "Helvetica-Oblique",
+    "Helvetica-BoldOblique": _BOLD if FONT != "Helvetica" else "Helvetica-BoldOblique",
+}
 STYLES = getSampleStyleSheet()
+for _style in STYLES.byName.values():
+    if hasattr(_style, "fontName"):
+        _style.fontName = _FACES.get(_style.fontName, _style.fontName)
 GREEN = colors.HexColor("#198754")
 TABLE_STYLE = TableStyle(
     [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d1e7dd")),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("FONTNAME", (0, 0), (-1, 0), _FACES["Helvetica-Bold"]),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#adb5bd")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
 )
+_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+
+
+def printable(text: str) -> str:
+    """`text` as the font can draw it: right-to-left runs shaped and in display order,
+    each run of characters it has no glyph for replaced by one visible "[?]"."""
+    text = unicodedata.normalize("NFC", text)
+    if _RIGHT_TO_LEFT.search(text):
+        text = get_display(reshape(text))
+    out, missing = [], False
+    for char in text:
+        if ord(char) in COVERED or char in "\n\t":
+            out.append(char)
+            missing = False
+        elif unicodedata.category(char) in ("Mn", "Me", "Cf") and ord(char) != 0xFFFC:
+            continue  # a combining mark or joiner the font lacks: drop it, not the letter
+        elif not missing:
+            out.append(MISSING)
+            missing = True
+    return "".join(out)
 
 
 def _text(value: object) -> Paragraph:
     # Paragraph reads a little markup: user text is escaped so it is printed, not parsed.
-    return Paragraph(escape(str(value if value not in (None, "") else "—")), STYLES["BodyText"])
+    text = str(value if value not in (None, "") else "—")
+    return Paragraph(escape(printable(text)), STYLES["BodyText"])
 
 
 def _day(value) -> str:
@@ -40,7 +117,7 @@ def _day(value) -> str:
 
 
 def _heading(text: str) -> Paragraph:
-    return Paragraph(escape(text), STYLES["Heading2"])
+    return Paragraph(escape(printable(text)), STYLES["Heading2"])
 
 
 def _table(header: list[str], rows: list[list], widths: list[float] | None = None) -> Table:
@@ -109,8 +186,8 @@ def _document(title: str, subtitle: str, story: list) -> io.BytesIO:
         buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm
     )
     head = [
-        Paragraph(escape(title), STYLES["Title"]),
-        Paragraph(escape(subtitle), STYLES["Italic"]),
+        Paragraph(escape(printable(title)), STYLES["Title"]),
+        Paragraph(escape(printable(subtitle)), STYLES["Italic"]),
         Spacer(1, 4 * mm),
     ]
     doc.build(head + story)

@@ -24,6 +24,7 @@ from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from ipware import get_client_ip
 
 log = logging.getLogger("kader.security")
 
@@ -32,8 +33,33 @@ LAST_SEEN = "kader_last_seen"
 REFRESH_SECONDS = 60
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies of our own
+    the address the outermost of them saw, which is the TRUSTED_PROXY_COUNT-th entry of
+    X-Forwarded-For counted from the right (each proxy appends the address it saw; what the
+    client wrote into the header stands to its left and is ignored). Used by django-axes
+    (AXES_CLIENT_IP_CALLABLE) and by the security log.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR") or None
+    if count <= 0:
+        return remote
+    # django-ipware counts the proxies listed in the header after the client; the proxy
+    # that connects to us (REMOTE_ADDR) is not in it, hence count - 1. Not strict: a chain
+    # longer than expected is a client's spoof, and its right end is still the proxies'.
+    address, _routable = get_client_ip(
+        request,
+        proxy_order="left-most",
+        proxy_count=count - 1,
+        request_header_order=["HTTP_X_FORWARDED_FOR"],
+        strict=False,
+    )
+    # No usable header (a request that came round the proxy): the connection's address.
+    return address or remote
+
+
 def client_address(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    return (client_ip(request) or "-") if request is not None else "-"
 
 
 @receiver(user_logged_in)
@@ -84,6 +110,12 @@ def end_sessions_on_deactivation(sender, instance, raw: bool = False, **kwargs) 
     if get_user_model().objects.filter(pk=instance.pk, is_active=True).exists():
         log.info("sessions ended user=%s (deactivated)", instance.get_username())
         transaction.on_commit(lambda: end_sessions_of(instance.pk))
+        # Its calendar feed is revoked for good: reactivating the account must not bring
+        # the old secret address back to whoever kept it.
+        from kader.models import CalendarFeed
+
+        if CalendarFeed.objects.filter(user_id=instance.pk).delete()[0]:
+            log.info("calendar feed revoked user=%s (deactivated)", instance.get_username())
 
 
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)
@@ -132,6 +164,55 @@ class SecurityMiddleware:
         if seen is None or now - seen > REFRESH_SECONDS:
             request.session[LAST_SEEN] = now
         return None
+
+
+# Powerful browser features Kader never uses, refused to the app and to anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class HeadersMiddleware:
+    """First in MIDDLEWARE, so it sees every response (static files, redirects, errors).
+
+    - Permissions-Policy on every response.
+    - `Cache-Control: private, no-store` on every response to a logged-in user that does
+      not say otherwise: their pages and exports hold personal data, which no shared cache
+      nor the browser's disk may keep (a shared computer's next user, a proxy).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers and self._logged_in(request):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _logged_in(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None:
+            return False
+        try:
+            return bool(user.is_authenticated)
+        except Exception:  # the database is down: the 503 page is never cached anyway
+            return False
 
 
 class _UsernameLengthChecked:

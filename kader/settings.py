@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: Permissions-Policy on every response, no-store on a logged-in user's.
+    "kader.security.HeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -273,8 +275,14 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies of our own stand in front of the app, each appending the address
+# it saw to X-Forwarded-For: the client is the address the outermost one saw
+# (kader.security.client_ip); whatever a client wrote into the header itself is ignored.
+# 0: no proxy, the connection's own address (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,6 +309,16 @@ KADER_DASHBOARD_COLD_IN_REQUEST = env.bool("KADER_DASHBOARD_COLD_IN_REQUEST", de
 # (its key is the fingerprint of what it shows): this only bounds the cache's memory.
 KADER_ROWS_SECONDS = env.int("KADER_ROWS_SECONDS", default=600)
 OTP_TOTP_ISSUER = "Kader"
+# /healthz names the components that run (and which is down) only to staff or to a caller
+# sending this token in the X-Healthz-Token header; everyone else gets the status alone.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+# Password reset e-mails (kader/password_reset.py): at most this many requests per e-mail
+# address and per client address within the window; past it the form says to wait.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_SECONDS = env.int("PASSWORD_RESET_LIMIT_SECONDS", default=3600)
+# The benchmark pages (kader/bench.py) are mounted only with DEBUG or this on (the harness).
+KADER_BENCH_PAGES = env.bool("KADER_BENCH_PAGES", default=DEBUG)
 
 # Content Security Policy: only the app's own scripts (no inline script, no eval), nothing
 # may frame Kader. Inline style attributes stay allowed (Bootstrap, Chart.js, htmx use them).
@@ -327,8 +345,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
-if env.bool("BEHIND_PROXY", default=False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address as the trusted proxies vouch for it (django-ipware), not the proxy's:
+# otherwise, behind a load balancer, five failures from anyone lock the username for everyone.
+AXES_CLIENT_IP_CALLABLE = "kader.security.client_ip"
 
 LOGGING = {
     "version": 1,

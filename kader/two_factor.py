@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -44,6 +45,29 @@ class TokenForm(forms.Form):
         help_text=_("The 6-digit code from your authenticator app, or a recovery code."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
+
+    def __init__(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
+        """With `request`, the user replaces a device they already have (and with it their
+        recovery codes): their password is asked for again, so that a session left open
+        or stolen cannot take over the second factor."""
+        super().__init__(*args, **kwargs)
+        self.request = request
+        if request is not None:
+            password = forms.CharField(
+                label=_("Your password"),
+                strip=False,
+                help_text=_("Replacing your authenticator app needs your password again."),
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+            self.fields = {"password": password, **self.fields}
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        # Through authenticate(), so that django-axes counts wrong guesses and locks out.
+        if authenticate(self.request, username=user.get_username(), password=password) != user:
+            raise forms.ValidationError(_("That is not your password."))
+        return password
 
 
 def must_use_two_factor(user) -> bool:
@@ -104,7 +128,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     device, _created = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "authenticator"}
     )
-    form = TokenForm(request.POST or None)
+    # Replacing a confirmed device (and the recovery codes) asks for the password again.
+    replacing = has_device(request.user)
+    form = TokenForm(request.POST or None, request=request if replacing else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
@@ -125,6 +151,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             "config_url": device.config_url,
             "qr_code": qr_svg(device.config_url),
             "required": must_use_two_factor(request.user),
+            "replacing": replacing,
         },
     )
 

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kader import bench, two_factor, views
+from kader.password_reset import RateLimitedPasswordResetView
 from kader.security import AdminLoginForm, LoginForm
 
 # While the database is unreachable: 503 "try again", not 500 (kader.views.server_error).
@@ -13,12 +15,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("healthz", views.healthz, name="healthz"),
-    path("bench/floor", bench.floor, name="bench_floor"),
-    path("bench/layout", bench.layout, name="bench_layout"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
+    ),
+    # Before Django's own: the reset page, limited per address and per client.
+    path(
+        "accounts/password_reset/",
+        RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
@@ -30,3 +36,11 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("", include("kader.app_urls")),
 ]
+
+if settings.KADER_BENCH_PAGES:
+    # The benchmark's reference pages: for a development machine and the bench harness
+    # (bench/run.py sets KADER_BENCH_PAGES=1), never mounted in production.
+    urlpatterns += [
+        path("bench/floor", bench.floor, name="bench_floor"),
+        path("bench/layout", bench.layout, name="bench_layout"),
+    ]

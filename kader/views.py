@@ -68,13 +68,17 @@ def dashboard_refresh(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 {"status": "ok"} or 503 {"status": "down"}; which component is down and what
+    runs it only for staff or a caller with the HEALTHZ_TOKEN (kader.health.may_see_detail).
+    """
     results = {name: check() for name, check in health.CHECKS.items()}
     down = sorted(name for name, (ok, _detail) in results.items() if not ok)
-    body = {
-        "status": "ok" if not down else "down",
-        "down": down,
-        "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()},
-    }
+    body = {"status": "ok" if not down else "down"}
+    if health.may_see_detail(request):
+        body["down"] = down
+        body["checks"] = {
+            name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()
+        }
     return JsonResponse(body, status=503 if down else 200)
 
 

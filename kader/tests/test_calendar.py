@@ -112,6 +112,24 @@ def test_it_stops_the_feed_of_a_user_who_lost_their_role_or_account(client, outs
     assert client.get(reverse("kader:calendar_feed", args=[gone.token])).status_code == 404
 
 
+def test_a_feed_stays_revoked_when_its_account_is_deactivated_and_reactivated(client, mentor_a):
+    # Mentor A leaves; the account is deactivated in admin, later reactivated for a return.
+    feed = CalendarFeed.objects.create(user=mentor_a)
+    url = reverse("kader:calendar_feed", args=[feed.token])
+    assert client.get(url).status_code == 200
+    mentor_a.is_active = False
+    mentor_a.save()
+    assert not CalendarFeed.objects.filter(user=mentor_a).exists()
+    mentor_a.is_active = True
+    mentor_a.save()
+    # Whoever kept the old address (a shared calendar, a lost phone) reads nothing again.
+    assert client.get(url).status_code == 404
+    # The mentor makes a new address if they want one.
+    client.force_login(mentor_a)
+    client.post(reverse("kader:calendar_settings"), {"action": "create"})
+    assert CalendarFeed.objects.get(user=mentor_a).token != feed.token
+
+
 def test_it_lets_nobody_change_someone_elses_feed(client, mentor_a, mentor_b):
     # Mentor B revokes "their" feed: mentor A's stays.
     feed = CalendarFeed.objects.create(user=mentor_a)

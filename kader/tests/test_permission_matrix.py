@@ -39,8 +39,8 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ("anonymous", "outsider", "mentor_a", "mentor_b", "coordinator", "admin")
 
 # name: (parameter source, GET expectations, POST expectations)
-# Lists and "new" pages with no object answer 403 where the decorator is `permission_required`
-# (nothing to leak); POST-only actions answer 405 to GET before anything else.
+# A page of another role answers 404 like a missing one, lists and "new" pages included
+# (never 403: issue 15); POST-only actions answer 405 to GET before anything else.
 MATRIX: dict[str, tuple[str | None, str, str]] = {
     #                                    source        GET       POST
     "bench_floor": (None, "LOOOOO", "LOOOOO"),
@@ -100,30 +100,30 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "password_reset_done": (None, "OOOOOO", "MMMMMM"),
     "programs:background_edit": ("cadre", "LNNNOO", "LNNNOO"),
     "programs:background_field_edit": ("field", "LNNNOO", "LNNNOO"),
-    "programs:background_fields": (None, "LFFFOO", "LFFFOO"),
-    "programs:cadre_create": (None, "LFFFOO", "LFFFOO"),
+    "programs:background_fields": (None, "LNNNOO", "LNNNOO"),
+    "programs:cadre_create": (None, "LNNNOO", "LNNNOO"),
     "programs:cadre_detail": ("cadre", "LNNNOO", "LNNNOO"),
     "programs:cadre_edit": ("cadre", "LNNNOO", "LNNNOO"),
-    "programs:cadre_import": (None, "LFFFOO", "LFFFOO"),
-    "programs:cadre_list": (None, "LFFFOO", "LFFFOO"),
-    "programs:city_options": (None, "LFFFOO", "LMMMMM"),
+    "programs:cadre_import": (None, "LNNNOO", "LNNNOO"),
+    "programs:cadre_list": (None, "LNNNOO", "LNNNOO"),
+    "programs:city_options": (None, "LNNNOO", "LMMMMM"),
     "programs:enrolment_create": ("program", "LNNNOO", "LNNNOO"),
     "programs:enrolment_edit": ("enrolment", "LNNNOO", "LNNNOO"),
     "programs:goal_create": ("mentorship", "LNONOO", "LNONOO"),
     "programs:goal_progress": ("goal", "LNONOO", "LNONOO"),
-    "programs:mentor_create": (None, "LFFFOO", "LFFFOO"),
+    "programs:mentor_create": (None, "LNNNOO", "LNNNOO"),
     "programs:mentor_edit": ("profile", "LNNNOO", "LNNNOO"),
-    "programs:mentor_home": (None, "LFOOFO", "LFOOFO"),
-    "programs:mentor_list": (None, "LFFFOO", "LFFFOO"),
+    "programs:mentor_home": (None, "LNOONO", "LNOONO"),
+    "programs:mentor_list": (None, "LNNNOO", "LNNNOO"),
     "programs:mentorship_detail": ("mentorship", "LNONOO", "LNONOO"),
     "programs:mentorship_end": ("mentorship", "LMMMMM", "LNNNOO"),
     "programs:pairing": ("enrolment", "LNNNOO", "LNNNOO"),
-    "programs:program_create": (None, "LFFFOO", "LFFFOO"),
+    "programs:program_create": (None, "LNNNOO", "LNNNOO"),
     "programs:program_detail": ("program", "LNNNOO", "LNNNOO"),
     "programs:program_edit": ("program", "LNNNOO", "LNNNOO"),
-    "programs:program_list": (None, "LFFFOO", "LFFFOO"),
+    "programs:program_list": (None, "LNNNOO", "LNNNOO"),
     "programs:program_lookup": (None, "LNOOOO", "LMMMMM"),
-    "programs:session_create": (None, "LFOOFO", "LFOOFO"),
+    "programs:session_create": (None, "LNOONO", "LNOONO"),
     "programs:session_delete": ("session", "LNONNO", "LNONNO"),
     "programs:session_edit": ("session", "LNONNO", "LNONNO"),
     "set_language": (None, "OOOOOO", "OOOOOO"),
@@ -154,6 +154,12 @@ def test_it_declares_every_url_pattern():
     undeclared = sorted(n for n in PATTERNS if n not in MATRIX and not n.startswith(ADMIN_PREFIX))
     assert not undeclared, f"URL patterns missing from the permission matrix: {undeclared}"
     assert not sorted(set(MATRIX) - set(PATTERNS)), "matrix names a URL that no longer exists"
+
+
+def test_no_page_answers_403_to_a_user_without_the_role():
+    # Issue 15: coordinator-only lists answered 403 to mentors, telling them the page exists.
+    forbidden = sorted(name for name, (_src, get, post) in MATRIX.items() if "F" in get + post)
+    assert not forbidden, f"pages that answer 403 instead of 404: {forbidden}"
 
 
 @pytest.fixture(autouse=True)

@@ -144,3 +144,39 @@ def test_the_admin_qr_code_page_of_a_device_works(client, admin, mentor_a):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/svg+xml")
     assert b"<svg" in response.content
+
+
+def test_replacing_the_device_and_recovery_codes_asks_for_the_password(
+    client, settings, mentor_a, password
+):
+    # A mentor with 2FA set up leaves a verified session open; someone else at the keyboard
+    # (or with the stolen cookie) tries to put their own authenticator app in its place.
+    client.force_login(mentor_a)
+    old_codes = set_up(client)
+    old = TOTPDevice.objects.get(user=mentor_a, confirmed=True)
+    page = client.get(reverse("two_factor_setup"))
+    assert "password" in page.context["form"].fields
+    new = TOTPDevice.objects.get(user=mentor_a, confirmed=False)
+    for wrong in ({}, {"password": "not-the-password-123"}):
+        response = client.post(reverse("two_factor_setup"), {"token": code_for(new), **wrong})
+        assert response.status_code == 200
+        assert response.context["form"].errors["password"]
+        assert TOTPDevice.objects.get(user=mentor_a, confirmed=True) == old
+        assert "codes" not in response.context
+    # The old recovery codes still work: nothing was replaced.
+    assert two_factor.StaticToken.objects.filter(token=old_codes[0]).exists()
+    # With the password, the device and the codes are replaced.
+    response = client.post(
+        reverse("two_factor_setup"), {"token": code_for(new), "password": password}
+    )
+    assert response.status_code == 200
+    assert set(response.context["codes"]).isdisjoint(old_codes)
+    assert TOTPDevice.objects.get(user=mentor_a, confirmed=True) == new
+    assert not two_factor.StaticToken.objects.filter(token=old_codes[0]).exists()
+
+
+def test_a_first_device_needs_no_password_again(client, mentor_a):
+    client.force_login(mentor_a)
+    page = client.get(reverse("two_factor_setup"))
+    assert "password" not in page.context["form"].fields
+    assert set_up(client)

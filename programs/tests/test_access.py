@@ -1,7 +1,7 @@
 """Who gets which page: one matrix over URLs × personas.
 
-A forbidden object answers 404 so that its existence does not leak; a page that is not
-about one object (a list, a "new" form) answers 403 to a user without the role.
+A forbidden object answers 404 so that its existence does not leak; so does a page that is
+not about one object (a list, a "new" form) to a user without the role (issue 15).
 """
 
 import pytest
@@ -65,8 +65,7 @@ def test_it_opens_every_coordinator_page_to_the_coordinator(client, coordinator,
 def test_it_keeps_coordinator_pages_from_others(client, request, world, persona, name, key):
     # A mentor (even for their own mentee's ids) and an outsider try coordinator pages.
     client.force_login(request.getfixturevalue(persona))
-    expected = 404 if key else 403
-    assert client.get(url(world, name, key)).status_code == expected
+    assert client.get(url(world, name, key)).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "key"), COORDINATOR_PAGES)
@@ -136,8 +135,8 @@ def test_it_leaves_other_mentors_data_unchanged_on_forged_posts(client, mentor_a
 def test_it_keeps_the_mentor_home_for_mentors(client, request, persona):
     # A coordinator and an outsider try the mentor's home and the session log.
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("programs:mentor_home")).status_code == 403
-    assert client.get(reverse("programs:session_create")).status_code == 403
+    assert client.get(reverse("programs:mentor_home")).status_code == 404
+    assert client.get(reverse("programs:session_create")).status_code == 404
 
 
 def test_it_lets_the_coordinator_read_any_mentorship(client, coordinator, world):

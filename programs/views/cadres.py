@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -40,7 +40,7 @@ def _program_count() -> Coalesce:
 
 
 @login_required
-@permission_required("programs.view_cadre", raise_exception=True)
+@perm_or_404("programs.view_cadre")
 def cadre_list(request: HttpRequest) -> HttpResponse:
     cadres = (
         Cadre.objects.visible_to(request.user)
@@ -59,7 +59,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("programs.manage_cadres", raise_exception=True)
+@perm_or_404("programs.manage_cadres")
 def cadre_create(request: HttpRequest) -> HttpResponse:
     form = CadreForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +136,7 @@ def background_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("programs.manage_cadres", raise_exception=True)
+@perm_or_404("programs.manage_cadres")
 def background_fields(request: HttpRequest) -> HttpResponse:
     form = BackgroundFieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +162,7 @@ def background_field_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@permission_required("programs.manage_cadres", raise_exception=True)
+@perm_or_404("programs.manage_cadres")
 def city_options(request: HttpRequest) -> JsonResponse:
     """Regencies and cities of one province, for the narrowing city drop-down."""
     province = request.GET.get("province", "")
@@ -171,7 +171,7 @@ def city_options(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-@permission_required("programs.import_cadres", raise_exception=True)
+@perm_or_404("programs.import_cadres")
 def cadre_import(request: HttpRequest) -> HttpResponse:
     # The file waits in a PendingImport named in the URL, never in the session.
     if "pending" in request.GET:

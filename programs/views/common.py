@@ -16,7 +16,9 @@ def paginate(request: HttpRequest, queryset, per_page: int = PER_PAGE) -> Page:
 
 
 def perm_or_404(perm: str) -> Callable:
-    """For views about one object: without the permission, nothing exists (404)."""
+    """Without the permission the page does not exist (404), for a page about one object
+    and for a list or a "new" form alike: a mentor cannot tell a coordinator's page from a
+    missing one (README, "What each role does")."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from programs.views.common import perm_or_404
 
 
 @login_required
-@permission_required("programs.use_mentor_home", raise_exception=True)
+@perm_or_404("programs.use_mentor_home")
 def mentor_home(request: HttpRequest) -> HttpResponse:
     mentorships = (
         Mentorship.objects.visible_to(request.user)
@@ -94,7 +93,7 @@ def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _mentorship(request, pk)
     if not request.user.has_perm("programs.manage_goals", mentorship):
-        raise PermissionDenied
+        raise Http404
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.mentorship = mentorship
@@ -122,7 +121,7 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("programs.log_session", raise_exception=True)
+@perm_or_404("programs.log_session")
 def session_create(request: HttpRequest) -> HttpResponse:
     initial = {"date": timezone.localdate(), "duration_minutes": 60}
     mentee = request.GET.get("mentee", "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
@@ -31,7 +31,7 @@ SECTION_ROWS = 25
 
 
 @login_required
-@permission_required("programs.view_program", raise_exception=True)
+@perm_or_404("programs.view_program")
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = (
         Program.objects.visible_to(request.user)
@@ -46,7 +46,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("programs.manage_programs", raise_exception=True)
+@perm_or_404("programs.manage_programs")
 def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(
         request.POST or None, user=request.user, initial={"coordinator": request.user}
@@ -207,7 +207,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("programs.manage_mentors", raise_exception=True)
+@perm_or_404("programs.manage_mentors")
 def mentor_list(request: HttpRequest) -> HttpResponse:
     mentors = (
         MentorProfile.objects.visible_to(request.user)
@@ -229,7 +229,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("programs.manage_mentors", raise_exception=True)
+@perm_or_404("programs.manage_mentors")
 def mentor_create(request: HttpRequest) -> HttpResponse:
     form = MentorProfileForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
