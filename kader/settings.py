@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Just outside kader.security's idle logout: keeps a form posted after the login ended.
+    "kader.login_expiry.LoginExpiryMiddleware",
     "kader.security.SecurityMiddleware",
     "kader.two_factor.TwoFactorMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
