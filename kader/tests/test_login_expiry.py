@@ -10,9 +10,9 @@ import pytest
 from django.contrib.sessions.models import Session as StoredSession
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from factories import PASSWORD, MentorshipFactory
+from factories import PASSWORD, EvaluationFactory, MentorshipFactory
 from kader.login_expiry import DRAFT, DRAFT_MAX_BYTES
 from kader.security import LAST_SEEN
 from programs.models import Session
@@ -20,6 +20,8 @@ from programs.models import Session
 pytestmark = pytest.mark.django_db
 
 FORM = reverse("programs:session_create")
+KEPT = "Your login expired. Log in again: what you typed is kept."
+GIVEN_BACK = "Your login expired; what you typed is kept — check and save again."
 KEEP_ALIVE = reverse("keep_alive")
 
 
@@ -54,6 +56,11 @@ def typed(pair) -> dict:
         "notes": "Ayu gugup di awal",
         "next_steps": "Memimpin rapat RT",
     }
+
+
+def in_indonesian(text: str) -> str:
+    with translation.override("id"):
+        return translation.gettext(text)
 
 
 def kept_draft(response) -> dict | None:
@@ -138,7 +145,7 @@ def test_a_form_posted_after_the_idle_timeout_comes_back_after_logging_in(mentor
     assert response["Location"] == f"{reverse('login')}?next={FORM}"
     assert not Session.objects.exists()
     login_page = browser.get(response["Location"])
-    assert "what you typed is kept" in login_page.content.decode().replace("&#x27;", "'")
+    assert in_indonesian(KEPT) in [str(m) for m in login_page.context["messages"]]
 
     # They log in again and land on the form: it holds what they typed, unsaved.
     logged_in(mentor_a, browser, next_url=FORM)
@@ -148,7 +155,7 @@ def test_a_form_posted_after_the_idle_timeout_comes_back_after_logging_in(mentor
     assert draft["duration_minutes"] == ["45"] and draft["mode"] == ["phone"]
     assert "csrfmiddlewaretoken" not in draft
     shown = [str(m) for m in page.context["messages"]]
-    assert shown == ["Your login expired; what you typed is kept — check and save again."]
+    assert shown == [in_indonesian(GIVEN_BACK)]
     assert not Session.objects.exists()
     # Once: the next visit is a blank form again.
     assert kept_draft(browser.get(FORM)) is None
@@ -219,3 +226,23 @@ def test_a_draft_waits_while_the_person_passes_other_pages(mentor_a, pair):
     logged_in(mentor_a, browser)
     assert kept_draft(browser.get(reverse("programs:mentor_home"))) is None
     assert kept_draft(browser.get(FORM))["topics"] == ["Latihan pidato musyawarah desa"]
+
+
+def test_the_evaluation_form_and_its_rows_come_back_too(mentor_a, pair):
+    # Mentor A writes findings and an action item; the login ends before "Save".
+    evaluation = EvaluationFactory(
+        agreement=None, mentorship=pair, kind="midpoint", evaluator=mentor_a
+    )
+    fill = reverse("evaluations:evaluation_fill", args=[evaluation.pk])
+    browser = logged_in(mentor_a)
+    assert browser.get(fill).status_code == 200
+    idle_for(browser, 35 * 60)
+    written = {"findings": "Ayu hadir di setiap sesi", "act-0-description": "Latihan notulen"}
+    response = browser.post(fill, {**written, "save": ""})
+    assert response["Location"] == f"{reverse('login')}?next={fill}"
+    logged_in(mentor_a, browser, next_url=fill)
+    draft = kept_draft(browser.get(fill))
+    assert draft["findings"] == ["Ayu hadir di setiap sesi"]
+    assert draft["act-0-description"] == ["Latihan notulen"]
+    evaluation.refresh_from_db()
+    assert evaluation.findings == ""
