@@ -18,13 +18,32 @@ CHROMIUM = os.environ.get("KADER_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "var" / "test-artifacts"
 
 
-def need(condition: bool, what: str) -> None:
-    """Skip when a real component is missing; fail instead when CI requires it."""
+def need(condition: bool, what: str, how: str) -> None:
+    """Skip when a real component is not configured; fail instead when CI requires it.
+
+    `what` names the component, `how` what would turn the test on (an environment variable
+    and its value, a package): the message says exactly that, never "not available" about a
+    server that may well be running but that this run was not told to use.
+    """
     if condition:
         return
     if REQUIRE_SERVICES:
-        pytest.fail(f"{what} is required (KADER_REQUIRE_SERVICES=1) but not available")
-    pytest.skip(f"{what} is not available")
+        pytest.fail(f"needs {what}, and KADER_REQUIRE_SERVICES=1 forbids skipping: {how}")
+    pytest.skip(f"needs {what}: {how} (KADER_REQUIRE_SERVICES=1 makes this skip a failure)")
+
+
+POSTGRES_HOW = "set DATABASE_URL=postgres://user@host:5432/name (it is not a postgres:// URL)"
+REDIS_HOW = "set REDIS_URL=redis://host:6379/N (it is not set)"
+
+
+def need_postgres(settings) -> None:
+    need(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), "PostgreSQL", POSTGRES_HOW)
+
+
+def need_redis() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    need(bool(url), "Redis", REDIS_HOW)
+    return url
 
 
 PROJECT_APPS = ("kader", "partners", "programs", "evaluations")
@@ -137,19 +156,22 @@ def admin(db):
 
 @pytest.fixture
 def postgres(settings) -> None:
-    need(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), "PostgreSQL")
+    need_postgres(settings)
 
 
 @pytest.fixture
 def redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
-    need(bool(url), "Redis (REDIS_URL)")
-    return url
+    return need_redis()
 
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    need(Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None, "Chromium")
+    need(
+        Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None,
+        "Chromium",
+        f"no executable at {CHROMIUM}: `apt-get install chromium`, or set KADER_CHROMIUM "
+        "to its path",
+    )
     return CHROMIUM
 
 

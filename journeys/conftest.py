@@ -43,7 +43,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from conftest import need
+from conftest import need_postgres, need_redis
 from evaluations.tests.conftest import Inbox, SmtpServer, free_port
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -121,9 +121,8 @@ class Worker:
 @pytest.fixture(scope="module")
 def services(django_db_setup, live_server):
     """One SMTP sink and one worker per module: starting a worker costs seconds."""
-    need(django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), "PostgreSQL")
-    redis_url = os.environ.get("REDIS_URL", "")
-    need(bool(redis_url), "Redis (REDIS_URL)")
+    need_postgres(django_settings)
+    redis_url = need_redis()
     smtp = SmtpServer(free_port(), Inbox())
     smtp.start()
     queue = f"journeys-{uuid.uuid4().hex[:8]}"

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kader import bench, two_factor, views
+from kader import bench, login_expiry, two_factor, views
 from kader.password_reset import RateLimitedPasswordResetView
 from kader.security import AdminLoginForm, LoginForm
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path("account/keep-alive/", login_expiry.keep_alive, name="keep_alive"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("evaluations/", include("evaluations.urls")),

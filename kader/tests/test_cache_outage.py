@@ -103,12 +103,9 @@ def test_forms_save_as_rendered_while_the_cache_is_down(client, coordinator, men
 
 def test_the_real_cache_keeps_working_when_redis_is_up(settings):
     """The same backend against the running Redis: values go in and come back."""
-    import os
+    from conftest import need_redis
 
-    from conftest import need
-
-    url = os.environ.get("REDIS_URL", "")
-    need(bool(url), "Redis (REDIS_URL)")
+    url = need_redis()
     backend = "kader.cache.ResilientRedisCache"
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "t"}}
     cache.set("kader-test-key", {"x": 1}, 30)

@@ -56,7 +56,11 @@ COORDINATOR_PAGES = [
 @pytest.fixture
 def private_postgres(postgres):
     bindir = postgres_bin()
-    need(bindir is not None, "PostgreSQL server binaries (initdb, pg_ctl)")
+    need(
+        bindir is not None,
+        "PostgreSQL's server programs (initdb, pg_ctl)",
+        "none under /usr/lib/postgresql/*/bin or on PATH: `apt-get install postgresql`",
+    )
     server = PrivatePostgres(bindir, free_port())
     try:
         server.init()

@@ -47,7 +47,7 @@ def test_it_has_every_string_of_the_code_in_the_catalogues(tmp_path):
     # Run makemessages on a copy of the code and compare with the committed catalogues,
     # so a string added without a translation fails here.
     if shutil.which("xgettext") is None:
-        pytest.skip("gettext is not installed")
+        pytest.skip("needs gettext: no xgettext on PATH (`apt-get install gettext`)")
     ignore = shutil.ignore_patterns(".venv", "node_modules", "var", ".git", "__pycache__")
     copy = tmp_path / "kader"
     shutil.copytree(BASE_DIR, copy, ignore=ignore)

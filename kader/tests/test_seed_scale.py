@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 def need_postgres() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("seed_scale loads through PostgreSQL COPY")
+        pytest.skip(
+            "needs PostgreSQL (seed_scale loads through COPY): set "
+            "DATABASE_URL=postgres://user@host:5432/name (it is not a postgres:// URL)"
+        )
 
 
 def fingerprint() -> str:
