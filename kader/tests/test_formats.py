@@ -11,6 +11,7 @@ from django.utils import translation
 from evaluations.models import HealthRating
 from factories import AgreementDocumentFactory, AgreementFactory, EvaluationFactory
 from kader import formatting, pdf
+from programs import importing
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,14 @@ def test_it_writes_numbers_durations_and_dates_in_the_language(language, expecte
             formatting.day(dt.date(2026, 12, 5)),
         ]
     assert written == expected
+
+
+def test_it_groups_thousands_in_the_import_limits_as_the_language_does():
+    limits = importing.Limits.from_settings()
+    with translation.override("id"):
+        assert "2.000" in importing.too_many_rows(limits)
+    with translation.override("en"):
+        assert "2,000" in importing.too_many_rows(limits)
 
 
 @pytest.fixture
