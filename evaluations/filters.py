@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, Reminder, ReminderKind
+from kader.filters import SortFilter
 from kader.widgets import YesNoWidget
 
 SUBJECTS = [
@@ -22,7 +23,7 @@ class EvaluationFilter(df.FilterSet):
     status = df.ChoiceFilter(label=_("Status"), choices=Evaluation.Status.choices)
     subject = df.ChoiceFilter(label=_("Subject"), choices=SUBJECTS, method="by_subject")
     overdue = df.BooleanFilter(label=_("Overdue"), method="overdue_only", widget=YesNoWidget())
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("due_date", "due"), ("status", "status"), ("period_start", "period")),
         field_labels={
@@ -66,7 +67,7 @@ class ReminderFilter(df.FilterSet):
     q = df.CharFilter(label=_("Recipient"), method="search")
     status = df.ChoiceFilter(label=_("Status"), choices=Reminder.Status.choices)
     kind = df.ChoiceFilter(label=_("Kind"), choices=ReminderKind.choices)
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("for_date", "date"), ("status", "status"), ("attempts", "attempts")),
         field_labels={"for_date": _("Date"), "status": _("Status"), "attempts": _("Attempts")},

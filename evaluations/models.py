@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -198,7 +199,7 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} · {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+        return f"{self.subject} · {date_format(self.period_start)} – {date_format(self.period_end)}"
 
     def get_absolute_url(self) -> str:
         return reverse("evaluations:evaluation_detail", args=[self.pk])

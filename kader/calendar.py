@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from evaluations.models import ActionItem, Evaluation, ReminderPreference
+from kader.formatting import minutes
 from kader.models import CalendarFeed
 from kader.roles import User, is_admin, is_coordinator, is_mentor
 from partners.models import Agreement
@@ -99,9 +100,9 @@ def _session_events(user: User, start: dt.date, today: dt.date, stamp) -> Iterat
         .select_related("mentorship__enrolment__cadre")
     )
     for s in sessions:
-        summary = _("Mentoring: %(name)s (%(minutes)s min)") % {
+        summary = _("Mentoring: %(name)s (%(duration)s)") % {
             "name": s.mentorship.cadre.full_name,
-            "minutes": s.duration_minutes,
+            "duration": minutes(s.duration_minutes),
         }
         path = reverse("programs:mentorship_detail", args=[s.mentorship_id])
         event = _event(f"session-{s.pk}", s.date, summary, path, stamp)

@@ -52,7 +52,7 @@ from programs.models import (
     Program,
     Session,
 )
-from programs.reporting import DIMENSIONS, MIN_GROUP
+from programs.reporting import SMALL_GROUP, background_counts, dimensions_of, group_shown
 
 PERIODS = [(3, _("Last 3 months")), (6, _("Last 6 months")), (12, _("Last 12 months"))]
 PERIODS += [(24, _("Last 24 months"))]
@@ -661,39 +661,15 @@ def evaluations(scope: Scope) -> dict:
 # --- Diversity -------------------------------------------------------------------------
 
 
-def suppress(counts: list[int]) -> list[int | None]:
-    """Hide counts below MIN_GROUP (None), and one more when a lone hidden count could be
-    worked out from the total and the others."""
-    shown: list[int | None] = [c if c == 0 or c >= MIN_GROUP else None for c in counts]
-    hidden = [i for i, c in enumerate(shown) if c is None]
-    if len(hidden) == 1:
-        visible = [(c, i) for i, c in enumerate(shown) if c]
-        if visible:
-            shown[min(visible)[1]] = None
-    return shown
-
-
-def _background_counts(distinct: bool) -> dict:
-    totals = {"answered": Count("pk", distinct=distinct)}
-    for name, choices in DIMENSIONS:
-        for value in choices.values:
-            totals[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}), distinct=distinct)
-    return totals
-
-
-def _diversity_group(label: str, row: dict, url: str | None) -> dict | None:
-    if row["answered"] < MIN_GROUP:
+def _diversity_group(label: str, row: dict, url: str | None) -> dict:
+    if not group_shown(row["answered"]):
         return {"label": label, "answered": None, "dimensions": [], "url": url}
-    dimensions = []
-    for name, choices in DIMENSIONS:
-        counts = suppress([row[f"{name}__{value}"] for value in choices.values])
-        dimensions.append(
-            {
-                "label": CadreBackground._meta.get_field(name).verbose_name,
-                "cells": list(zip(choices.labels, counts, strict=True)),
-            }
-        )
-    return {"label": label, "answered": row["answered"], "dimensions": dimensions, "url": url}
+    return {
+        "label": label,
+        "answered": row["answered"],
+        "dimensions": dimensions_of(row),
+        "url": url,
+    }
 
 
 def diversity(scope: Scope) -> dict:
@@ -712,13 +688,13 @@ def diversity(scope: Scope) -> dict:
         CadreBackground.objects.filter(**enrolled)
         .values(f"{prog}_id")
         # A cadre has one enrolment per program: no duplicates to count away.
-        .annotate(**_background_counts(distinct=False))
+        .annotate(**background_counts(distinct=False))
         .order_by()
     )
     by_type = (
         CadreBackground.objects.filter(**enrolled, **{f"{agreement}__isnull": False})
         .values(f"{agreement}__formality", f"{agreement}__basis")
-        .annotate(**_background_counts(distinct=True))
+        .annotate(**background_counts(distinct=True))
         .order_by(f"{agreement}__formality", f"{agreement}__basis")
     )
     formality, basis = dict(Agreement.Formality.choices), dict(Agreement.Basis.choices)
@@ -732,7 +708,7 @@ def diversity(scope: Scope) -> dict:
     )
     largest.sort(key=lambda row: (names[row[f"{prog}_id"]], row[f"{prog}_id"]))
     return {
-        "min_group": MIN_GROUP,
+        "min_group": SMALL_GROUP,
         "programs": len(by_program),
         "by_program": [
             _diversity_group(
@@ -820,7 +796,7 @@ def charts(data: dict) -> dict:
         ),
         "mentoring": _chart(
             "bar",
-            [date_format(m["month"], "M Y") for m in months],
+            [date_format(m["month"], "YEAR_MONTH_FORMAT") for m in months],
             [
                 {"label": str(_("Sessions")), "data": [m["sessions"] for m in months]},
                 {"label": str(_("Hours")), "data": [m["hours"] for m in months], "line": True},

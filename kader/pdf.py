@@ -22,7 +22,6 @@ from xml.sax.saxutils import escape
 
 from arabic_reshaper import reshape
 from bidi import get_display
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -31,6 +30,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from kader.formatting import day, group_count, measure, number, percent, tenths
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +113,6 @@ def _text(value: object) -> Paragraph:
     return Paragraph(escape(printable(text)), STYLES["BodyText"])
 
 
-def _day(value) -> str:
-    return date_format(value, "j M Y") if value else "—"
-
-
 def _heading(text: str) -> Paragraph:
     return Paragraph(escape(printable(text)), STYLES["Heading2"])
 
@@ -135,10 +132,10 @@ def _common(data: dict) -> list:
     rows = [
         [
             str(i["indicator"]),
-            i["indicator"].baseline,
-            i["indicator"].target,
-            i["actual"],
-            f"{i['attainment']} %" if i["attainment"] is not None else None,
+            measure(i["indicator"].baseline),
+            measure(i["indicator"].target),
+            measure(i["actual"]) if i["actual"] is not None else None,
+            percent(i["attainment"]) if i["attainment"] is not None else None,
         ]
         for i in data["indicators"]
     ]
@@ -147,10 +144,10 @@ def _common(data: dict) -> list:
     story += [_heading(_("Evaluations"))]
     rows = [
         [
-            f"{_day(e.period_start)} – {_day(e.period_end)}",
-            _day(e.due_date),
+            f"{day(e.period_start)} – {day(e.period_end)}",
+            day(e.due_date),
             e.get_status_display(),
-            f"{e.health:.1f}" if e.health else None,
+            number(e.health, 1) if e.health else None,
         ]
         for e in data["evaluations"]
     ]
@@ -162,9 +159,9 @@ def _common(data: dict) -> list:
         [
             row["item"].description,
             row["item"].owner.get_full_name() or row["item"].owner.username,
-            _day(row["item"].due_date),
+            day(row["item"].due_date),
             states[row["state"]],
-            f"{_day(row['evaluation'].period_start)} – {_day(row['evaluation'].period_end)}",
+            f"{day(row['evaluation'].period_start)} – {day(row['evaluation'].period_end)}",
         ]
         for row in data["action_items"]
     ]
@@ -173,9 +170,14 @@ def _common(data: dict) -> list:
     hours = data["hours"]
     story += [
         _heading(_("Mentoring delivered")),
-        _text(_("%(sessions)s sessions, %(hours)s hours") % hours),
+        _text(
+            _("%(sessions)s sessions, %(hours)s hours")
+            % {"sessions": number(hours["sessions"]), "hours": tenths(hours["hours"])}
+        ),
         _heading(_("Cadres by stage")),
-        _table([s["label"] for s in data["stages"]], [[s["count"] for s in data["stages"]]]),
+        _table(
+            [s["label"] for s in data["stages"]], [[number(s["count"]) for s in data["stages"]]]
+        ),
     ]
     return story
 
@@ -202,7 +204,7 @@ def agreement_report(data: dict) -> io.BytesIO:
             agreement.get_formality_display(),
             agreement.get_basis_display(),
             agreement.get_status_display(),
-            f"{_day(agreement.start_date)} – {_day(agreement.end_date)}",
+            f"{day(agreement.start_date)} – {day(agreement.end_date)}",
         ]
     )
     parties = [[p.partner.name, p.role, p.responsibilities] for p in data["parties"]]
@@ -217,23 +219,21 @@ def program_report(data: dict) -> io.BytesIO:
         [
             program.get_kind_display(),
             program.get_status_display(),
-            f"{_day(program.start_date)} – {_day(program.end_date)}",
+            f"{day(program.start_date)} – {day(program.end_date)}",
         ]
     )
     story = _common(data)
     statuses = data["enrolment_statuses"]
     story += [
         _heading(_("Enrolments")),
-        _table([s["label"] for s in statuses], [[s["count"] for s in statuses]]),
+        _table([s["label"] for s in statuses], [[number(s["count"]) for s in statuses]]),
         _heading(_("Diversity (aggregated)")),
     ]
     diversity = data["diversity"]
     if not diversity["shown"]:
-        story.append(_text(_("Fewer than 5 cadres answered: not shown.")))
+        not_shown = _("Fewer than %(n)s cadres answered: not shown.")
+        story.append(_text(not_shown % {"n": diversity["small_group"]}))
     for dimension in diversity["dimensions"] if diversity["shown"] else []:
-        cells = [
-            f"{label}: {count if count is not None else '<5'}"
-            for label, count in dimension["cells"]
-        ]
+        cells = [f"{label}: {group_count(count)}" for label, count in dimension["nonzero"]]
         story.append(_text(f"{dimension['label']} — " + "; ".join(cells)))
     return _document(data["title"], subtitle, story)

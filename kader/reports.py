@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import ActionItem, Evaluation, IndicatorResult, attainment
 from kader import pdf
-from kader.dashboard import suppress
 from partners.models import Agreement, AgreementParty, SuccessIndicator
 from programs.models import Cadre, Enrolment, Program, Session
 from programs.reporting import diversity_summary
@@ -166,22 +165,14 @@ def _enrolment_statuses(enrolments: QuerySet) -> list[dict]:
 
 
 def _diversity(cadres: QuerySet) -> dict:
-    """The program's background mix; hidden below 5 answers, small cells suppressed."""
+    """The program's background mix, through the one suppression rule."""
     summary = diversity_summary(cadres)
-    dimensions = [
-        {
-            "label": d.label,
-            "cells": list(
-                zip(
-                    [label for label, _count in d.counts],
-                    suppress([count for _label, count in d.counts]),
-                    strict=True,
-                )
-            ),
-        }
-        for d in summary.dimensions
-    ]
-    return {"answered": summary.answered, "shown": summary.shown, "dimensions": dimensions}
+    return {
+        "answered": summary.answered,
+        "shown": summary.shown,
+        "dimensions": summary.dimensions,
+        "small_group": summary.small_group,
+    }
 
 
 # --- Views -------------------------------------------------------------------------------

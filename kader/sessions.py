@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from kader.autocomplete import AutocompleteSelect
+from kader.filters import SortFilter
 from kader.pagination import paginate
 from kader.roles import User, is_admin, is_coordinator, is_mentor
 from partners.models import Agreement, province_choices
@@ -45,7 +46,7 @@ class SessionFilter(CompactFilterSet):
     attendance = df.ChoiceFilter(label=_("Attendance"), choices=Session.Attendance.choices)
     date_from = df.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     date_to = df.DateFilter(label=_("To"), field_name="date", lookup_expr="lte")
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("date", "date"), ("duration_minutes", "duration")),
         field_labels={"date": _("Date"), "duration_minutes": _("Duration")},

@@ -224,6 +224,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+# One way to write dates and numbers per language (kader/formats/<language>/formats.py),
+# read by |date, PDFs, e-mails and calendar feeds; numbers and durations through
+# kader/formatting.py. Thousands are grouped by those helpers (|number), not by every
+# {{ number }} in a template: an id in a link must stay "1234", never "1.234".
+FORMAT_MODULE_PATH = ["kader.formats"]
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kader.autocomplete import AutocompleteSelect
+from kader.filters import SortFilter
 from kader.roles import COORDINATOR, User
 from kader.widgets import YesNoWidget
 
@@ -39,7 +40,7 @@ class PartnerFilter(df.FilterSet):
         method="archived_filter",
         widget=YesNoWidget(),
     )
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(
             ("name", "name"),
@@ -111,7 +112,7 @@ class AgreementFilter(df.FilterSet):
         queryset=get_user_model().objects.none(),
         widget=AutocompleteSelect("partners:coordinator_lookup"),
     )
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("start_date", "start"), ("end_date", "end"), ("title", "title")),
         field_labels={

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kader.autocomplete import AutocompleteSelect
+from kader.filters import SortFilter
 from kader.pagination import id_list
 from partners.models import Partner, province_choices
 from programs.models import Cadre, Enrolment, Program
@@ -20,7 +21,7 @@ def _programs(request) -> QuerySet:
     return Program.objects.visible_to(request.user) if request else Program.objects.none()
 
 
-class ProvinceFirstOrdering(django_filters.OrderingFilter):
+class ProvinceFirstOrdering(SortFilter):
     """Sorting by province is by the province's official BPS code (Aceh 11 first, Papua
     Barat Daya 96 last, as government lists run), then by name.
 
@@ -65,7 +66,7 @@ class ProgramFilter(CompactFilterSet):
     partner = django_filters.ModelChoiceFilter(
         label=_("Partner"), queryset=_partners, field_name="partners"
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Default"),
         fields=(("start_date", "start_date"), ("name", "name"), ("capacity", "capacity")),

@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from kader.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
+from kader.formatting import number
 from kader.roles import COORDINATOR, MENTOR
 from partners.models import Agreement, Partner, Province, Region
 from programs.models import (
@@ -363,7 +364,7 @@ class CadreImportUploadForm(forms.Form):
         self.fields["file"].help_text = _(
             "First row: column names. At most %(rows)s rows, %(columns)s columns and %(mb)s MB."
         ) % {
-            "rows": f"{settings.KADER_IMPORT_MAX_ROWS:,}",
+            "rows": number(settings.KADER_IMPORT_MAX_ROWS),
             "columns": settings.KADER_IMPORT_MAX_COLUMNS,
             "mb": settings.KADER_IMPORT_MAX_BYTES // 2**20 or 1,
         }

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from phonenumber_field.phonenumber import to_python as to_phone
 
+from kader import formatting
 from kader.resources import unescaped_text
 from partners.models import Partner, Province, Region
 from programs.models import Cadre
@@ -191,7 +192,7 @@ class _Bounds:
         if self.cells > limits.max_cells:
             raise ImportFileError(
                 _("The file has more than %(max)s cells (blank rows included).")
-                % {"max": f"{limits.max_cells:,}"}
+                % {"max": formatting.number(limits.max_cells)}
             )
         if not cells:
             return False
@@ -202,7 +203,7 @@ class _Bounds:
 
 
 def too_many_rows(limits: Limits) -> str:
-    return _("The file has more than %(max)s rows.") % {"max": f"{limits.max_rows:,}"}
+    return _("The file has more than %(max)s rows.") % {"max": formatting.number(limits.max_rows)}
 
 
 def too_many_columns(limits: Limits) -> str:
@@ -210,7 +211,9 @@ def too_many_columns(limits: Limits) -> str:
 
 
 def too_long_cell(limits: Limits) -> str:
-    return _("A cell is longer than %(max)s characters.") % {"max": f"{limits.max_cell_chars:,}"}
+    return _("A cell is longer than %(max)s characters.") % {
+        "max": formatting.number(limits.max_cell_chars)
+    }
 
 
 def read_rows(upload, limits: Limits | None = None) -> tuple[list[str], list[list]]:

@@ -1,7 +1,10 @@
 """Diversity of a group of cadres, in aggregate only (seed 1, "Meningkatkan Keragaman").
 
-Background data is shown per person only on the cadre's own page. Reports show totals,
-and only when enough cadres answered: below MIN_GROUP a total could point at a person.
+Background data is shown per person only on the cadre's own page. Everything else that
+shows it — the program page, the reports and their PDF, the dashboard and its chart — goes
+through the one rule here: a group is shown only when at least SMALL_GROUP cadres
+answered, and within it every count below SMALL_GROUP is hidden (`suppress`), because a
+small total could point at a person.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from programs.models import CadreBackground
 
-MIN_GROUP = 5
+SMALL_GROUP = 5
 
 DIMENSIONS = [
     ("gender", CadreBackground.Gender),
@@ -23,40 +26,70 @@ DIMENSIONS = [
 ]
 
 
-@dataclass
-class Dimension:
-    label: str
-    counts: list[tuple[str, int]]
+def suppress(counts: list[int]) -> list[int | None]:
+    """Hide counts below SMALL_GROUP (None), and one more when a lone hidden count could be
+    worked out from the total and the others."""
+    shown: list[int | None] = [c if c == 0 or c >= SMALL_GROUP else None for c in counts]
+    hidden = [i for i, c in enumerate(shown) if c is None]
+    if len(hidden) == 1:
+        visible = [(c, i) for i, c in enumerate(shown) if c]
+        if visible:
+            shown[min(visible)[1]] = None
+    return shown
 
-    @property
-    def nonzero(self) -> list[tuple[str, int]]:
-        return [(label, count) for label, count in self.counts if count]
+
+def hidden_label() -> str:
+    """What a hidden count reads as, on pages, in PDFs and in tables: "< 5"."""
+    return f"< {SMALL_GROUP}"
+
+
+def group_shown(answered: int) -> bool:
+    return answered >= SMALL_GROUP
 
 
 @dataclass
 class DiversitySummary:
     answered: int
-    dimensions: list[Dimension]
+    # [{"label": question, "cells": [(answer, count or None where hidden), …]}, …]
+    dimensions: list[dict]
+
+    small_group: int = SMALL_GROUP
 
     @property
     def shown(self) -> bool:
-        return self.answered >= MIN_GROUP
+        return group_shown(self.answered)
+
+
+def dimensions_of(row: dict) -> list[dict]:
+    """The suppressed cells of each background question, from counts named
+    `<field>__<value>` (see `background_counts`). Labels stay lazy: the dashboard keeps
+    these figures in no language."""
+    dimensions = []
+    for field, choices in DIMENSIONS:
+        counts = suppress([row[f"{field}__{value}"] for value in choices.values])
+        cells = list(zip(choices.labels, counts, strict=True))
+        dimensions.append(
+            {
+                "label": CadreBackground._meta.get_field(field).verbose_name,
+                "cells": cells,
+                # What a page lists: answers nobody gave are left out, hidden ones kept.
+                "nonzero": [(label, count) for label, count in cells if count != 0],
+            }
+        )
+    return dimensions
+
+
+def background_counts(distinct: bool = False) -> dict:
+    """The aggregates `dimensions_of` reads: how many answered, and how many each way."""
+    totals = {"answered": Count("pk", distinct=distinct)}
+    for name, choices in DIMENSIONS:
+        for value in choices.values:
+            totals[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}), distinct=distinct)
+    return totals
 
 
 def diversity_summary(cadres: QuerySet) -> DiversitySummary:
     """One query: how many cadres of `cadres` (Cadre rows, or a queryset of cadre ids)
-    answered each background question how."""
-    rows = CadreBackground.objects.filter(cadre__in=cadres)
-    totals = {"answered": Count("pk")}
-    for field, choices in DIMENSIONS:
-        for value, _label in choices.choices:
-            totals[f"{field}__{value}"] = Count("pk", filter=Q(**{field: value}))
-    result = rows.aggregate(**totals)
-    dimensions = [
-        Dimension(
-            str(CadreBackground._meta.get_field(field).verbose_name),
-            [(str(label), result[f"{field}__{value}"]) for value, label in choices.choices],
-        )
-        for field, choices in DIMENSIONS
-    ]
-    return DiversitySummary(result["answered"], dimensions)
+    answered each background question how, small counts hidden."""
+    result = CadreBackground.objects.filter(cadre__in=cadres).aggregate(**background_counts())
+    return DiversitySummary(result["answered"], dimensions_of(result))

@@ -19,9 +19,10 @@ from factories import (
     SuccessIndicatorFactory,
 )
 from kader import dashboard
-from kader.dashboard import DashboardFilterForm, Scope, months_back, suppress
+from kader.dashboard import DashboardFilterForm, Scope, months_back
 from partners.models import Province
 from partners.regions import ensure_loaded
+from programs.reporting import suppress
 
 TODAY = dt.date(2026, 6, 15)  # a Monday
 pytestmark = pytest.mark.django_db
