@@ -10,12 +10,15 @@ import io
 from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from kader.limits import REPORT_CELL_TEXT, REPORT_TEXT
 
 STYLES = getSampleStyleSheet()
 GREEN = colors.HexColor("#198754")
@@ -30,9 +33,12 @@ TABLE_STYLE = TableStyle(
 )
 
 
-def _text(value: object) -> Paragraph:
+def _text(value: object, limit: int = REPORT_TEXT) -> Paragraph:
     # Paragraph reads a little markup: user text is escaped so it is printed, not parsed.
-    return Paragraph(escape(str(value if value not in (None, "") else "—")), STYLES["BodyText"])
+    # Cut to `limit` characters: reportlab's time grows with the text, and a table cell
+    # taller than a page cannot be drawn at all (LayoutError), whatever a row holds.
+    text = Truncator(str(value if value not in (None, "") else "—")).chars(limit)
+    return Paragraph(escape(text), STYLES["BodyText"])
 
 
 def _day(value) -> str:
@@ -44,7 +50,9 @@ def _heading(text: str) -> Paragraph:
 
 
 def _table(header: list[str], rows: list[list], widths: list[float] | None = None) -> Table:
-    body = [[_text(h) for h in header]] + [[_text(c) for c in row] for row in rows]
+    body = [[_text(h) for h in header]] + [
+        [_text(c, REPORT_CELL_TEXT) for c in row] for row in rows
+    ]
     table = Table(body, colWidths=widths, repeatRows=1)
     table.setStyle(TABLE_STYLE)
     return table
