@@ -43,12 +43,33 @@ REPORT_TEXT = 2000
 REPORT_CELL_TEXT = 500
 
 
+class LineBreakText(forms.CharField):
+    """Text whose line breaks count once, as the page's `maxlength` counts them: browsers
+    send a text area's line breaks as CRLF, so a note the page let through would otherwise
+    be refused as too long."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class BoundedTextField(models.TextField):
+    """A TextField whose form field is `LineBreakText`. Migrations see a plain TextField."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": LineBreakText, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.TextField", args, kwargs
+
+
 def bounded_text(verbose_name, limit: int = LONG_TEXT, **kwargs) -> models.TextField:
     """A TextField of at most `limit` characters: `max_length` gives the form field its
     `maxlength` attribute and check; the validator makes `full_clean()` (admin, importers)
     refuse it too. Pair it with `text_length_checks()` in the model's constraints."""
     kwargs.setdefault("blank", True)
-    return models.TextField(
+    return BoundedTextField(
         verbose_name,
         max_length=limit,
         validators=[MaxLengthValidator(limit), *kwargs.pop("validators", [])],

@@ -105,6 +105,18 @@ def test_the_session_form_bounds_its_notes(client, mentor_a):
     assert session.notes == ""
 
 
+def test_a_note_the_page_lets_through_is_saved_whatever_its_line_breaks(client, mentor_a):
+    # The text area counts a line break once; the browser sends it as CRLF, two characters.
+    session = SessionFactory(mentorship__mentor__user=mentor_a)
+    client.force_login(mentor_a)
+    url = reverse("programs:session_edit", args=[session.pk])
+    form = rendered_form(client, url, method="post")
+    response = form.submit(client, {"notes": "ab\r\n" * (limits.LONG_TEXT // 3)})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.notes.startswith("ab\nab\n") and len(session.notes) <= limits.LONG_TEXT
+
+
 def test_the_reports_render_in_bounded_time_with_every_text_at_its_limit(client, coordinator):
     # The longest texts the database holds, in every place a report prints one (a table cell
     # taller than a page used to stop the PDF with a server error).
