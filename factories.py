@@ -171,6 +171,8 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     cadre = factory.SubFactory(CadreFactory)
     status = "active"
+    # Today, as the app does, but never after the program ended (Enrolment.clean).
+    enrolled_on = factory.LazyAttribute(lambda e: min(_days_ago(0), e.program.end_date))
 
 
 class MentorProfileFactory(factory.django.DjangoModelFactory):

@@ -18,6 +18,7 @@ from evaluations.models import (
     ReminderKind,
     ReminderPreference,
 )
+from kader import limits
 from kader.roles import COORDINATOR, MENTOR
 from partners.models import Agreement
 from programs.models import Mentorship, Program
@@ -144,6 +145,7 @@ class ActionItemForm(forms.ModelForm):
         self.fields["owner"] = PersonChoiceField(
             people, label=owner.label, help_text=owner.help_text, required=owner.required
         )
+        limits.limit_date_inputs(self)
 
 
 TAMPERED = _(
@@ -215,7 +217,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=5000,
+        max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when sending it back: say what must change."),
     )
@@ -293,6 +295,9 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["evaluator"].queryset = people_with_a_role()
+        limits.limit_date_inputs(self)
+        if self.instance.period_start:
+            self.fields["due_date"].widget.attrs["min"] = self.instance.period_start.isoformat()
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]

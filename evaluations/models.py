@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -22,9 +23,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kader import limits
 from kader.roles import User, is_admin, is_coordinator, is_mentor
 
-LONG_TEXT = 5000
+LONG_TEXT = limits.LONG_TEXT
 
 
 def runs_evaluations(user: User) -> bool:
@@ -121,9 +123,9 @@ class Evaluation(models.Model):
         verbose_name=_("mentorship"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERIODIC)
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
-    due_date = models.DateField(_("due date"))
+    period_start = models.DateField(_("period start"), validators=limits.PLANNED_DATE)
+    period_end = models.DateField(_("period end"), validators=limits.PLANNED_DATE)
+    due_date = models.DateField(_("due date"), validators=limits.PLANNED_DATE)
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -138,12 +140,8 @@ class Evaluation(models.Model):
     # Made by the planner, so the planner may move or remove it while not started;
     # one added by hand (in the admin) is never touched by re-planning.
     planned = models.BooleanField(_("planned from the cadence"), default=False)
-    findings = models.TextField(
-        _("findings"), blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
-    )
-    review_comment = models.TextField(
-        _("review comment"), blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
-    )
+    findings = limits.bounded_text(_("findings"))
+    review_comment = limits.bounded_text(_("review comment"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -177,6 +175,15 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="evaluation_period_ends_after_start",
+            ),
+            # Due once the period has begun; the planner never plans it otherwise.
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("period_start")),
+                name="evaluation_due_after_period_start",
+            ),
+            *limits.date_range_checks("evaluation", ["period_start", "period_end", "due_date"]),
+            *limits.text_length_checks(
+                "evaluation", dict.fromkeys(["findings", "review_comment"], LONG_TEXT)
             ),
             # Planning twice plans nothing new: one evaluation per subject and period.
             models.UniqueConstraint(
@@ -355,7 +362,7 @@ class ActionItem(models.Model):
         related_name="action_items",
         verbose_name=_("owner"),
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=limits.PLANNED_DATE)
     done = models.BooleanField(_("done"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -366,6 +373,7 @@ class ActionItem(models.Model):
         ordering = ["done", "due_date", "pk"]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
+        constraints = limits.date_range_checks("action_item", ["due_date"])
 
     def __str__(self) -> str:
         return self.description
@@ -377,6 +385,21 @@ class ActionItem(models.Model):
         elif not self.done:
             self.done_on = None
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # An adjustment follows the evaluation that agreed it: never due before its period.
+        if self.due_date and self.evaluation_id:
+            start = self.evaluation.period_start
+            if self.due_date < start:
+                raise ValidationError(
+                    {
+                        "due_date": ValidationError(
+                            _("This is before the evaluated period starts (%(date)s)."),
+                            code="before_period",
+                            params={"date": date_format(start)},
+                        )
+                    }
+                )
 
 
 # --- Reminders -------------------------------------------------------------------------

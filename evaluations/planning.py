@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evaluations.models import Evaluation
+from kader.limits import LATEST_DATE
 
 # An evaluation is due this long after its period ends: time to collect the numbers.
 DUE_AFTER_PERIOD = dt.timedelta(days=14)
@@ -32,6 +33,12 @@ class Period:
     start: dt.date
     end: dt.date
     due: dt.date
+
+
+def due_after(end: dt.date, delay: dt.timedelta) -> dt.date:
+    """`delay` after the period's end, never past the last date the database accepts
+    (a program ending in late December 2099 would otherwise be due in 2100)."""
+    return max(min(end + delay, LATEST_DATE), end)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -57,7 +64,7 @@ def agreement_periods(
         p_end = add_months(start, (i + 1) * months) - dt.timedelta(days=1)
         if end and p_end > end:
             p_end = end
-        yield Period(Evaluation.Kind.PERIODIC, p_start, p_end, p_end + DUE_AFTER_PERIOD)
+        yield Period(Evaluation.Kind.PERIODIC, p_start, p_end, due_after(p_end, DUE_AFTER_PERIOD))
         i += 1
 
 
@@ -87,8 +94,8 @@ def span_periods(start: dt.date, end: dt.date) -> list[Period]:
     """A mid-point and a final evaluation for something that runs from start to end."""
     mid = start + (end - start) // 2
     return [
-        Period(Evaluation.Kind.MIDPOINT, start, mid, mid + MIDPOINT_DUE_AFTER),
-        Period(Evaluation.Kind.FINAL, start, end, end + DUE_AFTER_PERIOD),
+        Period(Evaluation.Kind.MIDPOINT, start, mid, due_after(mid, MIDPOINT_DUE_AFTER)),
+        Period(Evaluation.Kind.FINAL, start, end, due_after(end, DUE_AFTER_PERIOD)),
     ]
 
 

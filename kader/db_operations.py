@@ -43,3 +43,36 @@ class PostgresOnlySQL(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def fit_rows(
+    app_label: str,
+    model_name: str,
+    *,
+    texts: dict[str, int] | None = None,
+    dates: dict[str, tuple] | None = None,
+    after: dict[str, str] | None = None,
+) -> migrations.RunPython:
+    """Make the rows already stored hold the CHECK constraints the next migration adds, so
+    that `migrate` never stops on old data: texts cut to `texts[field]` characters, dates
+    moved into `dates[field] = (earliest, latest)`, and an `end` before its `after[end]`
+    set to it. One UPDATE per rule, touching only the rows that break it. The values are
+    written into each migration (not read from kader.limits), so an old migration keeps
+    doing what it did when the limits change."""
+
+    def forwards(apps, schema_editor) -> None:
+        from django.db.models import F
+        from django.db.models.functions import Left, Length
+        from django.db.models.lookups import GreaterThan
+
+        rows = apps.get_model(app_label, model_name)._base_manager
+        for field, limit in (texts or {}).items():
+            rows.filter(GreaterThan(Length(field), limit)).update(**{field: Left(field, limit)})
+        for field, (earliest, latest) in (dates or {}).items():
+            rows.filter(**{f"{field}__lt": earliest}).update(**{field: earliest})
+            if latest is not None:
+                rows.filter(**{f"{field}__gt": latest}).update(**{field: latest})
+        for end, start in (after or {}).items():
+            rows.filter(**{f"{end}__lt": F(start)}).update(**{end: F(start)})
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 
 from arabic_reshaper import reshape
 from bidi import get_display
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -32,6 +33,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kader.formatting import day, group_count, measure, number, percent, tenths
+from kader.limits import REPORT_CELL_TEXT, REPORT_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +109,11 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
-def _text(value: object) -> Paragraph:
+def _text(value: object, limit: int = REPORT_TEXT) -> Paragraph:
     # Paragraph reads a little markup: user text is escaped so it is printed, not parsed.
-    text = str(value if value not in (None, "") else "—")
+    # Cut to `limit` characters: reportlab's time grows with the text, and a table cell
+    # taller than a page cannot be drawn at all (LayoutError), whatever a row holds.
+    text = Truncator(str(value if value not in (None, "") else "—")).chars(limit)
     return Paragraph(escape(printable(text)), STYLES["BodyText"])
 
 
@@ -118,7 +122,9 @@ def _heading(text: str) -> Paragraph:
 
 
 def _table(header: list[str], rows: list[list], widths: list[float] | None = None) -> Table:
-    body = [[_text(h) for h in header]] + [[_text(c) for c in row] for row in rows]
+    body = [[_text(h) for h in header]] + [
+        [_text(c, REPORT_CELL_TEXT) for c in row] for row in rows
+    ]
     table = Table(body, colWidths=widths, repeatRows=1)
     table.setStyle(TABLE_STYLE)
     return table

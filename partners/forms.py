@@ -9,11 +9,11 @@ from __future__ import annotations
 import filetype
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from kader import limits
 from kader.autocomplete import AutocompleteSelect
 from kader.roles import COORDINATOR, User
 
@@ -148,6 +148,7 @@ class AgreementForm(forms.ModelForm):
             .order_by("first_name", "username")
         )
         self.fields["coordinator"].label_from_instance = lambda u: u.get_full_name() or u.username
+        limits.limit_date_inputs(self)
 
 
 class PartyForm(forms.ModelForm):
@@ -222,13 +223,19 @@ class TerminateForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the agreement terminated?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[MaxLengthValidator(LONG_TEXT)],
+        max_length=LONG_TEXT,
     )
 
 
 class RenewForm(forms.Form):
-    start_date = forms.DateField(label=_("start date"), widget=DATE)
-    end_date = forms.DateField(label=_("end date"), widget=DATE, required=False)
+    start_date = forms.DateField(label=_("start date"), widget=DATE, validators=limits.PLANNED_DATE)
+    end_date = forms.DateField(
+        label=_("end date"), widget=DATE, required=False, validators=limits.PLANNED_DATE
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limits.limit_date_inputs(self)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -294,3 +301,4 @@ class CommunicationLogForm(forms.ModelForm):
         self.fields["agreement"].queryset = Agreement.objects.visible_to(user).filter(
             agreement_parties__partner=partner
         )
+        limits.limit_date_inputs(self)

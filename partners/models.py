@@ -26,7 +26,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -37,19 +36,15 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
+from kader import limits
 from kader.roles import User, is_admin, is_coordinator, is_mentor
 
 EXPIRING_SOON_DAYS = 60
-LONG_TEXT = 5000  # longest free text we accept: a page of notes, not a novel
+LONG_TEXT = limits.LONG_TEXT  # longest free text we accept: a page of notes, not a novel
 
 
 def _long_text(verbose_name: str, **kwargs) -> models.TextField:
-    return models.TextField(
-        verbose_name,
-        blank=True,
-        validators=[MaxLengthValidator(LONG_TEXT)],
-        **kwargs,
-    )
+    return limits.bounded_text(verbose_name, LONG_TEXT, **kwargs)
 
 
 def manages_partnerships(user: User) -> bool:
@@ -217,6 +212,12 @@ class Partner(models.Model):
                 name="partner_name_unique_ci",
                 violation_error_message=_("A partner with this name already exists."),
             ),
+            *limits.text_length_checks(
+                "partner",
+                dict.fromkeys(
+                    ["address", "description", "strengths_notes", "goals", "values"], LONG_TEXT
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "sector"]),
@@ -282,6 +283,7 @@ class Contact(models.Model):
         ordering = ["-is_primary", "name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        constraints = limits.text_length_checks("contact", {"notes": LONG_TEXT})
 
     def __str__(self) -> str:
         return self.name
@@ -354,9 +356,13 @@ class Agreement(models.Model):
         _("our roles and responsibilities"),
         help_text=_("What the lead organisation commits to under this agreement."),
     )
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(_("start date"), validators=limits.PLANNED_DATE)
     end_date = models.DateField(
-        _("end date"), null=True, blank=True, help_text=_("Leave empty if open-ended.")
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if open-ended."),
+        validators=limits.PLANNED_DATE,
     )
     evaluation_cadence = models.CharField(
         _("evaluation cadence"), max_length=12, choices=Cadence.choices, default=Cadence.QUARTERLY
@@ -395,6 +401,19 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="agreement_ends_after_start",
+            ),
+            *limits.date_range_checks("agreement", ["start_date", "end_date"]),
+            *limits.text_length_checks(
+                "agreement",
+                dict.fromkeys(
+                    [
+                        "objectives_short_term",
+                        "objectives_long_term",
+                        "lead_responsibilities",
+                        "termination_reason",
+                    ],
+                    LONG_TEXT,
+                ),
             ),
         ]
         indexes = [
@@ -545,7 +564,8 @@ class AgreementParty(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "partner"], name="party_once_per_agreement"
-            )
+            ),
+            *limits.text_length_checks("party", {"responsibilities": LONG_TEXT}),
         ]
 
     def __str__(self) -> str:
@@ -698,12 +718,14 @@ class CommunicationLog(models.Model):
         related_name="communications",
         verbose_name=_("agreement"),
     )
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=limits.PAST_DATE)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     participants = models.CharField(_("who took part"), max_length=500, blank=True)
-    summary = models.TextField(_("summary"), validators=[MaxLengthValidator(LONG_TEXT)])
+    summary = _long_text(_("summary"), blank=False)
     follow_up = _long_text(_("follow-up"))
-    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_due = models.DateField(
+        _("follow-up due"), null=True, blank=True, validators=limits.PLANNED_DATE
+    )
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     challenge_raised = models.BooleanField(_("raised a challenge"), default=False)
     challenge = _long_text(_("challenge"))
@@ -725,6 +747,18 @@ class CommunicationLog(models.Model):
         ordering = ["-date", "-created_at"]
         verbose_name = _("communication log entry")
         verbose_name_plural = _("communication log")
+        constraints = [
+            # A follow-up is due on or after the meeting it follows.
+            models.CheckConstraint(
+                condition=Q(follow_up_due__isnull=True) | Q(follow_up_due__gte=models.F("date")),
+                name="communication_follow_up_after_date",
+            ),
+            *limits.date_range_checks("communication", ["date", "follow_up_due"]),
+            *limits.text_length_checks(
+                "communication",
+                dict.fromkeys(["summary", "follow_up", "challenge", "resolution"], LONG_TEXT),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_channel_display()}: {self.partner}"
@@ -733,6 +767,8 @@ class CommunicationLog(models.Model):
         errors = {}
         if self.follow_up_due and not self.follow_up.strip():
             errors["follow_up"] = _("Say what must be followed up by the due date.")
+        if self.follow_up_due and self.date and self.follow_up_due < self.date:
+            errors["follow_up_due"] = _("A follow-up cannot be due before the meeting it follows.")
         if self.challenge_raised and not self.challenge.strip():
             errors["challenge"] = _("Describe the challenge that was raised.")
         if self.resolution.strip() and not self.challenge_raised:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from kader import limits
 from kader.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from kader.formatting import number
 from kader.roles import COORDINATOR, MENTOR
@@ -102,6 +103,7 @@ class ProgramForm(forms.ModelForm):
         self.fields["coordinator"].queryset = get_user_model().objects.filter(
             groups__name=COORDINATOR, is_active=True
         )
+        limits.limit_date_inputs(self)
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]
@@ -155,7 +157,9 @@ class BackgroundForm(forms.ModelForm):
         label=_("The cadre agreed that this information is recorded for diversity reporting."),
         required=True,
     )
-    consent_given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    consent_given_on = forms.DateField(
+        label=_("Consent given on"), widget=DateInput(), validators=[limits.not_before_earliest]
+    )
 
     class Meta:
         model = CadreBackground
@@ -170,6 +174,8 @@ class BackgroundForm(forms.ModelForm):
         self.fields["consent_given_on"].initial = (
             self.instance.consent_given_on if self.instance.pk else timezone.localdate()
         )
+        limits.limit_date_inputs(self)
+        self.fields["consent_given_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     @staticmethod
     def _extra_field(question: BackgroundField, stored: dict) -> forms.Field:
@@ -327,7 +333,7 @@ class SessionForm(forms.ModelForm):
             mentees = mentees.active()
         self.fields["mentorship"].queryset = mentees.order_by("enrolment__cadre__full_name")
         self.fields["mentorship"].label_from_instance = lambda m: m.enrolment.cadre.full_name
-        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        limits.limit_date_inputs(self)
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -339,6 +345,9 @@ class SessionForm(forms.ModelForm):
 
 
 class GoalForm(forms.ModelForm):
+    """A goal of one mentorship: the view gives the form `instance=DevelopmentGoal(mentorship=…)`,
+    so the model's rules see the pairing's dates."""
+
     class Meta:
         model = DevelopmentGoal
         fields = ["title", "description", "target_date", "progress"]
@@ -347,6 +356,23 @@ class GoalForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limits.limit_date_inputs(self)
+        # A target is a plan: a new or moved one is not in the past.
+        today, kept = timezone.localdate(), self.instance.target_date
+        if kept is None or kept >= today:
+            self.fields["target_date"].widget.attrs["min"] = today.isoformat()
+
+    def clean_target_date(self):
+        day = self.cleaned_data["target_date"]
+        moved = day != self.instance.target_date
+        if day and moved and day < timezone.localdate():
+            raise forms.ValidationError(
+                _("A target date cannot be in the past."), code="past_target"
+            )
+        return day
 
 
 class GoalProgressForm(forms.ModelForm):

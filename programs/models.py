@@ -18,10 +18,12 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from kader import limits
 from kader.roles import is_admin, is_coordinator, is_mentor
 
 if TYPE_CHECKING:
@@ -104,8 +106,8 @@ class Program(models.Model):
         null=True,
         blank=True,
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=limits.PLANNED_DATE)
+    end_date = models.DateField(_("end date"), validators=limits.PLANNED_DATE)
     capacity = models.PositiveIntegerField(
         _("capacity"),
         validators=[MinValueValidator(1), MaxValueValidator(10000)],
@@ -115,8 +117,8 @@ class Program(models.Model):
     place = models.CharField(
         _("place"), max_length=200, blank=True, help_text=_("Venue and city, if in person.")
     )
-    objectives = models.TextField(_("objectives"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    objectives = limits.bounded_text(_("objectives"))
+    description = limits.bounded_text(_("description"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -131,7 +133,11 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="program_ends_after_start",
-            )
+            ),
+            *limits.date_range_checks("program", ["start_date", "end_date"]),
+            *limits.text_length_checks(
+                "program", dict.fromkeys(["objectives", "description"], limits.LONG_TEXT)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -236,12 +242,12 @@ class Cadre(models.Model):
     stage = models.CharField(
         _("pipeline stage"), max_length=20, choices=Stage.choices, default=Stage.CANDIDATE
     )
-    development_focus = models.TextField(
+    development_focus = limits.bounded_text(
         _("development focus"),
-        blank=True,
+        limits.DEVELOPMENT_FOCUS,
         help_text=_("What the cadre wants to grow in; used to suggest mentors."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = limits.bounded_text(_("notes"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -267,7 +273,11 @@ class Cadre(models.Model):
             # The e-mail is what tells two imports of the same person apart.
             models.UniqueConstraint(
                 Lower("email"), condition=~Q(email=""), name="cadre_unique_email"
-            )
+            ),
+            *limits.text_length_checks(
+                "cadre",
+                {"development_focus": limits.DEVELOPMENT_FOCUS, "notes": limits.LONG_TEXT},
+            ),
         ]
 
     def __str__(self) -> str:
@@ -294,9 +304,9 @@ class BackgroundField(models.Model):
 
     key = models.SlugField(_("key"), max_length=50, unique=True)
     label = models.CharField(_("question"), max_length=200)
-    choices = models.TextField(
+    choices = limits.bounded_text(
         _("answers"),
-        blank=True,
+        limits.BACKGROUND_CHOICES,
         help_text=_("One answer per line; leave empty for a free-text answer."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -307,6 +317,9 @@ class BackgroundField(models.Model):
         verbose_name = _("background question")
         verbose_name_plural = _("background questions")
         ordering = ["label"]
+        constraints = limits.text_length_checks(
+            "background_field", {"choices": limits.BACKGROUND_CHOICES}
+        )
 
     def __str__(self) -> str:
         return self.label
@@ -364,7 +377,7 @@ class CadreBackground(models.Model):
     )
     area = models.CharField(_("rural or urban"), max_length=20, choices=Area.choices, blank=True)
     extra = models.JSONField(_("other answers"), default=dict, blank=True)
-    consent_given_on = models.DateField(_("consent given on"))
+    consent_given_on = models.DateField(_("consent given on"), validators=limits.PAST_DATE)
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("consent recorded by"),
@@ -380,6 +393,7 @@ class CadreBackground(models.Model):
     class Meta:
         verbose_name = _("background (diversity)")
         verbose_name_plural = _("backgrounds (diversity)")
+        constraints = limits.date_range_checks("background", ["consent_given_on"], latest=False)
 
     def __str__(self) -> str:
         return str(self.cadre)
@@ -425,9 +439,11 @@ class Enrolment(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
     )
-    enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
+    enrolled_on = models.DateField(
+        _("enrolled on"), default=timezone.localdate, validators=limits.PAST_DATE
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    outcome_notes = models.TextField(_("outcome notes"), blank=True)
+    outcome_notes = limits.bounded_text(_("outcome notes"))
 
     history = HistoricalRecords()
     objects = EnrolmentQuerySet.as_manager()
@@ -437,11 +453,18 @@ class Enrolment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["program", "cadre__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "cadre"], name="one_enrolment_per_program")
+            models.UniqueConstraint(fields=["program", "cadre"], name="one_enrolment_per_program"),
+            *limits.date_range_checks("enrolment", ["enrolled_on"], latest=False),
+            *limits.text_length_checks("enrolment", {"outcome_notes": limits.LONG_TEXT}),
         ]
 
     def __str__(self) -> str:
         return f"{self.cadre} · {self.program}"
+
+    def clean(self) -> None:
+        # Enrolling ahead of the start is normal; after the program ended, it is a typo.
+        if self.enrolled_on and self.program_id and self.enrolled_on > self.program.end_date:
+            raise ValidationError({"enrolled_on": _("The program had ended by this date.")})
 
     def takes_seat(self) -> bool:
         return self.status in self.SEAT_STATUSES
@@ -500,7 +523,7 @@ class MentorProfile(models.Model):
     mentee_capacity = models.PositiveSmallIntegerField(
         _("mentee capacity"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
-    bio = models.TextField(_("about the mentor"), blank=True)
+    bio = limits.bounded_text(_("about the mentor"), limits.MENTOR_BIO)
     is_active = models.BooleanField(_("takes mentees"), default=True)
 
     history = HistoricalRecords()
@@ -510,6 +533,7 @@ class MentorProfile(models.Model):
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         ordering = ["user__first_name", "user__last_name", "user__username"]
+        constraints = limits.text_length_checks("mentor", {"bio": limits.MENTOR_BIO})
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
@@ -587,8 +611,10 @@ class Mentorship(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    started_on = models.DateField(_("started on"), default=timezone.localdate)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(
+        _("started on"), default=timezone.localdate, validators=limits.PAST_DATE
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=limits.PAST_DATE)
     over_capacity = models.BooleanField(
         _("paired over capacity"),
         default=False,
@@ -615,7 +641,12 @@ class Mentorship(models.Model):
                 fields=["mentor", "enrolment"],
                 condition=Q(status="active"),
                 name="one_active_pair_per_mentor_and_enrolment",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="mentorship_ends_after_start",
+            ),
+            *limits.date_range_checks("mentorship", ["started_on"], latest=False),
         ]
 
     def __str__(self) -> str:
@@ -631,6 +662,16 @@ class Mentorship(models.Model):
     @property
     def program(self) -> Program:
         return self.enrolment.program
+
+    def clean(self) -> None:
+        errors = {}
+        program = self.enrolment.program if self.enrolment_id else None
+        if self.started_on and program and self.started_on > program.end_date:
+            errors["started_on"] = _("The program had ended by this date.")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end date cannot be before the start.")
+        if errors:
+            raise ValidationError(errors)
 
     def is_stale(self, today: dt.date | None = None) -> bool:
         """Not met for 30 days (counting from the pairing when they never met)."""
@@ -656,8 +697,10 @@ class DevelopmentGoal(models.Model):
         Mentorship, verbose_name=_("mentorship"), on_delete=models.CASCADE, related_name="goals"
     )
     title = models.CharField(_("goal"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    description = limits.bounded_text(_("description"))
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=limits.PLANNED_DATE
+    )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
@@ -673,7 +716,9 @@ class DevelopmentGoal(models.Model):
         verbose_name_plural = _("development goals")
         ordering = ["target_date", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="goal_progress_max_100")
+            models.CheckConstraint(condition=Q(progress__lte=100), name="goal_progress_max_100"),
+            *limits.date_range_checks("goal", ["target_date"]),
+            *limits.text_length_checks("goal", {"description": limits.LONG_TEXT}),
         ]
 
     def __str__(self) -> str:
@@ -686,6 +731,14 @@ class DevelopmentGoal(models.Model):
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(self.target_date and self.target_date < today and not self.is_achieved)
+
+    def clean(self) -> None:
+        # A goal is set within its mentorship: its target cannot come before the pairing.
+        started = self.mentorship.started_on if self.mentorship_id else None
+        if self.target_date and started and self.target_date < started:
+            raise ValidationError(
+                {"target_date": _("The target date cannot be before the mentoring started.")}
+            )
 
 
 class SessionQuerySet(models.QuerySet):
@@ -719,7 +772,7 @@ class Session(models.Model):
     mentorship = models.ForeignKey(
         Mentorship, verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="sessions"
     )
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=limits.PAST_DATE)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         default=60,
@@ -737,8 +790,8 @@ class Session(models.Model):
         _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.ATTENDED
     )
     topics = models.CharField(_("topics"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+    notes = limits.bounded_text(_("notes"))
+    next_steps = limits.bounded_text(_("next steps"))
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -767,17 +820,33 @@ class Session(models.Model):
                 condition=Q(duration_minutes__gte=SESSION_MIN_MINUTES)
                 & Q(duration_minutes__lte=SESSION_MAX_MINUTES),
                 name="session_duration_in_range",
-            )
+            ),
+            *limits.date_range_checks("session", ["date"], latest=False),
+            *limits.text_length_checks(
+                "session", dict.fromkeys(["notes", "next_steps"], limits.LONG_TEXT)
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.mentorship.cadre} · {self.date}"
 
     def clean(self) -> None:
-        if self.date and self.date > timezone.localdate():
-            raise ValidationError(
-                {"date": _("A session cannot be in the future: log it once it has happened.")}
-            )
+        # A date in the future is the field's own error (limits.not_in_future).
+        if self.date and self.mentorship_id and self.date <= timezone.localdate():
+            self.mentorship_dates_hold()
+
+    def mentorship_dates_hold(self) -> None:
+        """A session takes place while its mentorship runs."""
+        pair = self.mentorship
+        if self.date < pair.started_on:
+            message, day = _("This is before the mentoring started (%(date)s)."), pair.started_on
+        elif pair.ended_on and self.date > pair.ended_on:
+            message, day = _("This is after the mentoring ended (%(date)s)."), pair.ended_on
+        else:
+            return
+        params = {"date": date_format(day)}
+        error = ValidationError(message, code="outside_mentorship", params=params)
+        raise ValidationError({"date": error})
 
     def editable_until(self) -> dt.datetime:
         return self.created_at + SESSION_EDIT_WINDOW

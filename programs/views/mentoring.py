@@ -94,9 +94,8 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _mentorship(request, pk)
     if not request.user.has_perm("programs.manage_goals", mentorship):
         raise Http404
-    form = GoalForm(request.POST or None)
+    form = GoalForm(request.POST or None, instance=DevelopmentGoal(mentorship=mentorship))
     if request.method == "POST" and form.is_valid():
-        form.instance.mentorship = mentorship
         form.save()
         messages.success(request, _("The goal is added."))
         return redirect(mentorship)
