@@ -231,6 +231,7 @@ class ReviewForm(forms.Form):
         label=_("Due date of the action item"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=limits.PLANNED_DATE,
     )
 
     def __init__(self, *args, evaluation: Evaluation, **kwargs) -> None:
@@ -244,6 +245,8 @@ class ReviewForm(forms.Form):
         )
         order = ["decision", "comment", "action", "action_owner", "action_due_date"]
         self.order_fields(order)
+        limits.limit_date_inputs(self)
+        self.fields["action_due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     def clean(self) -> dict:
         data = super().clean()

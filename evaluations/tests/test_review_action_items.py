@@ -67,6 +67,8 @@ def test_it_accepts_with_an_action_item_for_a_coordinator(client, coordinator, s
         ({"action_due_date": "2030-01-01"}, "action", "Say what is to be done."),
         ({"action": "Kunjungan", "action_due_date": "2001-01-01"}, "action_due_date",
          "The due date cannot be in the past."),
+        ({"action": "Kunjungan", "action_due_date": "2090-01-01"}, "action_due_date",
+         "Enter a date at most 10 years from today."),
         ({"action": "Kunjungan", "action_due_date": "31-31-2030"}, "action_due_date",
          "Enter a valid date."),
         ({"decision": "send_back", "comment": "Lengkapi", "action": "Kunjungan"}, "action",
