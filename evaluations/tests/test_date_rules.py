@@ -19,6 +19,12 @@ from kader.tests.forms_as_rendered import rendered_form
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    # The messages are asserted in English: the person chose English (the language cookie).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def test_an_action_item_due_before_its_evaluated_period_is_refused(client, mentor_a, world):
     # The mentor's evaluation covers 1 Feb – 9 Jun 2025; a follow-up due in January is a typo.
     evaluation = world["mentor_evaluation"]

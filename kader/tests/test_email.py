@@ -57,7 +57,10 @@ def test_it_mails_one_person_a_bounded_number_of_resets(client, mentor_a, smtp_s
     assert [a.status_code for a in answers] == [302, 302, 302, 429, 429, 429]
     assert len(smtp_server.messages) == 3
     # The form says why, at the field; the links already sent still work.
-    assert "Too many password reset requests" in answers[-1].context["form"].errors["email"][0]
+    assert (
+        "Terlalu banyak permintaan atur ulang kata sandi"
+        in (answers[-1].context["form"].errors["email"][0])
+    )
 
 
 def test_the_limit_answers_alike_for_unknown_addresses(client, mentor_a, smtp_server):

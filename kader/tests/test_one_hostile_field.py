@@ -271,7 +271,10 @@ def edit_page_after(case: Case, url: str, location: str) -> str | None:
 
 def hostile_for(key: str, field_: forms.Field, valid):
     """A hostile scalar, or several values for a field that takes one (the last counts)."""
-    several = st.lists(st.one_of(SCALAR, st.just(valid)), min_size=2, max_size=3)
+    # The valid value among them only if the valid form sends one (an unticked box sends
+    # nothing, and no browser sends "None").
+    element = SCALAR if valid is None else st.one_of(SCALAR, st.just(valid))
+    several = st.lists(element, min_size=2, max_size=3)
     if isinstance(field_, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
         return st.one_of(SCALAR.map(lambda v: [v]), several)
     return st.one_of(SCALAR, SCALAR, SCALAR, several)

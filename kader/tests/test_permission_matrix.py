@@ -60,6 +60,7 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "healthz": (None, "OOOOOO", "MMMMMM"),
     "dashboard_refresh": (None, "LMMMMM", "LNNNOO"),
     "home": (None, "LOOOOO", "LOOOOO"),
+    "keep_alive": (None, "MMMMMM", "UOOOOO"),
     "kader:agreement_pdf": ("agreement", "LNNNOO", "LNNNOO"),
     "kader:agreement_report": ("agreement", "LNNNOO", "LNNNOO"),
     "kader:calendar_feed": ("feed", "OOOOOO", "MMMMMM"),
@@ -239,6 +240,8 @@ def outcome(response, login_url: str) -> str:
         return "L" if response["Location"].startswith(login_url) else "O"
     if code == 404:
         return "N"
+    if code == 401:
+        return "U"  # a JSON endpoint's "log in again" (the login-expiry keep-alive)
     if code == 403:
         return "F"
     if code == 405:

@@ -16,6 +16,12 @@ from partners.models import Agreement, CommunicationLog
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    # The messages are asserted in English: the person chose English (the language cookie).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def log_form(client, partner):
     return rendered_form(
         client, reverse("partners:communication_create", args=[partner.pk]), method="post"

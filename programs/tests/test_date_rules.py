@@ -17,6 +17,12 @@ from programs.models import DevelopmentGoal, Mentorship, Program, Session
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    # The messages are asserted in English: the person chose English (the language cookie).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def today() -> dt.date:
     return timezone.localdate()
 

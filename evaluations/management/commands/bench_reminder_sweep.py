@@ -60,8 +60,9 @@ class Command(BaseCommand):
             (
                 Evaluation(
                     agreement=agreement,
-                    period_start=dt.date(1990, 1, 1) + dt.timedelta(days=i),
-                    period_end=dt.date(1990, 1, 1) + dt.timedelta(days=i),
+                    # Distinct past periods within the dates the database accepts.
+                    period_start=dt.date(2000, 1, 1) + dt.timedelta(days=i // 1000),
+                    period_end=dt.date(2000, 1, 1) + dt.timedelta(days=i // 1000 + i % 1000),
                     due_date=today + dt.timedelta(days=(i % 40) - 20),  # half due or overdue
                     evaluator=users[i % len(users)],
                 )
