@@ -381,4 +381,9 @@ def _assert_stored_as_typed(client, case, url, location, key, value, fields, val
         expected = comparable(field_.clean(as_read(field_, key, value)))
     except ValidationError as error:
         pytest.fail(f"{key}={value!r} saved although its field refuses it: {error}")
-    assert shown_value(client, page, key) == expected, (key, value)
+    shown = shown_value(client, page, key)
+    if isinstance(field_.widget, forms.TextInput) and isinstance(expected, str):
+        # A one-line input: a browser strips line breaks from its value, and a form may
+        # write a name on one line (partners: "baris\r\ndua" is saved as "baris dua").
+        shown, expected = " ".join(str(shown).split()), " ".join(expected.split())
+    assert shown == expected, (key, value)
