@@ -7,8 +7,6 @@ the PDF (kader/pdf.py, reportlab) both render that data, so they never disagree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
@@ -66,18 +64,6 @@ def _action_items(evaluations: list[Evaluation], today: dt.date) -> list[dict]:
     return sorted(rows, key=lambda row: (row["item"].due_date, row["item"].pk))
 
 
-def _with_action_items(report_data: Callable[..., dict]) -> Callable[..., dict]:
-    """A report's data gains the action items of the evaluations it lists."""
-
-    @wraps(report_data)
-    def gather(*args, **kwargs) -> dict:
-        data = report_data(*args, **kwargs)
-        data["action_items"] = _action_items(data["evaluations"], data["today"])
-        return data
-
-    return gather
-
-
 def _indicators(indicators: QuerySet) -> list[dict]:
     """Each indicator with its latest measured value and attainment."""
     done = Q(evaluation__status__in=[Evaluation.Status.SUBMITTED, Evaluation.Status.REVIEWED])
@@ -106,10 +92,11 @@ def _indicators(indicators: QuerySet) -> list[dict]:
     return out
 
 
-@_with_action_items
 def agreement_report_data(agreement: Agreement) -> dict:
     programs = agreement.programs.all()
     enrolments = Enrolment.objects.filter(program__in=programs.values("pk")).taking_seats()
+    evaluations = _evaluations(Evaluation.objects.filter(agreement=agreement))
+    today = timezone.localdate()
     return {
         "kind": "agreement",
         "title": agreement.title,
@@ -121,21 +108,22 @@ def agreement_report_data(agreement: Agreement) -> dict:
             (_("Long-term objectives"), agreement.objectives_long_term),
         ],
         "indicators": _indicators(SuccessIndicator.objects.filter(agreement=agreement)),
-        "evaluations": _evaluations(Evaluation.objects.filter(agreement=agreement)),
+        "evaluations": evaluations,
+        "action_items": _action_items(evaluations, today),
         "hours": _hours(Session.objects.filter(mentorship__enrolment__in=enrolments)),
         "stages": _stages(Cadre.objects.filter(pk__in=enrolments.values("cadre_id"))),
-        "today": timezone.localdate(),
+        "today": today,
     }
 
 
-@_with_action_items
 def program_report_data(program: Program) -> dict:
     enrolments = program.enrolments.taking_seats()
     cadres = Cadre.objects.filter(pk__in=enrolments.values("cadre_id"))
     agreements = program.agreements.all()
-    evaluations = Evaluation.objects.filter(
-        Q(program=program) | Q(mentorship__enrolment__program=program)
+    evaluations = _evaluations(
+        Evaluation.objects.filter(Q(program=program) | Q(mentorship__enrolment__program=program))
     )
+    today = timezone.localdate()
     return {
         "kind": "program",
         "title": program.name,
@@ -148,12 +136,13 @@ def program_report_data(program: Program) -> dict:
                 "agreement"
             )
         ),
-        "evaluations": _evaluations(evaluations),
+        "evaluations": evaluations,
+        "action_items": _action_items(evaluations, today),
         "hours": _hours(Session.objects.filter(mentorship__enrolment__program=program)),
         "stages": _stages(cadres),
         "enrolment_statuses": _enrolment_statuses(program.enrolments.all()),
         "diversity": _diversity(cadres),
-        "today": timezone.localdate(),
+        "today": today,
     }
 
 
