@@ -86,7 +86,8 @@ def test_it_refuses_an_incomplete_action_item_at_its_field_and_keeps_the_rest(
     form = response.context["review_form"]
     assert message in form.errors[field]
     html = response.content.decode()
-    assert f'id="id_{field}_error"' in html or f"id_{field}" in html
+    # Shown next to its field (crispy's error block carries the field's id).
+    assert f'id="error_1_id_{field}"' in html and message in html
     if "action" in overrides:
         assert f'value="{overrides["action"]}"' in html  # what she typed is still there
     submitted.refresh_from_db()
