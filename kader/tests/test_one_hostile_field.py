@@ -34,6 +34,7 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
+from conftest import need_postgres
 from kader.limits import LineBreakText
 from kader.tests.forms_as_rendered import RenderedForm, rendered_form
 from kader.tests.test_every_form import (  # noqa: F401 (fixtures)
@@ -157,6 +158,12 @@ FREE_TEXT = (forms.CharField, LineBreakText)
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _postgres(settings):
+    # The fingerprint of every table is PostgreSQL SQL (md5, string_agg, row()::text).
+    need_postgres(settings)
 
 
 # --- the page, its Django fields, and a valid submission ---------------------------------
