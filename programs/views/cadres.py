@@ -166,7 +166,9 @@ def background_field_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def city_options(request: HttpRequest) -> JsonResponse:
     """Regencies and cities of one province, for the narrowing city drop-down."""
     province = request.GET.get("province", "")
-    regions = Region.objects.filter(province_id=province) if province.isdigit() else []
+    # Digits only, and small enough for a database integer (SQLite raises otherwise).
+    known = province.isdigit() and int(province) < 2**63
+    regions = Region.objects.filter(province_id=province) if known else []
     return JsonResponse({"options": [[r.pk, r.name] for r in regions]})
 
 
