@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from accounts.roles import COORDINATOR, MENTOR
 from factories import PASSWORD, UserFactory
-from kader.roles import COORDINATOR, MENTOR
 
 REQUIRE_SERVICES = os.environ.get("KADER_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("KADER_CHROMIUM", "/usr/bin/chromium")
@@ -46,7 +46,7 @@ def need_redis() -> str:
     return url
 
 
-PROJECT_APPS = ("kader", "partners", "programs", "evaluations")
+PROJECT_APPS = ("accounts", "partners", "programs", "evaluations", "dashboard")
 SET_UP = pytest.StashKey[bool]()
 
 

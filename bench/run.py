@@ -36,9 +36,9 @@ from django.contrib import admin  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.pagination import encode_cursor  # noqa: E402
+from devtools import scale  # noqa: E402
 from evaluations.models import Evaluation  # noqa: E402
-from kader import scale  # noqa: E402
-from kader.pagination import encode_cursor  # noqa: E402
 from partners.models import Agreement, Partner  # noqa: E402
 from programs.models import Cadre, Mentorship, Program, Session  # noqa: E402
 
@@ -94,7 +94,7 @@ def pages() -> list[dict]:
         ),
         ("cadre page", COORDINATOR, f"/programs/cadres/{cadre.pk}/", None, Cadre),
         ("program page", COORDINATOR, f"/programs/{program.pk}/", None, Program),
-        ("session list", COORDINATOR, "/sessions/", None, Session),
+        ("session list", COORDINATOR, "/programs/sessions/", None, Session),
         ("evaluation list", COORDINATOR, "/evaluations/", None, Evaluation),
         ("dashboard", COORDINATOR, "/", None, None),
         ("mentor home", MENTOR, "/programs/mentor/", None, None),
@@ -200,7 +200,7 @@ def main() -> None:
         STATIC_ROOT=str(static),
         # Pages are measured, not the login: the benchmark users have no TOTP device.
         KADER_REQUIRE_2FA="0",
-        # The floor and layout pages (kader/bench.py) exist only when asked for.
+        # The floor and layout pages (devtools/bench.py) exist only when asked for.
         KADER_BENCH_PAGES="1",
     )
     subprocess.run(
@@ -233,10 +233,10 @@ def main() -> None:
                 time.sleep(0.2)
         # In production beat recomputes the shared dashboard every 4 minutes, so nobody
         # opens it cold; do the same once here (the bench process shares the cache).
-        from kader import dashboard
+        from dashboard import figures
 
         started = time.perf_counter()
-        dashboard.warm()
+        figures.warm()
         print(f"dashboard warmed in {time.perf_counter() - started:.1f} s", flush=True)
         rows = []
         for page in pages():

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import HistoryAdmin
 from evaluations.models import (
     ActionItem,
     Evaluation,
@@ -9,7 +10,6 @@ from evaluations.models import (
     Reminder,
     ReminderPreference,
 )
-from kader.admin_lists import HistoryAdmin
 
 
 class IndicatorResultInline(admin.TabularInline):

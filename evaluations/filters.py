@@ -7,9 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import SortFilter
+from core.widgets import YesNoWidget
 from evaluations.models import Evaluation, Reminder, ReminderKind
-from kader.filters import SortFilter
-from kader.widgets import YesNoWidget
 
 SUBJECTS = [
     ("agreement", _("Agreements")),

@@ -9,6 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import COORDINATOR, MENTOR
+from core import limits
 from evaluations.models import (
     ActionItem,
     Evaluation,
@@ -18,8 +20,6 @@ from evaluations.models import (
     ReminderKind,
     ReminderPreference,
 )
-from kader import limits
-from kader.roles import COORDINATOR, MENTOR
 from partners.models import Agreement
 from programs.models import Mentorship, Program
 

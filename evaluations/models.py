@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kader import limits
-from kader.roles import User, is_admin, is_coordinator, is_mentor
+from accounts.roles import User, is_admin, is_coordinator, is_mentor
+from core import limits
 
 LONG_TEXT = limits.LONG_TEXT
 

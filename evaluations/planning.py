@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.limits import LATEST_DATE
 from evaluations.models import Evaluation
-from kader.limits import LATEST_DATE
 
 # An evaluation is due this long after its period ends: time to collect the numbers.
 DUE_AFTER_PERIOD = dt.timedelta(days=14)

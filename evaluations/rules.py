@@ -6,8 +6,8 @@ Lists use `Evaluation.objects.visible_to(user)`, which makes the same decision.
 
 import rules
 
+from accounts.roles import is_admin, is_coordinator, is_mentor
 from evaluations.models import Evaluation
-from kader.roles import is_admin, is_coordinator, is_mentor
 
 runs_evaluations = is_admin | is_coordinator
 

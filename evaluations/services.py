@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import User
 from evaluations import planning
 from evaluations.models import (
     ActionItem,
@@ -24,7 +25,6 @@ from evaluations.models import (
     ReminderKind,
 )
 from evaluations.planning import Changes, group_by
-from kader.roles import User
 
 # --- planning --------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagination import paginate
 from evaluations import services
 from evaluations.filters import EvaluationFilter, ReminderFilter
 from evaluations.forms import (
@@ -30,7 +31,6 @@ from evaluations.forms import (
 )
 from evaluations.models import Evaluation, Reminder
 from evaluations.reminders import preference_for, reminders_retry
-from kader.pagination import paginate
 
 PAGE_SIZE = 25
 

@@ -268,7 +268,7 @@ def age_dashboard_figures(user, minutes: int) -> None:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from kader import dashboard
+    from dashboard import figures as dashboard
 
     key = dashboard.cache_key(dashboard.Scope(user=user, today=timezone.localdate()))
     figures = dashboard.kept(dashboard.Scope(user=user, today=timezone.localdate()))

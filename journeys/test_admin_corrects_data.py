@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import COORDINATOR
 from factories import AgreementFactory, CadreFactory, UserFactory
 from journeys.conftest import PASSWORD, login, open_menu_item
 from journeys.conftest import translated as id_
-from kader.roles import COORDINATOR
 from partners.models import Province
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]

@@ -16,11 +16,11 @@ from django_celery_beat.models import PeriodicTask
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from accounts.roles import COORDINATOR, MENTOR
 from evaluations.models import ActionItem, ReminderPreference
 from factories import AgreementFactory, EvaluationFactory, UserFactory
 from journeys.conftest import PASSWORD, assert_fits, login, open_menu_item
 from journeys.conftest import translated as id_
-from kader.roles import COORDINATOR, MENTOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 

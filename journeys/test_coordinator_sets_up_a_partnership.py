@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from accounts.roles import COORDINATOR, MENTOR
 from evaluations.planning import add_months
 from factories import MentorProfileFactory, UserFactory
 from journeys.conftest import (
@@ -22,7 +23,6 @@ from journeys.conftest import (
     login,
     open_menu_item,
 )
-from kader.roles import COORDINATOR, MENTOR
 from partners.models import Province
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]

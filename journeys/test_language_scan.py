@@ -27,6 +27,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from accounts.roles import COORDINATOR, MENTOR
 from factories import (
     AgreementFactory,
     EnrolmentFactory,
@@ -39,7 +40,6 @@ from factories import (
     UserFactory,
 )
 from journeys.conftest import PASSWORD, choose_language, login
-from kader.roles import COORDINATOR, MENTOR
 from partners.models import AgreementParty
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]

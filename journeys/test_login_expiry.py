@@ -11,10 +11,10 @@ import pytest
 from django.contrib.sessions.models import Session as StoredSession
 from playwright.sync_api import expect
 
+from accounts.roles import MENTOR
 from factories import MentorProfileFactory, MentorshipFactory, UserFactory
 from journeys.conftest import PASSWORD, assert_fits, login
 from journeys.conftest import translated as id_
-from kader.roles import MENTOR
 from programs.models import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]

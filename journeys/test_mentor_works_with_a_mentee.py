@@ -9,11 +9,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import MENTOR
 from evaluations.models import Evaluation
 from factories import MentorProfileFactory, MentorshipFactory, UserFactory
 from journeys.conftest import PASSWORD, assert_fits, login, open_menu_item
 from journeys.conftest import translated as id_
-from kader.roles import MENTOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 

@@ -56,19 +56,23 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "kader",
+    # Layers, bottom to top (docs/architecture.md; `lint-imports` enforces them).
+    "core",
+    "accounts",
     "partners",
     "programs",
     "evaluations",
+    "dashboard",
+    "devtools",
 ]
 
 MIDDLEWARE = [
     # First: Permissions-Policy on every response, no-store on a logged-in user's.
-    "kader.security.HeadersMiddleware",
+    "accounts.security.HeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kader.middleware.LanguageMiddleware",
+    "accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,10 +82,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Just outside kader.security's idle logout: keeps a form posted after the login ended.
-    "kader.login_expiry.LoginExpiryMiddleware",
-    "kader.security.SecurityMiddleware",
-    "kader.two_factor.TwoFactorMiddleware",
+    # Just outside accounts.security's idle logout: keeps a form posted after the login ended.
+    "accounts.login_expiry.LoginExpiryMiddleware",
+    "accounts.security.SecurityMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,8 +141,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis cache, but a Redis outage is a miss, not a server error
-            # (kader/cache.py); short timeouts so that an unreachable host costs a second.
-            "BACKEND": "kader.cache.ResilientRedisCache",
+            # (core/cache.py); short timeouts so that an unreachable host costs a second.
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kader",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -160,7 +164,7 @@ else:
         }
     }
 # Rendered fragments ({% cache %}, {% cacherows %}) are kept in each process's memory, not
-# in Redis: their keys name exactly what they show (kader/fragments.py), so a process's own
+# in Redis: their keys name exactly what they show (core/fragments.py), so a process's own
 # copy is never stale; a bounded number per process means a crawler paging through 1.2 M
 # cadres cannot fill Redis, which is also the broker; and a hit costs no round trip.
 CACHES["template_fragments"] = {
@@ -224,11 +228,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
-# One way to write dates and numbers per language (kader/formats/<language>/formats.py),
+# One way to write dates and numbers per language (core/formats/<language>/formats.py),
 # read by |date, PDFs, e-mails and calendar feeds; numbers and durations through
-# kader/formatting.py. Thousands are grouped by those helpers (|number), not by every
+# core/formatting.py. Thousands are grouped by those helpers (|number), not by every
 # {{ number }} in a template: an id in a link must stay "1234", never "1.234".
-FORMAT_MODULE_PATH = ["kader.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
@@ -301,7 +305,7 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies of our own stand in front of the app, each appending the address
 # it saw to X-Forwarded-For: the client is the address the outermost one saw
-# (kader.security.client_ip); whatever a client wrote into the header itself is ignored.
+# (accounts.security.client_ip); whatever a client wrote into the header itself is ignored.
 # 0: no proxy, the connection's own address (REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -310,7 +314,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-# A session unused for this many seconds ends (kader.security.SecurityMiddleware); 0: never.
+# A session unused for this many seconds ends (accounts.security.SecurityMiddleware); 0: never.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 if HTTPS:
     # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for the
@@ -318,7 +322,7 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-# Two-factor authentication (kader.two_factor): required for admins and coordinators when on;
+# Two-factor authentication (accounts.two_factor): required for admins and coordinators when on;
 # off by default with DEBUG so that demo logins work with a password alone.
 KADER_REQUIRE_2FA = env.bool("KADER_REQUIRE_2FA", default=not DEBUG)
 # The dashboard's figures for filters nobody has opened yet: built by a worker while the page
@@ -327,19 +331,19 @@ KADER_REQUIRE_2FA = env.bool("KADER_REQUIRE_2FA", default=not DEBUG)
 # and the page then works even when no worker runs (`manage.py runserver` alone); stale
 # figures are still recomputed by the worker, through the shared file cache.
 KADER_DASHBOARD_COLD_IN_REQUEST = env.bool("KADER_DASHBOARD_COLD_IN_REQUEST", default=not REDIS_URL)
-# How long a list's rendered rows are kept (kader/fragments.py). A kept table is never stale
+# How long a list's rendered rows are kept (core/fragments.py). A kept table is never stale
 # (its key is the fingerprint of what it shows): this only bounds the cache's memory.
 KADER_ROWS_SECONDS = env.int("KADER_ROWS_SECONDS", default=600)
 OTP_TOTP_ISSUER = "Kader"
 # /healthz names the components that run (and which is down) only to staff or to a caller
 # sending this token in the X-Healthz-Token header; everyone else gets the status alone.
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
-# Password reset e-mails (kader/password_reset.py): at most this many requests per e-mail
+# Password reset e-mails (accounts/password_reset.py): at most this many requests per e-mail
 # address and per client address within the window; past it the form says to wait.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
 PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
 PASSWORD_RESET_LIMIT_SECONDS = env.int("PASSWORD_RESET_LIMIT_SECONDS", default=3600)
-# The benchmark pages (kader/bench.py) are mounted only with DEBUG or this on (the harness).
+# The benchmark pages (devtools/bench.py) are mounted only with DEBUG or this on (the harness).
 KADER_BENCH_PAGES = env.bool("KADER_BENCH_PAGES", default=DEBUG)
 
 # Content Security Policy: only the app's own scripts (no inline script, no eval), nothing
@@ -369,7 +373,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
 # The client's address as the trusted proxies vouch for it (django-ipware), not the proxy's:
 # otherwise, behind a load balancer, five failures from anyone lock the username for everyone.
-AXES_CLIENT_IP_CALLABLE = "kader.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -380,7 +384,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # Logins, failed logins, logouts, lockouts and denied accesses (403/404).
-        "kader.security": {"level": "INFO"},
+        "accounts.security": {"level": "INFO"},
         "axes": {"level": "WARNING"},
     },
 }

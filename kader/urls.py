@@ -1,19 +1,22 @@
+"""The site's URLs: each app's pages under its prefix, the login pages, admin and health."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kader import bench, login_expiry, two_factor, views
-from kader.password_reset import RateLimitedPasswordResetView
-from kader.security import AdminLoginForm, LoginForm
+from accounts import login_expiry, two_factor
+from accounts.password_reset import RateLimitedPasswordResetView
+from accounts.security import AdminLoginForm, LoginForm
+from dashboard import views as dashboard_views
+from kader import views
 
 # While the database is unreachable: 503 "try again", not 500 (kader.views.server_error).
 handler500 = "kader.views.server_error"
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -35,13 +38,10 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("partners/", include("partners.urls")),
     path("programs/", include("programs.urls")),
-    path("", include("kader.app_urls")),
+    path("", include("dashboard.urls")),
 ]
 
 if settings.KADER_BENCH_PAGES:
     # The benchmark's reference pages: for a development machine and the bench harness
     # (bench/run.py sets KADER_BENCH_PAGES=1), never mounted in production.
-    urlpatterns += [
-        path("bench/floor", bench.floor, name="bench_floor"),
-        path("bench/layout", bench.layout, name="bench_layout"),
-    ]
+    urlpatterns += [path("", include("devtools.urls"))]

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from kader.admin_lists import HistoryAdmin, LargeTableAdmin
+from core.admin_lists import HistoryAdmin, LargeTableAdmin
 
 from .models import (
     Agreement,

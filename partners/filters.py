@@ -9,10 +9,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kader.autocomplete import AutocompleteSelect
-from kader.filters import SortFilter
-from kader.roles import COORDINATOR, User
-from kader.widgets import YesNoWidget
+from accounts.roles import COORDINATOR, User
+from core.autocomplete import AutocompleteSelect
+from core.filters import SortFilter
+from core.widgets import YesNoWidget
 
 from .models import Agreement, Partner, manages_partnerships, province_choices
 

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from kader import limits
-from kader.autocomplete import AutocompleteSelect
-from kader.roles import COORDINATOR, User
+from accounts.roles import COORDINATOR, User
+from core import limits
+from core.autocomplete import AutocompleteSelect
 
 from .models import (
     DOCUMENT_EXTENSIONS,

@@ -36,8 +36,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
-from kader import limits
-from kader.roles import User, is_admin, is_coordinator, is_mentor
+from accounts.roles import User, is_admin, is_coordinator, is_mentor
+from core import limits
 
 EXPIRING_SOON_DAYS = 60
 LONG_TEXT = limits.LONG_TEXT  # longest free text we accept: a page of notes, not a novel

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from import_export import fields, widgets
 
-from kader.resources import KaderResource
+from core.resources import KaderResource
 
 from .models import Contact, Partner, Province, Region
 

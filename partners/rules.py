@@ -7,7 +7,7 @@ programs, see PartnerQuerySet), nothing else here.
 
 import rules
 
-from kader.roles import is_admin, is_coordinator, is_mentor
+from accounts.roles import is_admin, is_coordinator, is_mentor
 
 manages = is_admin | is_coordinator
 

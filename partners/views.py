@@ -28,9 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.autocomplete import lookup_response
+from core.pagination import paginate
 from evaluations.timeline import agreement_history_context
-from kader.autocomplete import lookup_response
-from kader.pagination import paginate
 
 from .filters import AgreementFilter, PartnerFilter, coordinators, person_label
 from .forms import (

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
-from kader.admin_lists import HistoryAdmin
+from core.admin_lists import HistoryAdmin
 from programs.models import (
     BackgroundField,
     Cadre,

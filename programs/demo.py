@@ -1,6 +1,6 @@
 """Demo programs, cadres, mentors, pairs, goals and a few months of sessions.
 
-Reads `data["users"]` (kader/demo.py) and `data["partners"]`, `data["agreements"]`
+Reads `data["users"]` (devtools/demo.py) and `data["partners"]`, `data["agreements"]`
 (partners/demo.py); adds `data["programs"]`, `data["cadres"]`, `data["mentorships"]`.
 Idempotent (get-or-create on natural keys) and deterministic (a fixed random seed);
 sessions are dated back from today so the mentor's home looks alive on any day, and

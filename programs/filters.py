@@ -6,9 +6,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kader.autocomplete import AutocompleteSelect
-from kader.filters import SortFilter
-from kader.pagination import id_list
+from core.autocomplete import AutocompleteSelect
+from core.filters import SortFilter
+from core.pagination import id_list
 from partners.models import Partner, province_choices
 from programs.models import Cadre, Enrolment, Program
 

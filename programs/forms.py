@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from kader import limits
-from kader.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
-from kader.formatting import number
-from kader.roles import COORDINATOR, MENTOR
+from accounts.roles import COORDINATOR, MENTOR
+from core import limits
+from core.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
+from core.formatting import number
 from partners.models import Agreement, Partner, Province, Region
 from programs.models import (
     BackgroundField,

@@ -32,8 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from phonenumber_field.phonenumber import to_python as to_phone
 
-from kader import formatting
-from kader.resources import unescaped_text
+from core import formatting
+from core.resources import unescaped_text
 from partners.models import Partner, Province, Region
 from programs.models import Cadre
 

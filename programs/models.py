@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from kader import limits
-from kader.roles import is_admin, is_coordinator, is_mentor
+from accounts.roles import is_admin, is_coordinator, is_mentor
+from core import limits
 
 if TYPE_CHECKING:
-    from kader.roles import User
+    from accounts.roles import User
 
 # A mentor may change a session they logged for this long; after that it is the record.
 SESSION_EDIT_WINDOW = dt.timedelta(days=14)

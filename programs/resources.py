@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
-from kader.resources import KaderResource
+from core.resources import KaderResource
 from partners.models import Partner, Province, Region
 from programs import importing
 from programs.forms import PROFILE_FIELDS

@@ -7,7 +7,7 @@ lists cannot say (ownership, the 14-day edit window).
 
 import rules
 
-from kader.roles import is_admin, is_coordinator, is_mentor
+from accounts.roles import is_admin, is_coordinator, is_mentor
 
 runs_programme = is_admin | is_coordinator
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.program_list, name="program_list"),
     path("new/", views.program_create, name="program_create"),
     path("lookup/", views.program_lookup, name="program_lookup"),
+    path("sessions/", views.session_list, name="session_list"),
     path("<int:pk>/", views.program_detail, name="program_detail"),
     path("<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("<int:pk>/enrol/", views.enrolment_create, name="enrolment_create"),

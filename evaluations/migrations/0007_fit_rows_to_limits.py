@@ -6,7 +6,7 @@ import datetime
 
 from django.db import migrations
 
-from kader.db_operations import fit_rows
+from core.db_operations import fit_rows
 
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2099, 12, 31)

@@ -8,7 +8,7 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
-import kader.limits
+import core.limits
 
 
 class Migration(migrations.Migration):
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             model_name="actionitem",
             name="due_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="due date",
             ),
         ),
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             model_name="evaluation",
             name="due_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="due date",
             ),
         ),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             model_name="evaluation",
             name="period_end",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="period end",
             ),
         ),
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             model_name="evaluation",
             name="period_start",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="period start",
             ),
         ),
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             model_name="historicalactionitem",
             name="due_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="due date",
             ),
         ),
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             model_name="historicalevaluation",
             name="due_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="due date",
             ),
         ),
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
             model_name="historicalevaluation",
             name="period_end",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="period end",
             ),
         ),
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
             model_name="historicalevaluation",
             name="period_start",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="period start",
             ),
         ),

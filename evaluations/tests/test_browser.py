@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import COORDINATOR, MENTOR
 from evaluations.models import Evaluation
 from factories import AgreementFactory, EvaluationFactory, SuccessIndicatorFactory, UserFactory
-from kader.roles import COORDINATOR, MENTOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.testing import form_fields
 from evaluations.models import Evaluation, Reminder
 from evaluations.services import evaluations_plan_all
 from factories import AgreementFactory, MentorshipFactory, ReminderFactory
-from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 

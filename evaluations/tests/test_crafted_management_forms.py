@@ -4,6 +4,7 @@ tester editing the hidden fields): a page with a message, never a server error."
 import pytest
 from django.urls import reverse
 
+from core.testing import form_fields
 from factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -12,7 +13,6 @@ from factories import (
     PartnerFactory,
     SuccessIndicatorFactory,
 )
-from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 

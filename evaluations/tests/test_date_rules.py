@@ -9,12 +9,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import limits
+from core.testing import rendered_form
 from evaluations import services
 from evaluations.models import ActionItem, Evaluation
 from evaluations.planning import agreement_periods, span_periods
 from factories import ActionItemFactory, EvaluationFactory, ProgramFactory
-from kader import limits
-from kader.tests.forms_as_rendered import rendered_form
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from accounts.roles import ROLES
 from evaluations.models import ActionItem, Evaluation, IndicatorResult, Reminder
-from kader.roles import ROLES
 from partners.regions import ensure_loaded
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from core.testing import form_fields
 from evaluations.models import Evaluation
 from factories import EvaluationFactory
-from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.roles import COORDINATOR, MENTOR
 from evaluations.forms import owner_choices
 from evaluations.models import ActionItem
 from evaluations.services import evaluation_prepare
 from evaluations.tests.test_views import fill_data
 from factories import ActionItemFactory, EvaluationFactory, MentorshipFactory, UserFactory
-from kader.roles import COORDINATOR, MENTOR
 
 pytestmark = pytest.mark.django_db
 

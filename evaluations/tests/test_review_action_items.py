@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import COORDINATOR
+from core.testing import form_fields
 from evaluations import services
 from evaluations.models import ActionItem, Evaluation
 from factories import ActionItemFactory, AgreementFactory, EvaluationFactory, UserFactory
-from kader.roles import COORDINATOR
-from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_the_report_lists_each_action_item_with_owner_due_and_state(client, coor
     ActionItemFactory(evaluation=evaluation, description="Open one", owner=owner,
                       due_date=today + dt.timedelta(days=3))  # fmt: skip
     client.force_login(coordinator)
-    response = client.get(reverse("kader:agreement_report", args=[agreement.pk]))
+    response = client.get(reverse("dashboard:agreement_report", args=[agreement.pk]))
     rows = [(r["item"].description, r["state"]) for r in response.context["action_items"]]
     assert rows == [("Done one", "done"), ("Late one", "late"), ("Open one", "open")]
     html = response.content.decode()
@@ -174,11 +174,11 @@ def test_the_reports_keep_their_query_count_with_more_action_items(
         for _ in range(1 if size == 1 else 3):
             ActionItemFactory(evaluation=evaluation)
     client.force_login(coordinator)
-    url = reverse("kader:agreement_report", args=[agreement.pk])
+    url = reverse("dashboard:agreement_report", args=[agreement.pk])
     client.get(url)  # session and caches warm
     with django_assert_num_queries(EXPECTED_REPORT):
         assert client.get(url).status_code == 200
-    pdf = reverse("kader:agreement_pdf", args=[agreement.pk])
+    pdf = reverse("dashboard:agreement_pdf", args=[agreement.pk])
     with django_assert_num_queries(EXPECTED_PDF):
         b"".join(client.get(pdf).streaming_content)
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.testing import form_fields
 from evaluations.models import Evaluation
 from factories import EvaluationFactory
-from kader.tests.forms_as_rendered import form_fields
 
 pytestmark = pytest.mark.django_db
 

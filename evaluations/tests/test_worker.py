@@ -20,13 +20,13 @@ from django.conf import settings
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from accounts.roles import MENTOR
+from core.testing import rendered_form
 from evaluations.models import Evaluation, Reminder, ReminderPreference
 from evaluations.reminders import reminders_sweep
 from evaluations.tests.conftest import Inbox, SmtpServer, free_port
 from factories import AgreementFactory, UserFactory
 from kader.celery import app as celery_app
-from kader.roles import MENTOR
-from kader.tests.forms_as_rendered import rendered_form
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

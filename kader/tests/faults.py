@@ -349,9 +349,9 @@ def populate(mentors: int, reminders: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from accounts.roles import COORDINATOR, MENTOR
     from evaluations.models import Evaluation
     from factories import AgreementFactory, MentorshipFactory, ProgramFactory, UserFactory
-    from kader.roles import COORDINATOR, MENTOR
 
     today = timezone.localdate()
     # Hashed once and kept as is: the real hasher costs a second per user.

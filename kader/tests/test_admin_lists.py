@@ -15,6 +15,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import admin_lists
+from core.admin_lists import EstimatedCountPaginator, estimated_rows, planned_rows
+from dashboard.models import CalendarFeed
 from evaluations.models import ReminderPreference
 from factories import (
     ActionItemFactory,
@@ -28,9 +31,6 @@ from factories import (
     SuccessIndicatorFactory,
     UserFactory,
 )
-from kader import admin_lists
-from kader.admin_lists import EstimatedCountPaginator, estimated_rows, planned_rows
-from kader.models import CalendarFeed
 from partners.models import Agreement, Partner, SuccessIndicator
 from programs.models import (
     Cadre,

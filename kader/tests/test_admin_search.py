@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core import admin_lists
 from factories import CadreFactory, EnrolmentFactory, SessionFactory
-from kader import admin_lists
 from programs.models import Cadre, Enrolment, Mentorship, Session
 
 pytestmark = pytest.mark.django_db

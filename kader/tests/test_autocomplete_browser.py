@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import COORDINATOR
 from factories import CadreFactory, PartnerFactory, ProgramFactory, UserFactory
-from kader.roles import COORDINATOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

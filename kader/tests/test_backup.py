@@ -10,8 +10,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from accounts.roles import COORDINATOR
 from factories import AgreementFactory, SessionFactory, UserFactory
-from kader.roles import COORDINATOR
 from kader.tests.test_settings import BASE_DIR, TEST_ONLY_VARIABLES
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,4 @@
-"""The benchmark's reference pages (kader/bench.py) are not part of production.
+"""The benchmark's reference pages (devtools/bench.py) are not part of production.
 
 Issue 15: any logged-in user could reach /bench/floor in production. They are mounted only
 with DEBUG or KADER_BENCH_PAGES=1 (pytest.ini and bench/run.py set it).

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import COORDINATOR
 from factories import UserFactory
-from kader.roles import COORDINATOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

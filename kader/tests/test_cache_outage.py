@@ -1,7 +1,7 @@
-"""Redis down as a cache: pages are slower, not broken (kader/cache.py).
+"""Redis down as a cache: pages are slower, not broken (core/cache.py).
 
 Redis is both the broker and the cache in production. Django's own Redis cache raises on
-every read while Redis is unreachable, so every list (rows kept by kader/fragments.py) and
+every read while Redis is unreachable, so every list (rows kept by core/fragments.py) and
 the dashboard answered 500 until it came back. The cache here points at a port where nothing
 listens, as when Redis has stopped.
 """
@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.testing import rendered_form
 from evaluations.models import Evaluation
 from evaluations.tests.conftest import free_port
 from factories import (
@@ -21,7 +22,6 @@ from factories import (
     SessionFactory,
     SuccessIndicatorFactory,
 )
-from kader.tests.forms_as_rendered import rendered_form
 from partners.models import Partner
 from programs.models import Session
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def redis_gone(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "kader.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -64,7 +64,7 @@ def test_every_coordinator_page_answers_while_the_cache_is_down(client, coordina
         reverse("partners:agreement_list"),
         reverse("programs:cadre_list") + "?q=a",
         reverse("programs:program_detail", args=[pair.enrolment.program_id]),
-        reverse("kader:session_list"),
+        reverse("programs:session_list"),
         reverse("evaluations:evaluation_list"),
     ]
     for page in pages:
@@ -106,7 +106,7 @@ def test_the_real_cache_keeps_working_when_redis_is_up(settings):
     from conftest import need_redis
 
     url = need_redis()
-    backend = "kader.cache.ResilientRedisCache"
+    backend = "core.cache.ResilientRedisCache"
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "t"}}
     cache.set("kader-test-key", {"x": 1}, 30)
     assert cache.get("kader-test-key") == {"x": 1}

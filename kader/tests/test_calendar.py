@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from dashboard.models import CalendarFeed
 from factories import (
     ActionItemFactory,
     AgreementFactory,
@@ -14,7 +15,6 @@ from factories import (
     MentorshipFactory,
     SessionFactory,
 )
-from kader.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def soon(days: int) -> dt.date:
 
 def read_feed(client, user) -> Calendar:
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    response = client.get(reverse("kader:calendar_feed", args=[feed.token]))
+    response = client.get(reverse("dashboard:calendar_feed", args=[feed.token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     return Calendar.from_ical(response.content)
@@ -80,42 +80,42 @@ def test_it_gives_a_mentor_only_their_own_dates_and_sessions(client, mentor_a, d
 
 def test_it_answers_404_for_an_unknown_token(client, coordinator):
     # Someone guesses a feed address.
-    assert client.get(reverse("kader:calendar_feed", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("dashboard:calendar_feed", args=["not-a-token"])).status_code == 404
 
 
 def test_it_answers_404_once_revoked_and_for_the_old_token_after_regenerating(client, mentor_a):
     # Mentor A makes a feed address, makes a new one, then revokes it.
     client.force_login(mentor_a)
-    client.post(reverse("kader:calendar_settings"), {"action": "create"})
+    client.post(reverse("dashboard:calendar_settings"), {"action": "create"})
     first = CalendarFeed.objects.get(user=mentor_a).token
-    page = client.get(reverse("kader:calendar_settings")).content.decode()
-    assert reverse("kader:calendar_feed", args=[first]) in page
-    client.post(reverse("kader:calendar_settings"), {"action": "regenerate"})
+    page = client.get(reverse("dashboard:calendar_settings")).content.decode()
+    assert reverse("dashboard:calendar_feed", args=[first]) in page
+    client.post(reverse("dashboard:calendar_settings"), {"action": "regenerate"})
     second = CalendarFeed.objects.get(user=mentor_a).token
     assert second != first
     client.logout()
-    assert client.get(reverse("kader:calendar_feed", args=[first])).status_code == 404
-    assert client.get(reverse("kader:calendar_feed", args=[second])).status_code == 200
+    assert client.get(reverse("dashboard:calendar_feed", args=[first])).status_code == 404
+    assert client.get(reverse("dashboard:calendar_feed", args=[second])).status_code == 200
     client.force_login(mentor_a)
-    client.post(reverse("kader:calendar_settings"), {"action": "revoke"})
+    client.post(reverse("dashboard:calendar_settings"), {"action": "revoke"})
     assert not CalendarFeed.objects.filter(user=mentor_a).exists()
-    assert client.get(reverse("kader:calendar_feed", args=[second])).status_code == 404
+    assert client.get(reverse("dashboard:calendar_feed", args=[second])).status_code == 404
 
 
 def test_it_stops_the_feed_of_a_user_who_lost_their_role_or_account(client, outsider, mentor_a):
     # An outsider's old feed, and a deactivated mentor's, answer 404.
     lost = CalendarFeed.objects.create(user=outsider)
-    assert client.get(reverse("kader:calendar_feed", args=[lost.token])).status_code == 404
+    assert client.get(reverse("dashboard:calendar_feed", args=[lost.token])).status_code == 404
     gone = CalendarFeed.objects.create(user=mentor_a)
     mentor_a.is_active = False
     mentor_a.save()
-    assert client.get(reverse("kader:calendar_feed", args=[gone.token])).status_code == 404
+    assert client.get(reverse("dashboard:calendar_feed", args=[gone.token])).status_code == 404
 
 
 def test_a_feed_stays_revoked_when_its_account_is_deactivated_and_reactivated(client, mentor_a):
     # Mentor A leaves; the account is deactivated in admin, later reactivated for a return.
     feed = CalendarFeed.objects.create(user=mentor_a)
-    url = reverse("kader:calendar_feed", args=[feed.token])
+    url = reverse("dashboard:calendar_feed", args=[feed.token])
     assert client.get(url).status_code == 200
     mentor_a.is_active = False
     mentor_a.save()
@@ -126,7 +126,7 @@ def test_a_feed_stays_revoked_when_its_account_is_deactivated_and_reactivated(cl
     assert client.get(url).status_code == 404
     # The mentor makes a new address if they want one.
     client.force_login(mentor_a)
-    client.post(reverse("kader:calendar_settings"), {"action": "create"})
+    client.post(reverse("dashboard:calendar_settings"), {"action": "create"})
     assert CalendarFeed.objects.get(user=mentor_a).token != feed.token
 
 
@@ -134,5 +134,5 @@ def test_it_lets_nobody_change_someone_elses_feed(client, mentor_a, mentor_b):
     # Mentor B revokes "their" feed: mentor A's stays.
     feed = CalendarFeed.objects.create(user=mentor_a)
     client.force_login(mentor_b)
-    client.post(reverse("kader:calendar_settings"), {"action": "revoke"})
+    client.post(reverse("dashboard:calendar_settings"), {"action": "revoke"})
     assert CalendarFeed.objects.filter(pk=feed.pk, token=feed.token).exists()

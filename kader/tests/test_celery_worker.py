@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from kader.tasks import clear_expired_sessions
+from accounts.tasks import clear_expired_sessions
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

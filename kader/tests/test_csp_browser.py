@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from kader.roles import ROLES
+from accounts.roles import ROLES
 from partners.regions import ensure_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ PAGES = {
         "/programs/cadres/",
         "/programs/cadres/new/",
         "/programs/mentors/",
-        "/sessions/",
+        "/programs/sessions/",
         "/evaluations/",
         "/evaluations/reminders/",
         "/calendar/",

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from dashboard import figures
+from dashboard.figures import DashboardFilterForm, Scope, months_back
 from evaluations.models import HealthRating, IndicatorResult
 from factories import (
     AgreementFactory,
@@ -18,8 +20,6 @@ from factories import (
     SessionFactory,
     SuccessIndicatorFactory,
 )
-from kader import dashboard
-from kader.dashboard import DashboardFilterForm, Scope, months_back
 from partners.models import Province
 from partners.regions import ensure_loaded
 from programs.reporting import suppress
@@ -128,7 +128,7 @@ def world(coordinator, mentor_a, mentor_b):
 
 
 def build(user, **filters) -> dict:
-    return dashboard.build(Scope(user=user, today=TODAY, **filters))
+    return figures.build(Scope(user=user, today=TODAY, **filters))
 
 
 def test_it_counts_active_agreements_by_kind_and_those_ending_soon(coordinator, world):

@@ -18,16 +18,16 @@ def _fast_passwords(settings):
 def urls() -> dict:
     agreement, program = AgreementFactory(), ProgramFactory()
     names = {
-        "sessions": reverse("kader:session_list"),
-        "calendar": reverse("kader:calendar_settings"),
-        "agreement_report": reverse("kader:agreement_report", args=[agreement.pk]),
-        "agreement_pdf": reverse("kader:agreement_pdf", args=[agreement.pk]),
-        "program_report": reverse("kader:program_report", args=[program.pk]),
-        "program_pdf": reverse("kader:program_pdf", args=[program.pk]),
+        "sessions": reverse("programs:session_list"),
+        "calendar": reverse("dashboard:calendar_settings"),
+        "agreement_report": reverse("dashboard:agreement_report", args=[agreement.pk]),
+        "agreement_pdf": reverse("dashboard:agreement_pdf", args=[agreement.pk]),
+        "program_report": reverse("dashboard:program_report", args=[program.pk]),
+        "program_pdf": reverse("dashboard:program_pdf", args=[program.pk]),
     }
     for name in ("partners", "agreements", "programs", "cadres", "sessions", "evaluations"):
         for fmt in ("csv", "xlsx"):
-            names[f"export_{name}_{fmt}"] = reverse("kader:export", args=[name, fmt])
+            names[f"export_{name}_{fmt}"] = reverse("dashboard:export", args=[name, fmt])
     return names
 
 
@@ -67,8 +67,8 @@ def test_it_shows_the_dashboard_to_coordinators_and_admins_only(
     # Each role opens the home page.
     for user in (coordinator, admin):
         client.force_login(user)
-        assert "kader/dashboard.html" in [t.name for t in client.get("/").templates]
+        assert "dashboard/dashboard.html" in [t.name for t in client.get("/").templates]
     client.force_login(mentor_a)
     assert client.get("/").url == reverse("programs:mentor_home")
     client.force_login(outsider)
-    assert "kader/dashboard.html" not in [t.name for t in client.get("/").templates]
+    assert "dashboard/dashboard.html" not in [t.name for t in client.get("/").templates]

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from kader.roles import ROLES
+from accounts.roles import ROLES
 from kader.tests.test_celery_worker import worker  # noqa: F401 (a fixture)
 from kader.tests.test_dashboard_worker import cold_builds_on  # noqa: F401 (a fixture)
 from partners.regions import ensure_loaded

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import COORDINATOR
+from dashboard import figures
+from dashboard.figures import Scope, cache_key
 from factories import AgreementFactory, UserFactory
-from kader import dashboard
-from kader.dashboard import Scope, cache_key
-from kader.roles import COORDINATOR
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,8 @@ def test_a_user_with_their_own_visibility_is_not_served_a_coordinators_figures(
     # with nothing of the agreements a mentor may not see.
     AgreementFactory(status="active")
     today = timezone.localdate()
-    assert dashboard.cached_build(Scope(user=coordinator, today=today))["partnerships"]["total"]
-    assert dashboard.cached_build(Scope(user=mentor_a, today=today))["partnerships"]["total"] == 0
+    assert figures.cached_build(Scope(user=coordinator, today=today))["partnerships"]["total"]
+    assert figures.cached_build(Scope(user=mentor_a, today=today))["partnerships"]["total"] == 0
 
 
 def test_a_refresh_computes_the_figures_again(client, coordinator, monkeypatch):
@@ -82,20 +82,20 @@ def test_a_refresh_computes_the_figures_again(client, coordinator, monkeypatch):
     before = get(client)[0].context["as_of"]
     AgreementFactory(status="active")
     later = timezone.now() + dt.timedelta(minutes=2)
-    monkeypatch.setattr(dashboard.timezone, "now", lambda: later)
-    response = client.post(reverse("dashboard_refresh") + "?months=6")
+    monkeypatch.setattr(figures.timezone, "now", lambda: later)
+    response = client.post(reverse("dashboard:refresh") + "?months=6")
     assert response.status_code == 302
     assert response["Location"] == reverse("home") + "?months=6"
     fresh = get(client, "?months=6")[0].context
     assert fresh["partnerships"]["total"] == 2
     assert fresh["as_of"] == later > before
     AgreementFactory(status="active")
-    client.post(reverse("dashboard_refresh") + "?months=6")
+    client.post(reverse("dashboard:refresh") + "?months=6")
     assert get(client, "?months=6")[0].context["partnerships"]["total"] == 2  # too soon
 
 
 def test_only_those_who_see_the_dashboard_may_refresh_it(client, mentor_a):
     # A mentor posts to the refresh URL: for them it does not exist.
     client.force_login(mentor_a)
-    assert client.post(reverse("dashboard_refresh")).status_code == 404
-    assert client.get(reverse("dashboard_refresh")).status_code == 405
+    assert client.post(reverse("dashboard:refresh")).status_code == 404
+    assert client.get(reverse("dashboard:refresh")).status_code == 405

@@ -6,8 +6,8 @@ import re
 import pytest
 from django import forms
 
+from dashboard.figures import DashboardFilterForm
 from factories import ProgramFactory
-from kader.dashboard import DashboardFilterForm
 from partners.models import Province
 
 pytestmark = pytest.mark.django_db

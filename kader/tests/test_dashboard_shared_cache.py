@@ -12,8 +12,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from dashboard import figures, tasks
 from factories import SessionFactory
-from kader import dashboard, tasks
 from kader.tests.test_celery_worker import BASE_DIR, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,7 +62,7 @@ def worker_process(postgres, tmp_path, monkeypatch):
 
     def delay(**arguments):
         code = (
-            "import json, os; from kader import tasks; "
+            "import json, os; from dashboard import tasks; "
             "tasks.recompute_dashboard(**json.loads(os.environ['SCOPE']))"
         )
         scope = json.dumps(arguments)
@@ -79,10 +79,10 @@ def worker_process(postgres, tmp_path, monkeypatch):
     return runs
 
 
-def age_figures(scope: dashboard.Scope, minutes: int) -> None:
-    figures = dashboard.kept(scope)
-    figures["as_of"] -= dt.timedelta(minutes=minutes)
-    cache.set(dashboard.cache_key(scope), dashboard._encode(figures), dashboard.KEEP_SECONDS)
+def age_figures(scope: figures.Scope, minutes: int) -> None:
+    kept = figures.kept(scope)
+    kept["as_of"] -= dt.timedelta(minutes=minutes)
+    cache.set(figures.cache_key(scope), figures._encode(kept), figures.KEEP_SECONDS)
 
 
 def test_figures_a_worker_process_recomputes_reach_the_web_process(

@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from dashboard.figures import Scope, cache_key, kept
+from dashboard.tasks import recompute_dashboard, warm_dashboards
 from factories import AgreementFactory
-from kader.dashboard import Scope, cache_key, kept
-from kader.tasks import recompute_dashboard, warm_dashboards
 from kader.tests.test_celery_worker import wait_for, worker  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.services

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 
-from kader import dashboard
+from dashboard import figures
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_it_asks_the_coordinator_to_try_again_when_a_view_loses_the_database(
 ):
     # The coordinator opens the dashboard while PostgreSQL restarts.
     client_500.force_login(coordinator)
-    monkeypatch.setattr(dashboard, "build", fail_with(exc))
+    monkeypatch.setattr(figures, "build", fail_with(exc))
     response = client_500.get("/?period=2025")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -61,7 +61,7 @@ def test_it_speaks_the_language_the_user_chose(client_500, coordinator, monkeypa
     # The coordinator reads Kader in English; the outage page follows.
     client_500.force_login(coordinator)
     client_500.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    monkeypatch.setattr(dashboard, "build", fail_with(OperationalError("down")))
+    monkeypatch.setattr(figures, "build", fail_with(OperationalError("down")))
     response = client_500.get("/")
     body = response.content.decode()
     assert response.status_code == 503
@@ -72,7 +72,7 @@ def test_it_speaks_the_language_the_user_chose(client_500, coordinator, monkeypa
 def test_other_errors_stay_500(client_500, coordinator, monkeypatch):
     # A bug is not an outage: the ordinary error page, no Retry-After.
     client_500.force_login(coordinator)
-    monkeypatch.setattr(dashboard, "build", fail_with(ValueError("a bug")))
+    monkeypatch.setattr(figures, "build", fail_with(ValueError("a bug")))
     response = client_500.get("/")
     assert response.status_code == 500
     assert "Retry-After" not in response

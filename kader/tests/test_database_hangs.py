@@ -36,7 +36,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from accounts.roles import COORDINATOR, MENTOR
 from conftest import ARTIFACTS
+from core.testing import forms_in, pick
 from evaluations.tests.conftest import free_port
 from evaluations.tests.test_worker import wait_for
 from factories import (
@@ -47,9 +49,7 @@ from factories import (
     SuccessIndicatorFactory,
     UserFactory,
 )
-from kader.roles import COORDINATOR, MENTOR
 from kader.tests.faults import PASSWORD, Browser, DatabaseProxy, Load
-from kader.tests.forms_as_rendered import forms_in, pick
 from kader.tests.test_faults_under_load import (
     COORDINATOR_PAGES,
     assert_every_success_was_saved,

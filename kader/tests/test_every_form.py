@@ -35,6 +35,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts import two_factor
+from accounts.security import AdminLoginForm, LoginForm
+from core.testing import RenderedForm, forms_in, pick
+from dashboard.figures import DashboardFilterForm
 from evaluations import forms as evaluation_forms
 from evaluations.filters import EvaluationFilter, ReminderFilter
 from factories import (
@@ -43,17 +47,13 @@ from factories import (
     MentorshipFactory,
     SuccessIndicatorFactory,
 )
-from kader import two_factor
-from kader.dashboard import DashboardFilterForm
-from kader.security import AdminLoginForm, LoginForm
-from kader.sessions import SessionFilter
-from kader.tests.forms_as_rendered import RenderedForm, forms_in, pick
 from kader.tests.test_permission_matrix import PATTERNS, kwargs_for, world  # noqa: F401
 from partners import forms as partner_forms
 from partners.filters import AgreementFilter, PartnerFilter
 from programs import forms as program_forms
 from programs.filters import CadreFilter, ProgramFilter
 from programs.models import PendingImport
+from programs.views.sessions import SessionFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +219,7 @@ CASES = [
     Case("evaluations:preferences", None, (E.PreferenceForm,), "mentor_a", "outsider",
          w("evaluations.ReminderPreference")),
     # kader: calendar, two-factor, dashboard
-    Case("kader:calendar_settings", None, (), "mentor_a", "outsider", w("kader.CalendarFeed"),
+    Case("dashboard:calendar_settings", None, (), "mentor_a", "outsider", w("kader.CalendarFeed"),
          fields=("action",)),
     Case("two_factor_setup", None, (two_factor.TokenForm,), "mentor_a", "anonymous", OTP),
     Case("two_factor_verify", "device", (two_factor.TokenForm,), "mentor_a", "anonymous", OTP),
@@ -236,7 +236,7 @@ CASES = [
          method="get"),
     Case("evaluations:reminder_list", None, (ReminderFilter,), "coordinator", "mentor_a",
          method="get"),
-    Case("kader:session_list", None, (SessionFilter,), "mentor_a", "mentor_b", method="get"),
+    Case("programs:session_list", None, (SessionFilter,), "mentor_a", "mentor_b", method="get"),
     # accounts (Django's forms, our templates)
     Case("login", None, (LoginForm, auth_forms.AuthenticationForm), "anonymous", None),
     Case("admin:login", None, (AdminLoginForm,), "anonymous", None),

@@ -59,7 +59,7 @@ CASES = [
     ("agreements", "partners:agreement_list", {"formality": "informal"}, "title"),
     ("programs", "programs:program_list", {"kind": "training"}, "name"),
     ("cadres", "programs:cadre_list", {"stage": "candidate"}, "full_name"),
-    ("sessions", "kader:session_list", {"attendance": "no_show"}, "mentorship.cadre.full_name"),
+    ("sessions", "programs:session_list", {"attendance": "no_show"}, "mentorship.cadre.full_name"),
     ("evaluations", "evaluations:evaluation_list", {"overdue": "true"}, "subject.title"),
 ]
 
@@ -86,7 +86,7 @@ def test_it_exports_exactly_the_filtered_rows(
     # The coordinator filters a list, then exports it.
     client.force_login(coordinator)
     listed = client.get(reverse(list_url), params).context["page"]
-    response = client.get(reverse("kader:export", args=[name, fmt]), params)
+    response = client.get(reverse("dashboard:export", args=[name, fmt]), params)
     assert response.status_code == 200
     assert f"kader-{name}-" in response["Content-Disposition"]
     rows = (csv_rows(response) if fmt == "csv" else xlsx_rows(response))[1:]  # no header

@@ -5,7 +5,7 @@ import tracemalloc
 import pytest
 from django.test import RequestFactory
 
-from kader import exports
+from dashboard import exports
 from programs.models import Cadre
 
 pytestmark = pytest.mark.django_db

@@ -49,7 +49,7 @@ COORDINATOR_PAGES = [
     "/partners/agreements/",
     "/evaluations/",
     "/evaluations/reminders/",
-    "/sessions/",
+    "/programs/sessions/",
 ]
 
 

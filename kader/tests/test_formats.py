@@ -1,5 +1,5 @@
 """One way to write dates, numbers and durations per language: pages, PDFs and e-mails
-read the same formats (kader/formats/<language>/formats.py, kader/formatting.py)."""
+read the same formats (core/formats/<language>/formats.py, core/formatting.py)."""
 
 import datetime as dt
 import re
@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core import formatting
+from dashboard import pdf
 from evaluations.models import HealthRating
 from factories import AgreementDocumentFactory, AgreementFactory, EvaluationFactory
-from kader import formatting, pdf
 from programs import importing
 
 pytestmark = pytest.mark.django_db
@@ -81,14 +82,14 @@ def test_it_writes_decimal_commas_in_the_indonesian_pdf(
 ):
     # The report page writes a health of 4.5 as "4,5" in Indonesian; its PDF must too.
     client.force_login(coordinator)
-    page = client.get(reverse("kader:agreement_report", args=[agreement.pk])).content.decode()
+    page = client.get(reverse("dashboard:agreement_report", args=[agreement.pk])).content.decode()
     assert ">4,5<" in page
     printed = []
     paragraph = pdf.Paragraph
     monkeypatch.setattr(
         pdf, "Paragraph", lambda t, *a, **k: printed.append(t) or paragraph(t, *a, **k)
     )
-    response = client.get(reverse("kader:agreement_pdf", args=[agreement.pk]))
+    response = client.get(reverse("dashboard:agreement_pdf", args=[agreement.pk]))
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert "4,5" in printed and "4.5" not in printed
     assert "5 Jan 2026 – 30 Jun 2026" in printed

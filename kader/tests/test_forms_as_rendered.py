@@ -1,9 +1,10 @@
-"""The helper that posts what a page renders (kader/tests/forms_as_rendered.py) reads forms
+"""The helper that posts what a page renders (core/testing.py) reads forms
 the way a browser does; the tests that rely on it are only as good as this."""
 
 import pytest
 from django.urls import reverse
 
+from core.testing import NotOnPage, forms_in, pick, rendered_form
 from factories import (
     AgreementFactory,
     EvaluationFactory,
@@ -11,7 +12,6 @@ from factories import (
     MentorshipFactory,
     SuccessIndicatorFactory,
 )
-from kader.tests.forms_as_rendered import NotOnPage, forms_in, pick, rendered_form
 from programs.models import Session
 
 PAGE = """

@@ -1,4 +1,4 @@
-"""Rendered rows kept by their fingerprint (kader/fragments.py): never stale, shared safely."""
+"""Rendered rows kept by their fingerprint (core/fragments.py): never stale, shared safely."""
 
 import datetime as dt
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, override
 
+from core.fragments import fingerprint
 from factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -19,7 +20,6 @@ from factories import (
     PartnerFactory,
     ProgramFactory,
 )
-from kader.fragments import fingerprint
 from partners.models import Agreement, AgreementParty, Partner, Region
 
 pytestmark = pytest.mark.django_db

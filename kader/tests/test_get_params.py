@@ -26,7 +26,7 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from kader.tests.forms_as_rendered import forms_in
+from core.testing import forms_in
 from kader.tests.test_permission_matrix import (  # noqa: F401 (fixture)
     ADMIN_PREFIX,
     MATRIX,

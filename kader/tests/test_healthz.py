@@ -44,7 +44,7 @@ def test_it_names_the_broker_when_it_is_down(client, monkeypatch):
 @pytest.mark.parametrize(
     "backend",
     # Kader's own (which pages ride through an outage with) must still show it here.
-    ["django.core.cache.backends.redis.RedisCache", "kader.cache.ResilientRedisCache"],
+    ["django.core.cache.backends.redis.RedisCache", "core.cache.ResilientRedisCache"],
 )
 def test_it_names_the_cache_when_it_is_down(client, settings, backend):
     settings.CACHES = {

@@ -41,7 +41,7 @@ def test_a_coordinator_creating_a_program_with_a_huge_partner_id_gets_a_field_er
     [
         ("partners:agreement_list", "coordinator"),
         ("partners:agreement_list", "partner"),
-        ("kader:session_list", "program"),
+        ("programs:session_list", "program"),
         ("programs:cadre_list", "program"),
         ("programs:cadre_list", "partner"),
     ],

@@ -9,7 +9,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from kader.templatetags.kader_forms import _css, bootstrap, bootstrap_field
+from core.templatetags.kader_forms import _css, bootstrap, bootstrap_field
 
 
 class Everything(forms.Form):

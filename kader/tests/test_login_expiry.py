@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.login_expiry import DRAFT, DRAFT_MAX_BYTES
+from accounts.security import LAST_SEEN
 from factories import PASSWORD, EvaluationFactory, MentorshipFactory
-from kader.login_expiry import DRAFT, DRAFT_MAX_BYTES
-from kader.security import LAST_SEEN
 from programs.models import Session
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The filters' autocomplete lookups list only what the user may see (kader/autocomplete.py)."""
+"""The filters' autocomplete lookups list only what the user may see (core/autocomplete.py)."""
 
 import pytest
 from django.urls import reverse
@@ -107,7 +107,7 @@ def test_the_filter_renders_only_the_chosen_option(client, coordinator, world):
 def test_a_forbidden_choice_is_refused_not_listed(client, mentor_b, world):
     # Mentor B puts mentor A's program id into the session filter by hand.
     client.force_login(mentor_b)
-    response = client.get(reverse("kader:session_list"), {"program": world["a"]["program"].pk})
+    response = client.get(reverse("programs:session_list"), {"program": world["a"]["program"].pk})
     assert response.status_code == 200
     assert "program" in response.context["filters"].form.errors
     assert world["a"]["session"] not in response.context["page"].object_list

@@ -6,6 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from dashboard.mentor_summary import mentor_summary
 from factories import (
     DevelopmentGoalFactory,
     EvaluationFactory,
@@ -13,7 +14,6 @@ from factories import (
     MentorshipFactory,
     SessionFactory,
 )
-from kader.mentor_summary import mentor_summary
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)

@@ -2,7 +2,7 @@
 
 Filling every field with junk at once (test_every_form.py) mostly tests the first
 validation error: the save, and what is stored, is rarely reached. Here each example starts
-from the form as the page renders it (kader/tests/forms_as_rendered.py), completed with
+from the form as the page renders it (core/testing.py), completed with
 values a person would pick where the page leaves a required field blank; that form saves.
 Then hypothesis replaces ONE field with a hostile value: very long text, control
 characters, NUL, every Unicode plane, direction marks, HTML and JavaScript, SQL, huge and
@@ -35,8 +35,8 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from conftest import need_postgres
-from kader.limits import LineBreakText
-from kader.tests.forms_as_rendered import RenderedForm, rendered_form
+from core.limits import LineBreakText
+from core.testing import RenderedForm, rendered_form
 from kader.tests.test_every_form import (  # noqa: F401 (fixtures)
     FINGERPRINT,
     MISSING,

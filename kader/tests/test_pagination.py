@@ -1,4 +1,4 @@
-"""Keyset pagination (kader/pagination.py): the lists page by cursor, not by number."""
+"""Keyset pagination (core/pagination.py): the lists page by cursor, not by number."""
 
 import base64
 import datetime as dt
@@ -10,6 +10,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core import pagination
+from core.pagination import count_rows, decode_cursor, encode_cursor, paginate, sort_keys
 from factories import (
     AgreementFactory,
     CadreFactory,
@@ -17,8 +19,6 @@ from factories import (
     PartnerFactory,
     SessionFactory,
 )
-from kader import pagination
-from kader.pagination import count_rows, decode_cursor, encode_cursor, paginate, sort_keys
 from partners.models import Agreement, Partner
 from programs.models import Cadre, Session
 
@@ -149,12 +149,12 @@ def test_it_says_about_or_more_than_on_the_page(client, coordinator, monkeypatch
     SessionFactory.create_batch(3)
     monkeypatch.setattr(pagination, "COUNT_CAP", 2)
     client.force_login(coordinator)
-    response = client.get(reverse("kader:session_list"), {"attendance": "attended"})
+    response = client.get(reverse("programs:session_list"), {"attendance": "attended"})
     assert response.context["page"].count.kind == "more_than"
     assert 'data-testid="count"' in response.content.decode()
     # Unfiltered, on a big table: the planner's estimate, rounded.
     monkeypatch.setattr(pagination, "_estimated_rows", lambda queryset: 1_234_567)
-    response = client.get(reverse("kader:session_list"))
+    response = client.get(reverse("programs:session_list"))
     assert response.context["page"].count.about
     assert response.context["page"].count.display in ("1.2 million", "1,2 juta")
     assert "1,2 juta" in response.content.decode() or "1.2 million" in response.content.decode()
@@ -164,7 +164,7 @@ LISTS = [
     ("partners:partner_list", {"sort": "-updated"}),
     ("partners:agreement_list", {"sort": "-end"}),
     ("programs:cadre_list", {"sort": "-created"}),
-    ("kader:session_list", {"sort": "-duration"}),
+    ("programs:session_list", {"sort": "-duration"}),
     ("evaluations:evaluation_list", {"sort": "-period"}),
 ]
 
@@ -206,7 +206,7 @@ def test_an_unknown_session_sort_shows_the_newest_first(client, coordinator, sor
     for days in (3, 1, 2):
         SessionFactory(date=dt.date(2026, 1, 1) + dt.timedelta(days=days))
     client.force_login(coordinator)
-    page = client.get(reverse("kader:session_list"), {"sort": sort}).context["page"]
+    page = client.get(reverse("programs:session_list"), {"sort": sort}).context["page"]
     assert [s.date.day for s in page.object_list] == [4, 3, 2]
     # The cursor holds (date, id): the keyset of the list's order, not the model's three keys.
     cursor = json.loads(base64.urlsafe_b64decode(page.next_cursor + "=" * 4))

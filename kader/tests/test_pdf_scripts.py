@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from dashboard import pdf
 from factories import AgreementFactory
-from kader import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _fast_passwords(settings):
 
 
 def pdf_text(client, agreement) -> str:
-    response = client.get(reverse("kader:agreement_pdf", args=[agreement.pk]))
+    response = client.get(reverse("dashboard:agreement_pdf", args=[agreement.pk]))
     body = b"".join(response.streaming_content)
     reader = PdfReader(io.BytesIO(body))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -62,7 +62,7 @@ def test_characters_the_font_lacks_fall_back_visibly(client, coordinator):
 def test_a_report_is_drawn_in_an_embedded_unicode_font(client, coordinator):
     agreement = AgreementFactory(title="Kemitraan")
     client.force_login(coordinator)
-    response = client.get(reverse("kader:agreement_pdf", args=[agreement.pk]))
+    response = client.get(reverse("dashboard:agreement_pdf", args=[agreement.pk]))
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     fonts = {
         str(font["/BaseFont"])

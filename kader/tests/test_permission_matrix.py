@@ -58,17 +58,17 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "two_factor_setup": (None, "LOOOOO", "LOOOOO"),
     "two_factor_verify": (None, "LOOOOO", "LOOOOO"),
     "healthz": (None, "OOOOOO", "MMMMMM"),
-    "dashboard_refresh": (None, "LMMMMM", "LNNNOO"),
+    "dashboard:refresh": (None, "LMMMMM", "LNNNOO"),
     "home": (None, "LOOOOO", "LOOOOO"),
     "keep_alive": (None, "MMMMMM", "UOOOOO"),
-    "kader:agreement_pdf": ("agreement", "LNNNOO", "LNNNOO"),
-    "kader:agreement_report": ("agreement", "LNNNOO", "LNNNOO"),
-    "kader:calendar_feed": ("feed", "OOOOOO", "MMMMMM"),
-    "kader:calendar_settings": (None, "LNOOOO", "LNOOOO"),
-    "kader:export": ("export", "LNOOOO", "LNOOOO"),
-    "kader:program_pdf": ("program", "LNNNOO", "LNNNOO"),
-    "kader:program_report": ("program", "LNNNOO", "LNNNOO"),
-    "kader:session_list": (None, "LNOOOO", "LNOOOO"),
+    "dashboard:agreement_pdf": ("agreement", "LNNNOO", "LNNNOO"),
+    "dashboard:agreement_report": ("agreement", "LNNNOO", "LNNNOO"),
+    "dashboard:calendar_feed": ("feed", "OOOOOO", "MMMMMM"),
+    "dashboard:calendar_settings": (None, "LNOOOO", "LNOOOO"),
+    "dashboard:export": ("export", "LNOOOO", "LNOOOO"),
+    "dashboard:program_pdf": ("program", "LNNNOO", "LNNNOO"),
+    "dashboard:program_report": ("program", "LNNNOO", "LNNNOO"),
+    "programs:session_list": (None, "LNOOOO", "LNOOOO"),
     "login": (None, "OOOOOO", "OOOOOO"),
     "logout": (None, "MMMMMM", "LLLLLL"),
     "partners:agreement_activate": ("agreement", "MMMMMM", "LNNNOO"),
@@ -182,7 +182,7 @@ def world(coordinator, mentor_a, mentor_b, outsider, admin):
         agreement=None, mentorship=pair_a, kind="periodic", evaluator=mentor_a
     )
     ActionItemFactory(evaluation=evaluation, owner=mentor_a)
-    from kader.models import CalendarFeed
+    from dashboard.models import CalendarFeed
     from programs.models import BackgroundField
 
     field = BackgroundField.objects.first() or BackgroundField.objects.create(

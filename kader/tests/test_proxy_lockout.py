@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.test import RequestFactory
 
-from kader.security import client_ip
+from accounts.security import client_ip
 
 WRONG = "wrong-guess-123456"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
@@ -121,7 +121,7 @@ class Browser:
 
 @pytest.mark.django_db(transaction=True)
 def test_five_failures_lock_that_client_and_not_the_others(proxy, coordinator, password, caplog):
-    caplog.set_level(logging.INFO, logger="kader.security")
+    caplog.set_level(logging.INFO, logger="accounts.security")
     a = Browser(proxy, "127.0.0.2")
     # The fifth failure is the one that locks.
     assert [a.log_in(coordinator.username, WRONG) for _ in range(5)] == [200] * 4 + [429]

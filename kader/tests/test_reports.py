@@ -45,7 +45,7 @@ def test_it_reports_an_agreement_with_attainment_health_hours_and_stages(
 ):
     # The coordinator opens the agreement's report.
     client.force_login(coordinator)
-    response = client.get(reverse("kader:agreement_report", args=[agreement.pk]))
+    response = client.get(reverse("dashboard:agreement_report", args=[agreement.pk]))
     html = response.content.decode()
     assert "Kader terlatih" in html and "40 %" in html  # 12 of 30
     assert "4,0" in html or "4.0" in html  # health of the evaluation
@@ -57,7 +57,7 @@ def test_it_reports_an_agreement_with_attainment_health_hours_and_stages(
 def test_it_downloads_the_agreement_report_as_pdf(client, coordinator, agreement):
     # The coordinator downloads the PDF.
     client.force_login(coordinator)
-    response = client.get(reverse("kader:agreement_pdf", args=[agreement.pk]))
+    response = client.get(reverse("dashboard:agreement_pdf", args=[agreement.pk]))
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF") and len(body) > 1500
     assert response["Content-Disposition"].startswith("attachment")
@@ -73,10 +73,10 @@ def test_it_reports_a_program_and_hides_a_small_groups_diversity(client, coordin
         consent_recorded_by=coordinator,
     )  # fmt: skip
     client.force_login(coordinator)
-    response = client.get(reverse("kader:program_report", args=[program.pk]))
+    response = client.get(reverse("dashboard:program_report", args=[program.pk]))
     assert response.context["diversity"]["shown"] is False
     assert 'data-testid="diversity-hidden"' in response.content.decode()
-    pdf = client.get(reverse("kader:program_pdf", args=[program.pk]))
+    pdf = client.get(reverse("dashboard:program_pdf", args=[program.pk]))
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
@@ -90,6 +90,8 @@ def test_it_shows_a_large_groups_mix_with_small_counts_hidden(client, coordinato
             consent_recorded_by=coordinator,
         )  # fmt: skip
     client.force_login(coordinator)
-    diversity = client.get(reverse("kader:program_report", args=[program.pk])).context["diversity"]
+    diversity = client.get(reverse("dashboard:program_report", args=[program.pk])).context[
+        "diversity"
+    ]
     gender = diversity["dimensions"][0]["cells"]
     assert diversity["shown"] and [count for _label, count in gender] == [None, None, 0]

@@ -13,9 +13,9 @@ PERSONAL = [
     reverse("programs:cadre_list"),
     reverse("programs:mentor_list"),
     reverse("partners:partner_list"),
-    reverse("kader:export", args=["cadres", "csv"]),
-    reverse("kader:export", args=["partners", "xlsx"]),
-    reverse("kader:session_list"),
+    reverse("dashboard:export", args=["cadres", "csv"]),
+    reverse("dashboard:export", args=["partners", "xlsx"]),
+    reverse("programs:session_list"),
     "/programs/cadres/999999999/",  # a 404 too: it names what was asked for
 ]
 

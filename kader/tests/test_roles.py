@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
-from kader.roles import COORDINATOR, MENTOR, role_of
+from accounts.roles import COORDINATOR, MENTOR, role_of
 
 
 @pytest.mark.django_db
@@ -22,11 +22,11 @@ def test_it_gives_each_persona_its_role(coordinator, mentor_a, outsider, admin):
 def test_it_grants_the_programme_view_to_coordinators_and_admins_only(
     coordinator, mentor_a, outsider, admin
 ):
-    assert coordinator.has_perm("kader.view_programme")
-    assert admin.has_perm("kader.view_programme")
-    assert not mentor_a.has_perm("kader.view_programme")
-    assert not outsider.has_perm("kader.view_programme")
-    assert not AnonymousUser().has_perm("kader.view_programme")
+    assert coordinator.has_perm("accounts.view_programme")
+    assert admin.has_perm("accounts.view_programme")
+    assert not mentor_a.has_perm("accounts.view_programme")
+    assert not outsider.has_perm("accounts.view_programme")
+    assert not AnonymousUser().has_perm("accounts.view_programme")
 
 
 def test_it_ignores_the_role_of_a_deactivated_user(coordinator):

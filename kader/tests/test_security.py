@@ -14,7 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from kader.security import LAST_SEEN
+from accounts.security import LAST_SEEN
 from kader.tests.test_settings import BASE_DIR, TEST_ONLY_VARIABLES, production_env
 
 pytestmark = pytest.mark.django_db
@@ -115,14 +115,14 @@ def test_it_lifts_the_lock_after_the_cool_off(client, coordinator, password, set
 def test_it_logs_logins_failures_logouts_and_denied_accesses(
     client, coordinator, mentor_a, password, caplog
 ):
-    caplog.set_level(logging.INFO, logger="kader.security")
+    caplog.set_level(logging.INFO, logger="accounts.security")
     log_in(client, coordinator.username, "wrong-guess-123456")
     log_in(client, coordinator.username, password)
     client.post(reverse("logout"))
     # A mentor guesses a coordinator's page.
     client.force_login(mentor_a)
     client.get(reverse("partners:agreement_list"))
-    messages = [r.getMessage() for r in caplog.records if r.name == "kader.security"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "accounts.security"]
     assert any(m.startswith("login failed user=coord ip=10.0.0.1") for m in messages)
     assert any(m.startswith("login user=coord ip=10.0.0.1") for m in messages)
     assert any(m.startswith("logout user=coord") for m in messages)

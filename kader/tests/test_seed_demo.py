@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from kader.demo import DEMO_PASSWORD
-from kader.roles import role_of
+from accounts.roles import role_of
+from devtools.demo import DEMO_PASSWORD
 
 
 @pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
+from devtools import scale
 from evaluations.models import Evaluation, Reminder
-from kader import scale
 from partners.models import Agreement, Partner
 from programs.models import Cadre, Enrolment, Mentorship, Session
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from dashboard import pdf
 from factories import EnrolmentFactory, ProgramFactory
-from kader import pdf
 from programs.models import CadreBackground
 from programs.reporting import SMALL_GROUP, hidden_label, suppress
 
@@ -54,7 +54,7 @@ def test_it_hides_a_lone_disability_in_the_report_and_its_pdf(
 ):
     client.cookies["kader_language"] = "en"
     client.force_login(coordinator)
-    page = text(client.get(reverse("kader:program_report", args=[program.pk])).content.decode())
+    page = text(client.get(reverse("dashboard:program_report", args=[program.pk])).content.decode())
     assert f"Yes {HIDDEN}" in page and "Yes 1" not in page
     # What the PDF prints, read from its paragraphs (whatever font draws them).
     printed = []
@@ -62,7 +62,7 @@ def test_it_hides_a_lone_disability_in_the_report_and_its_pdf(
     monkeypatch.setattr(
         pdf, "Paragraph", lambda t, *a, **k: printed.append(t) or paragraph(t, *a, **k)
     )
-    response = client.get(reverse("kader:program_pdf", args=[program.pk]))
+    response = client.get(reverse("dashboard:program_pdf", args=[program.pk]))
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     lines = [line for line in printed if "disability" in line]
     assert lines and f"Yes: {HIDDEN.replace('<', '&lt;')}" in lines[0], lines

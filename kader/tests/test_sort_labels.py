@@ -12,7 +12,7 @@ LISTS = [
     "programs:cadre_list",
     "evaluations:evaluation_list",
     "evaluations:reminder_list",
-    "kader:session_list",
+    "programs:session_list",
 ]
 
 

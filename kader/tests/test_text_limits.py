@@ -1,5 +1,5 @@
 """Every text field has a maximum: in the form (a `maxlength` attribute and an error at the
-field), in the database (a CHECK on its length) and in what reports print (kader/limits.py)."""
+field), in the database (a CHECK on its length) and in what reports print (core/limits.py)."""
 
 import re
 import time
@@ -10,6 +10,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Length
 from django.urls import reverse
 
+from core import limits
+from core.testing import rendered_form
 from factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -20,8 +22,6 @@ from factories import (
     ProgramFactory,
     SessionFactory,
 )
-from kader import limits
-from kader.tests.forms_as_rendered import rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -128,8 +128,8 @@ def test_the_reports_render_in_bounded_time_with_every_text_at_its_limit(client,
     program.agreements.add(agreement)
     client.force_login(coordinator)
     for url in (
-        reverse("kader:agreement_pdf", args=[agreement.pk]),
-        reverse("kader:program_pdf", args=[program.pk]),
+        reverse("dashboard:agreement_pdf", args=[agreement.pk]),
+        reverse("dashboard:program_pdf", args=[program.pk]),
     ):
         started = time.monotonic()
         response = client.get(url)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kader import two_factor
+from accounts import two_factor
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from kader.db_operations import AddIndexOnline
+from core.db_operations import AddIndexOnline
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import kader.limits
+import core.limits
 
 
 class Migration(migrations.Migration):
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Leave empty if open-ended.",
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="end date",
             ),
         ),
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
             model_name="agreement",
             name="start_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="start date",
             ),
         ),
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
             name="date",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="date",
             ),
         ),
@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="follow-up due",
             ),
         ),
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Leave empty if open-ended.",
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="end date",
             ),
         ),
@@ -204,7 +204,7 @@ class Migration(migrations.Migration):
             model_name="historicalagreement",
             name="start_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="start date",
             ),
         ),
@@ -244,7 +244,7 @@ class Migration(migrations.Migration):
             name="date",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="date",
             ),
         ),
@@ -264,7 +264,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="follow-up due",
             ),
         ),

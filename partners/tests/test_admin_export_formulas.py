@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.spreadsheet import safe_text
 from factories import CadreFactory, ContactFactory, PartnerFactory
-from kader.exports import safe_text
 
 pytestmark = pytest.mark.django_db
 

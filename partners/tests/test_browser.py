@@ -4,8 +4,8 @@ agreement with two indicators, uploads its signed PDF and activates it."""
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import COORDINATOR
 from factories import UserFactory
-from kader.roles import COORDINATOR
 from partners.models import Agreement, Partner
 from partners.regions import ensure_loaded
 
@@ -101,8 +101,8 @@ def test_a_coordinator_registers_a_partnership_end_to_end(page, live_server, scr
 def test_the_register_fits_a_360_px_phone(browser, live_server, screenshot):
     from django.contrib.auth.models import Group
 
-    from kader import demo
-    from kader.roles import ROLES
+    from accounts.roles import ROLES
+    from devtools import demo
 
     for role in ROLES:  # a transactional test starts without the migration's groups
         Group.objects.get_or_create(name=role)

@@ -5,8 +5,8 @@ and the kind they picked still picked."""
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import COORDINATOR
 from factories import AgreementFactory, UserFactory
-from kader.roles import COORDINATOR
 from partners.regions import ensure_loaded
 
 from .conftest import EXE

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.testing import rendered_form
 from factories import AgreementFactory, CommunicationLogFactory, PartnerFactory
-from kader.tests.forms_as_rendered import rendered_form
 from partners.models import Agreement, CommunicationLog
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kader import demo
+from devtools import demo
 from partners.models import Agreement, CommunicationLog, Partner
 
 pytestmark = pytest.mark.django_db

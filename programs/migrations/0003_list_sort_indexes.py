@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from kader.db_operations import AddIndexOnline, PostgresOnlySQL
+from core.db_operations import AddIndexOnline, PostgresOnlySQL
 
 # The directory's search, `UPPER(col::text) LIKE UPPER('%…%')` over several columns
 # (Django's icontains), served by one trigram GIN index on PostgreSQL. Not in the model's

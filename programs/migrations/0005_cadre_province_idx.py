@@ -3,7 +3,7 @@
 
 from django.db import migrations, models
 
-from kader.db_operations import AddIndexOnline, PostgresOnlySQL
+from core.db_operations import AddIndexOnline, PostgresOnlySQL
 
 
 class Migration(migrations.Migration):

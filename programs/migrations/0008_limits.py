@@ -9,7 +9,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import kader.limits
+import core.limits
 
 
 class Migration(migrations.Migration):
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             model_name="cadrebackground",
             name="consent_given_on",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="consent given on",
             ),
         ),
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="target date",
             ),
         ),
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
             name="enrolled_on",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="enrolled on",
             ),
         ),
@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="target date",
             ),
         ),
@@ -156,7 +156,7 @@ class Migration(migrations.Migration):
             name="enrolled_on",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="enrolled on",
             ),
         ),
@@ -186,7 +186,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="ended on",
             ),
         ),
@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
             name="started_on",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="started on",
             ),
         ),
@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
             model_name="historicalprogram",
             name="end_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="end date",
             ),
         ),
@@ -231,7 +231,7 @@ class Migration(migrations.Migration):
             model_name="historicalprogram",
             name="start_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="start date",
             ),
         ),
@@ -240,7 +240,7 @@ class Migration(migrations.Migration):
             name="date",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="date",
             ),
         ),
@@ -280,7 +280,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="ended on",
             ),
         ),
@@ -289,7 +289,7 @@ class Migration(migrations.Migration):
             name="started_on",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="started on",
             ),
         ),
@@ -307,7 +307,7 @@ class Migration(migrations.Migration):
             model_name="program",
             name="end_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="end date",
             ),
         ),
@@ -325,7 +325,7 @@ class Migration(migrations.Migration):
             model_name="program",
             name="start_date",
             field=models.DateField(
-                validators=[kader.limits.not_before_earliest, kader.limits.within_planning_horizon],
+                validators=[core.limits.not_before_earliest, core.limits.within_planning_horizon],
                 verbose_name="start date",
             ),
         ),
@@ -334,7 +334,7 @@ class Migration(migrations.Migration):
             name="date",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[kader.limits.not_before_earliest, kader.limits.not_in_future],
+                validators=[core.limits.not_before_earliest, core.limits.not_in_future],
                 verbose_name="date",
             ),
         ),

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.roles import COORDINATOR, MENTOR
 from factories import (
     CadreFactory,
     EnrolmentFactory,
@@ -10,7 +11,6 @@ from factories import (
     ProgramFactory,
     UserFactory,
 )
-from kader.roles import COORDINATOR, MENTOR
 from partners.models import Province
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import limits
+from core.testing import rendered_form
 from factories import DevelopmentGoalFactory, MentorshipFactory, ProgramFactory, SessionFactory
-from kader import limits
-from kader.tests.forms_as_rendered import rendered_form
 from programs.models import DevelopmentGoal, Mentorship, Program, Session
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from kader import demo
-from kader.roles import ROLES
+from accounts.roles import ROLES
+from devtools import demo
 from programs.models import Cadre, DevelopmentGoal, MentorProfile, Mentorship, Program, Session
 
 pytestmark = pytest.mark.django_db

@@ -121,7 +121,7 @@ def test_it_lets_the_coordinator_correct_the_mapping(client, coordinator):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("kader.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file"),
+        ("dashboard.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file"),
         ("kader.xlsx", b"not a zip", "not a readable XLSX file"),
         ("kader.csv", b"Nama,Email\n", "no rows below the header"),
         # Found by hypothesis: a bare carriage return and a NUL once gave a server error.

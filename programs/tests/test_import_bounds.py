@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from accounts.roles import COORDINATOR
 from factories import UserFactory
-from kader.roles import COORDINATOR
 from programs.models import Cadre, PendingImport
 from programs.tests.conftest import english
 

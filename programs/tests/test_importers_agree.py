@@ -52,7 +52,7 @@ TABLE = [
     ("text fields", [{**GOOD, "occupation": "Guru", "education_detail": "PGSD, UNY",
                       "development_focus": "Kepemimpinan"}], True),
     ("a blank row", [GOOD, {}, {"full_name": "Bagus", "email": "bagus@example.org"}], True),
-    # Under the file's cell limit (2,000), over the field's (kader.limits.DEVELOPMENT_FOCUS).
+    # Under the file's cell limit (2,000), over the field's (core.limits.DEVELOPMENT_FOCUS).
     ("development focus too long", [{**GOOD, "development_focus": "x" * 1001}], False),
     ("development focus at its limit", [{**GOOD, "development_focus": "x" * 1000}], True),
 ]  # fmt: skip

@@ -34,3 +34,4 @@ from programs.views.programs import (  # noqa: F401
     program_edit,
     program_list,
 )
+from programs.views.sessions import session_list  # noqa: F401

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kader.pagination import paginate
+from core.pagination import paginate
 from partners.models import Partner, Region
 from programs import importing, services
 from programs.filters import CadreFilter

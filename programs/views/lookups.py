@@ -1,4 +1,4 @@
-"""Lookups for the filters' autocompletes (kader/autocomplete.py)."""
+"""Lookups for the filters' autocompletes (core/autocomplete.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from kader.autocomplete import lookup_response
-from kader.roles import is_mentor
+from accounts.roles import is_mentor
+from core.autocomplete import lookup_response
 from programs.models import Program
 
 

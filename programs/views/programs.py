@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from kader.autocomplete import search_term
+from core.autocomplete import search_term
 from programs import services
 from programs.filters import ProgramFilter
 from programs.forms import (

@@ -1,4 +1,4 @@
-// A login that ends while someone types (kader/login_expiry.py). No inline script: the
+// A login that ends while someone types (accounts/login_expiry.py). No inline script: the
 // numbers come from the warning's data attributes, the kept form from a JSON data block.
 (function () {
   "use strict";

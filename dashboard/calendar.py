@@ -1,0 +1,177 @@
+"""A personal iCalendar feed a phone calendar subscribes to, behind a secret revocable URL.
+
+The feed holds evaluation due dates, action-item due dates, agreement end dates and, for
+mentors, the sessions they logged; each list comes through `visible_to(user)`, so a feed
+shows no more than its owner may see in the app. An unknown or revoked token answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event
+
+from accounts.roles import User, is_admin, is_coordinator, is_mentor
+from core.formatting import minutes
+from dashboard.models import CalendarFeed
+from evaluations.models import ActionItem, Evaluation, ReminderPreference
+from partners.models import Agreement
+from programs.models import Session
+
+# Far enough back to see what was missed, far enough ahead to plan; bounded so a feed
+# stays small for a phone on mobile data.
+PAST = dt.timedelta(days=90)
+AHEAD = dt.timedelta(days=400)
+
+
+def may_have_feed(user: User) -> bool:
+    return is_admin(user) or is_coordinator(user) or is_mentor(user)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _event(uid: str, day: dt.date, summary: str, path: str, stamp: dt.datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@kader")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))  # an all-day event
+    event.add("summary", summary)
+    event.add("url", absolute(path))
+    event.add("transp", "TRANSPARENT")  # a due date does not make you busy
+    return event
+
+
+def events_for(user: User, today: dt.date) -> Iterator[Event]:
+    """Every dated thing `user` should see in a calendar, one query per kind."""
+    stamp, start, end = timezone.now(), today - PAST, today + AHEAD
+    evaluations = (
+        Evaluation.objects.visible_to(user)
+        .open()
+        .filter(due_date__range=(start, end))
+        .with_subjects()
+    )
+    for e in evaluations:
+        summary = _("Evaluation due: %(subject)s") % {"subject": e.subject}
+        yield _event(f"evaluation-{e.pk}", e.due_date, summary, e.get_absolute_url(), stamp)
+    items = (
+        ActionItem.objects.visible_to(user)
+        .open()
+        .filter(due_date__range=(start, end))
+        .select_related("evaluation")
+    )
+    for item in items:
+        summary = _("Action due: %(action)s") % {"action": item.description}
+        path = item.evaluation.get_absolute_url()
+        yield _event(f"action-{item.pk}", item.due_date, summary, path, stamp)
+    yield from _agreement_events(user, start, end, stamp)
+    yield from _session_events(user, start, today, stamp)
+
+
+def _agreement_events(user: User, start: dt.date, end: dt.date, stamp) -> Iterator[Event]:
+    agreements = Agreement.objects.visible_to(user).filter(
+        status__in=[Agreement.Status.DRAFT, Agreement.Status.ACTIVE],
+        end_date__range=(start, end),
+    )
+    for a in agreements:
+        summary = _("Agreement ends: %(title)s") % {"title": a.title}
+        yield _event(f"agreement-end-{a.pk}", a.end_date, summary, a.get_absolute_url(), stamp)
+
+
+def _session_events(user: User, start: dt.date, today: dt.date, stamp) -> Iterator[Event]:
+    if not is_mentor(user):
+        return
+    sessions = (
+        Session.objects.visible_to(user)
+        .filter(logged_by=user, date__range=(start, today))
+        .select_related("mentorship__enrolment__cadre")
+    )
+    for s in sessions:
+        summary = _("Mentoring: %(name)s (%(duration)s)") % {
+            "name": s.mentorship.cadre.full_name,
+            "duration": minutes(s.duration_minutes),
+        }
+        path = reverse("programs:mentorship_detail", args=[s.mentorship_id])
+        event = _event(f"session-{s.pk}", s.date, summary, path, stamp)
+        if s.topics:
+            event.add("description", s.topics)
+        yield event
+
+
+def calendar_for(user: User, today: dt.date) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Kader//Calendar feed//ID")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("Kader: %(name)s") % {"name": user.get_username()})
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    for event in events_for(user, today):
+        calendar.add_component(event)
+    return calendar
+
+
+def _feed_language(user: User) -> str:
+    chosen = ReminderPreference.objects.filter(user=user).values_list("language", flat=True)
+    return chosen.first() or settings.LANGUAGE_CODE
+
+
+# --- Views -------------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the secret URL is the key (calendar apps cannot log in)."""
+    found = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
+    user = found.user
+    if not may_have_feed(user):
+        raise Http404
+    CalendarFeed.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    with translation.override(_feed_language(user)):
+        body = calendar_for(user, timezone.localdate()).to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kader.ics"'
+    return response
+
+
+@login_required
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    """See, copy, create, regenerate or revoke one's own feed URL."""
+    if not may_have_feed(request.user):
+        raise Http404
+    current = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        return _change_feed(request, current)
+    url = None
+    if current:
+        url = request.build_absolute_uri(reverse("dashboard:calendar_feed", args=[current.token]))
+    return render(request, "dashboard/calendar_settings.html", {"feed": current, "url": url})
+
+
+def _change_feed(request: HttpRequest, current: CalendarFeed | None) -> HttpResponse:
+    action = request.POST.get("action")
+    if action == "revoke" and current:
+        current.delete()
+        messages.success(request, _("Your calendar link is revoked: it no longer works."))
+    elif action == "regenerate" and current:
+        current.regenerate()
+        messages.success(request, _("New calendar link made: the old one no longer works."))
+    elif action == "create" and not current:
+        CalendarFeed.objects.create(user=request.user)
+        messages.success(request, _("Your calendar link is ready: add it to your calendar."))
+    return redirect("dashboard:calendar_settings")

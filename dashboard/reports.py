@@ -1,0 +1,213 @@
+"""The agreement report and the program report: a printable page and the same as a PDF.
+
+One function per report gathers the data (a fixed number of queries); the HTML template and
+the PDF (dashboard/pdf.py, reportlab) both render that data, so they never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dashboard import pdf
+from evaluations.models import ActionItem, Evaluation, IndicatorResult, attainment
+from partners.models import Agreement, AgreementParty, SuccessIndicator
+from programs.models import Cadre, Enrolment, Program, Session
+from programs.reporting import diversity_summary
+
+
+def _perm_or_404(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise Http404
+
+
+def _stages(cadres: QuerySet) -> list[dict]:
+    counts = cadres.aggregate(**{s: Count("pk", filter=Q(stage=s)) for s in Cadre.Stage.values})
+    return [{"label": label, "count": counts[s]} for s, label in Cadre.Stage.choices]
+
+
+def _hours(sessions: QuerySet) -> dict:
+    totals = sessions.attended().aggregate(minutes=Sum("duration_minutes"), count=Count("pk"))
+    return {"sessions": totals["count"], "hours": round((totals["minutes"] or 0) / 60, 1)}
+
+
+def _evaluations(evaluations: QuerySet) -> list[Evaluation]:
+    """The evaluations, newest first, each with its action items and their owners."""
+    items = ActionItem.objects.select_related("owner").order_by("due_date", "pk")
+    return list(
+        evaluations.select_related("evaluator")
+        .prefetch_related(Prefetch("action_items", items))
+        .annotate(health=Avg("ratings__score"))
+        .order_by("-period_end", "-pk")
+    )
+
+
+def _action_items(evaluations: list[Evaluation], today: dt.date) -> list[dict]:
+    """Every action item the evaluations agreed on, with its evaluation and whether it is
+    done, open, or late (open after its due date), soonest due first."""
+    rows = []
+    for evaluation in evaluations:
+        for item in evaluation.action_items.all():
+            if item.done:
+                state = "done"
+            elif item.due_date < today:
+                state = "late"
+            else:
+                state = "open"
+            rows.append({"item": item, "evaluation": evaluation, "state": state})
+    return sorted(rows, key=lambda row: (row["item"].due_date, row["item"].pk))
+
+
+def _indicators(indicators: QuerySet) -> list[dict]:
+    """Each indicator with its latest measured value and attainment."""
+    done = Q(evaluation__status__in=[Evaluation.Status.SUBMITTED, Evaluation.Status.REVIEWED])
+    results = IndicatorResult.objects.filter(done, actual__isnull=False).select_related(
+        "evaluation"
+    )
+    rows = indicators.prefetch_related(
+        Prefetch(
+            "results",
+            results.order_by("-evaluation__period_end", "-pk"),
+            to_attr="measured",
+        )
+    )
+    out = []
+    for indicator in rows:
+        latest = indicator.measured[0] if indicator.measured else None
+        actual = latest.actual if latest else None
+        out.append(
+            {
+                "indicator": indicator,
+                "actual": actual,
+                "period_end": latest.evaluation.period_end if latest else None,
+                "attainment": attainment(indicator, actual),
+            }
+        )
+    return out
+
+
+def agreement_report_data(agreement: Agreement) -> dict:
+    programs = agreement.programs.all()
+    enrolments = Enrolment.objects.filter(program__in=programs.values("pk")).taking_seats()
+    evaluations = _evaluations(Evaluation.objects.filter(agreement=agreement))
+    today = timezone.localdate()
+    return {
+        "kind": "agreement",
+        "title": agreement.title,
+        "agreement": agreement,
+        "parties": list(agreement.agreement_parties.select_related("partner")),
+        "programs": list(programs.order_by("name")),
+        "objectives": [
+            (_("Short-term objectives"), agreement.objectives_short_term),
+            (_("Long-term objectives"), agreement.objectives_long_term),
+        ],
+        "indicators": _indicators(SuccessIndicator.objects.filter(agreement=agreement)),
+        "evaluations": evaluations,
+        "action_items": _action_items(evaluations, today),
+        "hours": _hours(Session.objects.filter(mentorship__enrolment__in=enrolments)),
+        "stages": _stages(Cadre.objects.filter(pk__in=enrolments.values("cadre_id"))),
+        "today": today,
+    }
+
+
+def program_report_data(program: Program) -> dict:
+    enrolments = program.enrolments.taking_seats()
+    cadres = Cadre.objects.filter(pk__in=enrolments.values("cadre_id"))
+    agreements = program.agreements.all()
+    evaluations = _evaluations(
+        Evaluation.objects.filter(Q(program=program) | Q(mentorship__enrolment__program=program))
+    )
+    today = timezone.localdate()
+    return {
+        "kind": "program",
+        "title": program.name,
+        "program": program,
+        "partners": list(program.partners.order_by("name")),
+        "agreements": list(agreements.order_by("title")),
+        "objectives": [(_("Objectives"), program.objectives)],
+        "indicators": _indicators(
+            SuccessIndicator.objects.filter(agreement__in=agreements.values("pk")).select_related(
+                "agreement"
+            )
+        ),
+        "evaluations": evaluations,
+        "action_items": _action_items(evaluations, today),
+        "hours": _hours(Session.objects.filter(mentorship__enrolment__program=program)),
+        "stages": _stages(cadres),
+        "enrolment_statuses": _enrolment_statuses(program.enrolments.all()),
+        "diversity": _diversity(cadres),
+        "today": today,
+    }
+
+
+def _enrolment_statuses(enrolments: QuerySet) -> list[dict]:
+    counts = enrolments.aggregate(
+        **{s: Count("pk", filter=Q(status=s)) for s in Enrolment.Status.values}
+    )
+    return [{"label": label, "count": counts[s]} for s, label in Enrolment.Status.choices]
+
+
+def _diversity(cadres: QuerySet) -> dict:
+    """The program's background mix, through the one suppression rule."""
+    summary = diversity_summary(cadres)
+    return {
+        "answered": summary.answered,
+        "shown": summary.shown,
+        "dimensions": summary.dimensions,
+        "small_group": summary.small_group,
+    }
+
+
+# --- Views -------------------------------------------------------------------------------
+
+
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    _perm_or_404(request, "partners.view_agreement")
+    parties = AgreementParty.objects.select_related("partner")
+    visible = Agreement.objects.visible_to(request.user).select_related("coordinator")
+    return get_object_or_404(
+        visible.prefetch_related(Prefetch("agreement_parties", parties)), pk=pk
+    )
+
+
+def _program(request: HttpRequest, pk: int) -> Program:
+    _perm_or_404(request, "programs.view_program")
+    visible = Program.objects.visible_to(request.user).select_related("coordinator")
+    return get_object_or_404(visible, pk=pk)
+
+
+@login_required
+def agreement_report(request: HttpRequest, pk: int) -> HttpResponse:
+    data = agreement_report_data(_agreement(request, pk))
+    return render(request, "dashboard/report.html", data)
+
+
+@login_required
+def agreement_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    data = agreement_report_data(_agreement(request, pk))
+    return _pdf_response(pdf.agreement_report(data), f"agreement-{pk}", data["today"])
+
+
+@login_required
+def program_report(request: HttpRequest, pk: int) -> HttpResponse:
+    data = program_report_data(_program(request, pk))
+    return render(request, "dashboard/report.html", data)
+
+
+@login_required
+def program_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    data = program_report_data(_program(request, pk))
+    return _pdf_response(pdf.program_report(data), f"program-{pk}", data["today"])
+
+
+def _pdf_response(buffer, name: str, today: dt.date) -> FileResponse:
+    filename = f"kader-{name}-{today:%Y-%m-%d}.pdf"
+    return FileResponse(
+        buffer, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
