@@ -21,7 +21,7 @@ from django.contrib.sessions.models import Session
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models.signals import post_delete, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ipware import get_client_ip
@@ -103,6 +103,11 @@ def end_sessions_of(user_id: int) -> int:
     return len(keys)
 
 
+# Sent, inside the saving transaction, when an active account is deactivated; receivers in
+# upper layers revoke what must not come back with a reactivation (accounts imports no app).
+user_deactivated = Signal()
+
+
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)
 def end_sessions_on_deactivation(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw or instance.pk is None or instance.is_active:
@@ -110,12 +115,8 @@ def end_sessions_on_deactivation(sender, instance, raw: bool = False, **kwargs) 
     if get_user_model().objects.filter(pk=instance.pk, is_active=True).exists():
         log.info("sessions ended user=%s (deactivated)", instance.get_username())
         transaction.on_commit(lambda: end_sessions_of(instance.pk))
-        # Its calendar feed is revoked for good: reactivating the account must not bring
-        # the old secret address back to whoever kept it.
-        from dashboard.models import CalendarFeed
-
-        if CalendarFeed.objects.filter(user_id=instance.pk).delete()[0]:
-            log.info("calendar feed revoked user=%s (deactivated)", instance.get_username())
+        # Upper layers revoke what the person held (the dashboard: their calendar feed).
+        user_deactivated.send(sender=sender, user=instance)
 
 
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)

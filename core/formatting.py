@@ -17,7 +17,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, number_format
 from django.utils.translation import ngettext
 
-from programs.reporting import hidden_label
+from core.privacy import hidden_label
 
 Number = int | float | Decimal
 

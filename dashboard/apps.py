@@ -7,3 +7,8 @@ class DashboardConfig(AppConfig):
 
     name = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self) -> None:
+        from dashboard import signals, slots  # noqa: F401
+
+        slots.register_all()

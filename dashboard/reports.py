@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import perm_or_404
 from dashboard import pdf
 from evaluations.models import ActionItem, Evaluation, IndicatorResult, attainment
 from partners.models import Agreement, AgreementParty, SuccessIndicator
 from programs.models import Cadre, Enrolment, Program, Session
 from programs.reporting import diversity_summary
-
-
-def _perm_or_404(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise Http404
 
 
 def _stages(cadres: QuerySet) -> list[dict]:
@@ -168,7 +163,6 @@ def _diversity(cadres: QuerySet) -> dict:
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    _perm_or_404(request, "partners.view_agreement")
     parties = AgreementParty.objects.select_related("partner")
     visible = Agreement.objects.visible_to(request.user).select_related("coordinator")
     return get_object_or_404(
@@ -177,30 +171,29 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 
 
 def _program(request: HttpRequest, pk: int) -> Program:
-    _perm_or_404(request, "programs.view_program")
     visible = Program.objects.visible_to(request.user).select_related("coordinator")
     return get_object_or_404(visible, pk=pk)
 
 
-@login_required
+@perm_or_404("partners.view_agreement")
 def agreement_report(request: HttpRequest, pk: int) -> HttpResponse:
     data = agreement_report_data(_agreement(request, pk))
     return render(request, "dashboard/report.html", data)
 
 
-@login_required
+@perm_or_404("partners.view_agreement")
 def agreement_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
     data = agreement_report_data(_agreement(request, pk))
     return _pdf_response(pdf.agreement_report(data), f"agreement-{pk}", data["today"])
 
 
-@login_required
+@perm_or_404("programs.view_program")
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
     data = program_report_data(_program(request, pk))
     return render(request, "dashboard/report.html", data)
 
 
-@login_required
+@perm_or_404("programs.view_program")
 def program_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
     data = program_report_data(_program(request, pk))
     return _pdf_response(pdf.program_report(data), f"program-{pk}", data["today"])

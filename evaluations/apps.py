@@ -17,3 +17,6 @@ class EvaluationsConfig(AppConfig):
 
         register_timeline_source(timeline.cadre_entries)
         register_due_source(timeline.program_due)
+        from core.slots import register
+
+        register("agreement.history", timeline.agreement_history)

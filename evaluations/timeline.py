@@ -1,5 +1,6 @@
 """Evaluations on other apps' pages: the cadre timeline, a program's "what is due", and
-the agreement page's evaluation history (`evaluations/_agreement_history.html`)."""
+the agreement page's evaluation history (`evaluations/_agreement_history.html`, slot
+"agreement.history")."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.slots import render_template
 from evaluations.models import Evaluation, IndicatorResult
 
 
@@ -85,3 +87,9 @@ def agreement_history_context(agreement, user) -> dict:
         "history_agreement": agreement,
         "today": timezone.localdate(),
     }
+
+
+def agreement_history(context, agreement) -> str:
+    """The agreement page's slot "agreement.history" (core.slots): its evaluations."""
+    values = agreement_history_context(agreement, context["request"].user)
+    return render_template("evaluations/_agreement_history.html", context, **values)

@@ -3,19 +3,17 @@ guesses someone else's evaluation id learns nothing, not even that it exists."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import perm_or_404
 from core.pagination import paginate
 from evaluations import services
 from evaluations.filters import EvaluationFilter, ReminderFilter
@@ -35,21 +33,6 @@ from evaluations.reminders import preference_for, reminders_retry
 PAGE_SIZE = 25
 
 
-def needs(perm: str):
-    """Log in first; without the permission the page does not exist for you (404)."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.has_perm(perm):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorate
-
-
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
@@ -61,7 +44,7 @@ def _visible(request: HttpRequest):
 # --- lists -----------------------------------------------------------------------------
 
 
-@needs("evaluations.view_own_evaluations")
+@perm_or_404("evaluations.view_own_evaluations")
 def my_evaluations(request: HttpRequest) -> HttpResponse:
     mine = _visible(request).filter(evaluator=request.user).with_subjects()
     today = timezone.localdate()
@@ -75,7 +58,7 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/evaluation_mine.html", context)
 
 
-@needs("evaluations.list_evaluations")
+@perm_or_404("evaluations.list_evaluations")
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     queryset = _visible(request).with_subjects().order_by("due_date", "pk")
     filtered = EvaluationFilter(request.GET, queryset=queryset)
@@ -90,7 +73,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 # --- one evaluation --------------------------------------------------------------------
 
 
-@needs("evaluations.view_own_evaluations")
+@perm_or_404("evaluations.view_own_evaluations")
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = services.evaluation_for_report(_visible(request), pk)
     return _render_detail(request, evaluation)
@@ -117,7 +100,7 @@ def _render_detail(
     return render(request, "evaluations/evaluation_detail.html", context)
 
 
-@needs("evaluations.view_own_evaluations")
+@perm_or_404("evaluations.view_own_evaluations")
 def evaluation_fill(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(_visible(request).with_subjects(), pk=pk)
     # is_open too: a superuser passes every permission check, even on a submitted one.
@@ -213,7 +196,7 @@ def _may_review(request: HttpRequest, evaluation: Evaluation) -> bool:
 
 
 @require_POST
-@needs("evaluations.list_evaluations")
+@perm_or_404("evaluations.list_evaluations")
 def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = services.evaluation_for_report(_visible(request), pk)
     if not _may_review(request, evaluation):
@@ -241,7 +224,7 @@ def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(evaluation)
 
 
-@needs("evaluations.plan_evaluation")
+@perm_or_404("evaluations.plan_evaluation")
 def evaluation_plan(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(_visible(request).open().with_subjects(), pk=pk)
     form = PlanForm(request.POST or None, instance=evaluation)
@@ -255,7 +238,7 @@ def evaluation_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@needs("evaluations.plan_evaluation")
+@perm_or_404("evaluations.plan_evaluation")
 def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
     from partners.models import Agreement
 
@@ -272,7 +255,7 @@ def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
 # --- reminders -------------------------------------------------------------------------
 
 
-@needs("evaluations.view_reminder")
+@perm_or_404("evaluations.view_reminder")
 def reminder_list(request: HttpRequest) -> HttpResponse:
     # Everything "about" shows, in the list's one query.
     queryset = Reminder.objects.visible_to(request.user).select_related(
@@ -294,7 +277,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@needs("evaluations.retry_reminder")
+@perm_or_404("evaluations.retry_reminder")
 def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = get_object_or_404(Reminder.objects.visible_to(request.user), pk=pk)
     retried = reminders_retry(
@@ -307,7 +290,7 @@ def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reminder.evaluation or "evaluations:reminder_list")
 
 
-@needs("evaluations.set_reminder_preferences")
+@perm_or_404("evaluations.set_reminder_preferences")
 def preferences(request: HttpRequest) -> HttpResponse:
     preference = preference_for(request.user)
     form = PreferenceForm(request.POST or None, instance=preference)

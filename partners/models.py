@@ -12,8 +12,9 @@ Stable names other apps may reference (keep them):
   `partners.CommunicationLog`: meetings, calls and messages with a partner.
 
 Access is decided in one place per model: `<Model>.objects.visible_to(user)`.
-Mentors reach partners only through programs: `PartnerQuerySet.in_programs_mentored_by(user)`
-is the one place that follows that relation.
+Mentors reach partners only through programs, a higher layer: the programs app registers
+which partners a mentor reaches (`register_mentor_reach`), and
+`PartnerQuerySet.in_programs_mentored_by(user)` is the one place that asks it.
 """
 
 from __future__ import annotations
@@ -117,6 +118,17 @@ class Region(models.Model):
 # --- Partners ----------------------------------------------------------------------------
 
 
+# Functions `reach(user) -> QuerySet of partner ids` registered by higher apps (programs: the
+# partners of the programs where the user mentors). Partners cannot follow relations that
+# live above them; without any registered, a mentor reaches no partner.
+_mentor_reach: list = []
+
+
+def register_mentor_reach(reach) -> None:
+    if reach not in _mentor_reach:
+        _mentor_reach.append(reach)
+
+
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> PartnerQuerySet:
         if manages_partnerships(user):
@@ -128,10 +140,15 @@ class PartnerQuerySet(models.QuerySet):
     def in_programs_mentored_by(self, user: User) -> PartnerQuerySet:
         """Partners taking part in a program where `user` mentors a cadre.
 
-        The one place that ties mentors to partners: Program.partners (related_name
-        "programs") → enrolments → mentorships → mentor profile → user.
+        The one place that ties mentors to partners, through what higher apps registered
+        (`programs.models.partners_mentored_by`); one subquery per source, no extra query.
         """
-        return self.filter(programs__enrolments__mentorships__mentor__user=user).distinct()
+        if not _mentor_reach:
+            return self.none()
+        reached = Q()
+        for reach in _mentor_reach:
+            reached |= Q(pk__in=reach(user))
+        return self.filter(reached)
 
     def current(self) -> PartnerQuerySet:
         return self.filter(archived_at__isnull=True)

@@ -6,11 +6,7 @@ Every object comes through `<Model>.objects.visible_to(request.user)` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -28,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import perm_or_404
 from core.autocomplete import lookup_response
 from core.pagination import paginate
-from evaluations.timeline import agreement_history_context
 
 from .filters import AgreementFilter, PartnerFilter, coordinators, person_label
 from .forms import (
@@ -51,22 +47,6 @@ from .models import (
     CommunicationLog,
     Partner,
 )
-
-
-def perm_or_404(perm: str) -> Callable:
-    """Log in first; then a user without `perm` gets a 404, like a missing page."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.has_perm(perm):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def query_without(request: HttpRequest, *names: str) -> str:
@@ -138,24 +118,11 @@ def _partner_agreements(partner: Partner, user) -> QuerySet:
     )
 
 
-def _partner_programs(partner: Partner, user) -> QuerySet | None:
-    """Programs the partner takes part in, as far as `user` may see them.
-
-    Through the programs app's `Program.partners` (related_name "programs"); without
-    that relation the page says that programs are not tracked.
-    """
-    manager = getattr(partner, "programs", None)
-    if manager is None:
-        return None
-    programs = manager.all()
-    return programs.visible_to(user) if hasattr(programs, "visible_to") else programs
-
-
 @perm_or_404("partners.view_partner")
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partners = Partner.objects.visible_to(request.user).select_related("province", "region")
     partner = get_object_or_404(partners, pk=pk)
-    context = {"partner": partner, "programs": _partner_programs(partner, request.user)}
+    context = {"partner": partner}
     # Mentors get the public profile only; the view decides, not the template.
     if request.user.has_perm("partners.view_partner_private"):
         logs = CommunicationLog.objects.visible_to(request.user).filter(partner=partner)
@@ -321,8 +288,6 @@ def _render_agreement(
         "terminate_form": TerminateForm(),
         "renew_form": RenewForm(initial={"start_date": agreement.end_date}),
     }
-    # The agreement's evaluations and indicator attainment over time (step 6 of seed 2).
-    context.update(agreement_history_context(agreement, request.user))
     return render(request, "partners/agreement_detail.html", context, status=status)
 
 

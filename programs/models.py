@@ -45,6 +45,14 @@ def sees_everything(user: User) -> bool:
 # --- Programs -------------------------------------------------------------------------
 
 
+def partners_mentored_by(user: User) -> models.QuerySet:
+    """The ids of the partners in programs where `user` mentors a cadre: what partners'
+    visible_to asks for a mentor (registered in apps.py; partners cannot look upward)."""
+    return Program.partners.through.objects.filter(
+        program__enrolments__mentorships__mentor__user=user
+    ).values("partner_id")
+
+
 class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ProgramQuerySet:
         if sees_everything(user):

@@ -2,7 +2,7 @@
 
 Background data is shown per person only on the cadre's own page. Everything else that
 shows it — the program page, the reports and their PDF, the dashboard and its chart — goes
-through the one rule here: a group is shown only when at least SMALL_GROUP cadres
+through the one rule of `core.privacy`: a group is shown only when at least SMALL_GROUP cadres
 answered, and within it every count below SMALL_GROUP is hidden (`suppress`), because a
 small total could point at a person.
 """
@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from core.privacy import SMALL_GROUP, group_shown, hidden_label, suppress  # noqa: F401
 from programs.models import CadreBackground
-
-SMALL_GROUP = 5
 
 DIMENSIONS = [
     ("gender", CadreBackground.Gender),
@@ -24,27 +23,6 @@ DIMENSIONS = [
     ("first_in_family_university", CadreBackground.Answer),
     ("area", CadreBackground.Area),
 ]
-
-
-def suppress(counts: list[int]) -> list[int | None]:
-    """Hide counts below SMALL_GROUP (None), and one more when a lone hidden count could be
-    worked out from the total and the others."""
-    shown: list[int | None] = [c if c == 0 or c >= SMALL_GROUP else None for c in counts]
-    hidden = [i for i, c in enumerate(shown) if c is None]
-    if len(hidden) == 1:
-        visible = [(c, i) for i, c in enumerate(shown) if c]
-        if visible:
-            shown[min(visible)[1]] = None
-    return shown
-
-
-def hidden_label() -> str:
-    """What a hidden count reads as, on pages, in PDFs and in tables: "< 5"."""
-    return f"< {SMALL_GROUP}"
-
-
-def group_shown(answered: int) -> bool:
-    return answered >= SMALL_GROUP
 
 
 @dataclass

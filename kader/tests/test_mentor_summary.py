@@ -63,7 +63,7 @@ def test_it_renders_in_a_fixed_number_of_queries_whatever_the_mentees(
         SessionFactory(mentorship=pair(mentor_a), date=dt.date(2026, 6, 2))
     request = RequestFactory().get("/")
     request.user = mentor_a
-    template = Template("{% load kader_dashboard %}{% mentor_summary %}")
+    template = Template('{% load kader_slots %}{% slot "mentor_home.sections" %}')
     # the user's groups (cached for the rest of a real request), hours, evaluations, goals
     with django_assert_num_queries(4):
         html = template.render(Context({"request": request}))

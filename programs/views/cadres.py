@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.access import perm_or_404
 from core.pagination import paginate
 from partners.models import Partner, Region
 from programs import importing, services
@@ -29,7 +30,6 @@ from programs.forms import (
 )
 from programs.models import BackgroundField, Cadre, CadreBackground, Enrolment, PendingImport
 from programs.timeline import cadre_timeline
-from programs.views.common import perm_or_404
 
 LIST_CONTROLS = ("page", "sort", "after", "before")  # not filters
 
@@ -39,7 +39,6 @@ def _program_count() -> Coalesce:
     return Coalesce(Subquery(enrolments.annotate(n=Count("program")).values("n")), 0)
 
 
-@login_required
 @perm_or_404("programs.view_cadre")
 def cadre_list(request: HttpRequest) -> HttpResponse:
     cadres = (
@@ -58,7 +57,6 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cadre_list.html", context)
 
 
-@login_required
 @perm_or_404("programs.manage_cadres")
 def cadre_create(request: HttpRequest) -> HttpResponse:
     form = CadreForm(request.POST or None, user=request.user)
@@ -69,7 +67,6 @@ def cadre_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cadre_form.html", {"form": form})
 
 
-@login_required
 @perm_or_404("programs.manage_cadres")
 def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=pk)
@@ -81,7 +78,6 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/cadre_form.html", {"form": form, "cadre": cadre})
 
 
-@login_required
 @perm_or_404("programs.view_cadre")
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_object_or_404(
@@ -112,7 +108,6 @@ def _extra_answers(background: CadreBackground | None) -> list[tuple[str, str]]:
     return [(labels.get(key, key), value) for key, value in background.extra.items()]
 
 
-@login_required
 @perm_or_404("programs.manage_cadres")
 def background_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=pk)
@@ -135,7 +130,6 @@ def background_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/background_form.html", context)
 
 
-@login_required
 @perm_or_404("programs.manage_cadres")
 def background_fields(request: HttpRequest) -> HttpResponse:
     form = BackgroundFieldForm(request.POST or None)
@@ -147,7 +141,6 @@ def background_fields(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/background_fields.html", context)
 
 
-@login_required
 @perm_or_404("programs.manage_cadres")
 def background_field_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(BackgroundField, pk=pk)
@@ -172,7 +165,6 @@ def city_options(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"options": [[r.pk, r.name] for r in regions]})
 
 
-@login_required
 @perm_or_404("programs.import_cadres")
 def cadre_import(request: HttpRequest) -> HttpResponse:
     # The file waits in a PendingImport named in the URL, never in the session.

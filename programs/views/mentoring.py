@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import perm_or_404
 from programs import services
 from programs.forms import GoalForm, GoalProgressForm, SessionForm
 from programs.models import DevelopmentGoal, Mentorship, Session
-from programs.views.common import perm_or_404
 
 
-@login_required
 @perm_or_404("programs.use_mentor_home")
 def mentor_home(request: HttpRequest) -> HttpResponse:
     mentorships = (
@@ -53,7 +52,6 @@ def _mentorship(request: HttpRequest, pk: int) -> Mentorship:
     )
 
 
-@login_required
 @perm_or_404("programs.view_mentorship")
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _mentorship(request, pk)
@@ -88,7 +86,6 @@ def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(mentorship.enrolment.program)
 
 
-@login_required
 @perm_or_404("programs.view_mentorship")
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _mentorship(request, pk)
@@ -102,7 +99,6 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/goal_form.html", {"form": form, "mentorship": mentorship})
 
 
-@login_required
 @perm_or_404("programs.view_mentorship")
 def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     goal = get_object_or_404(
@@ -119,7 +115,6 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/goal_progress.html", {"form": form, "goal": goal})
 
 
-@login_required
 @perm_or_404("programs.log_session")
 def session_create(request: HttpRequest) -> HttpResponse:
     initial = {"date": timezone.localdate(), "duration_minutes": 60}
@@ -149,7 +144,6 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
     )
 
 
-@login_required
 @perm_or_404("programs.log_session")
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
@@ -170,7 +164,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/session_form.html", {"form": form, "session": session})
 
 
-@login_required
 @perm_or_404("programs.log_session")
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)

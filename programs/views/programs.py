@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
@@ -11,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import perm_or_404
 from core.autocomplete import search_term
 from programs import services
 from programs.filters import ProgramFilter
@@ -24,13 +24,12 @@ from programs.forms import (
 from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
 from programs.reporting import diversity_summary
 from programs.timeline import DUE_SHOWN, program_due
-from programs.views.common import paginate, perm_or_404, querystring_without
+from programs.views.common import paginate, querystring_without
 
 # Rows per section of the program page (enrolled cadres, mentor pairs).
 SECTION_ROWS = 25
 
 
-@login_required
 @perm_or_404("programs.view_program")
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = (
@@ -45,7 +44,6 @@ def program_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/program_list.html", context)
 
 
-@login_required
 @perm_or_404("programs.manage_programs")
 def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(
@@ -58,7 +56,6 @@ def program_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/program_form.html", {"form": form})
 
 
-@login_required
 @perm_or_404("programs.manage_programs")
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
@@ -70,7 +67,6 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/program_form.html", {"form": form, "program": program})
 
 
-@login_required
 @perm_or_404("programs.view_program")
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(
@@ -125,7 +121,6 @@ def _section_page(request: HttpRequest, queryset, param: str) -> dict:
     return {"page": page, "param": param, "qs": querystring_without(request, param)}
 
 
-@login_required
 @perm_or_404("programs.manage_programs")
 def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program.objects.visible_to(request.user).with_seats_taken(), pk=pk)
@@ -145,7 +140,6 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/enrolment_form.html", {"form": form, "program": program})
 
 
-@login_required
 @perm_or_404("programs.manage_programs")
 def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_object_or_404(
@@ -170,7 +164,6 @@ def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/enrolment_edit.html", context)
 
 
-@login_required
 @perm_or_404("programs.pair_mentors")
 def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_object_or_404(
@@ -206,7 +199,6 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/pairing.html", context)
 
 
-@login_required
 @perm_or_404("programs.manage_mentors")
 def mentor_list(request: HttpRequest) -> HttpResponse:
     mentors = (
@@ -228,7 +220,6 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/mentor_list.html", context)
 
 
-@login_required
 @perm_or_404("programs.manage_mentors")
 def mentor_create(request: HttpRequest) -> HttpResponse:
     form = MentorProfileForm(request.POST or None, user=request.user)
@@ -239,7 +230,6 @@ def mentor_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/mentor_form.html", {"form": form})
 
 
-@login_required
 @perm_or_404("programs.manage_mentors")
 def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = get_object_or_404(MentorProfile.objects.visible_to(request.user), pk=pk)

@@ -1,0 +1,75 @@
+"""Templates point downward too: `lint-imports` sees Python imports, this sees templates.
+
+An app's template may include templates, reverse URLs and load tag libraries of its own
+layer and the layers below (the order of `.importlinter`), never of one above; a higher
+app shows itself on a lower app's page through a slot (core.slots). The site's own
+templates (templates/: base, navigation, errors, login) are wiring and may use any app.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+import pytest
+from django.template.backends.django import get_installed_libraries
+
+BASE = Path(__file__).resolve().parents[2]
+# {% include "app/…" %}, {% extends "app/…" %}, {% url 'ns:name' %}, {% load lib … %}
+TEMPLATE_NAME = re.compile(r"""{%\s*(?:include|extends)\s+["']([a-z_]+)/""")
+URL_NAME = re.compile(r"""{%\s*url\s+["']([a-z_]+):""")
+LOAD = re.compile(r"{%\s*load\s+([\w ]+?)\s*%}")
+
+
+def layers() -> list[str]:
+    """Bottom first, as `.importlinter` lists them (top first)."""
+    config = configparser.ConfigParser()
+    config.read(BASE / ".importlinter")
+    names = config["importlinter:contract:layers"]["layers"].split()
+    return list(reversed(names))
+
+
+def library_apps() -> dict[str, str]:
+    """Each template tag library's app (its top-level package)."""
+    return {name: module.split(".")[0] for name, module in get_installed_libraries().items()}
+
+
+def references(text: str, libraries: dict[str, str]) -> set[str]:
+    apps = set(TEMPLATE_NAME.findall(text)) | set(URL_NAME.findall(text))
+    for names in LOAD.findall(text):
+        apps |= {libraries[name] for name in names.split() if name in libraries}
+    return apps
+
+
+def app_templates() -> list[tuple[str, Path]]:
+    order = layers()
+    return [
+        (app, path)
+        for app in order
+        for path in sorted((BASE / app / "templates").rglob("*.*"))
+        if path.is_file()
+    ]
+
+
+def test_the_layers_are_the_installed_apps():
+    from django.conf import settings
+
+    assert [app for app in settings.INSTALLED_APPS if app in layers()] == layers()[:-1]
+
+
+@pytest.mark.parametrize(("app", "path"), app_templates(), ids=lambda v: str(v))
+def test_no_template_points_upward(app, path):
+    order = layers()
+    libraries = library_apps()
+    above = set(order[order.index(app) + 1 :])
+    upward = references(path.read_text(), libraries) & above
+    assert not upward, f"{path.relative_to(BASE)} uses {sorted(upward)}, a higher layer"
+
+
+def test_it_finds_an_upward_reference():
+    # The check itself: a partners template naming the dashboard's URL would be caught.
+    libraries = library_apps()
+    assert references("{% url 'dashboard:export' 'x' 'csv' %}", libraries) == {"dashboard"}
+    assert references('{% include "evaluations/_status.html" %}', libraries) == {"evaluations"}
+    assert references("{% load i18n kader_slots %}", libraries) & set(layers()) == {"core"}
