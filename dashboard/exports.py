@@ -29,9 +29,9 @@ from evaluations.filters import EvaluationFilter
 from evaluations.models import Evaluation
 from partners.filters import AgreementFilter, PartnerFilter
 from partners.models import Agreement, AgreementParty, Partner
-from programs.filters import CadreFilter, ProgramFilter
+from programs.filters import CadreFilter, ProgramFilter, SessionFilter
 from programs.models import Cadre, Program
-from programs.views.sessions import SessionFilter, may_list_sessions, sessions_for
+from programs.views.sessions import sessions_for
 
 CHUNK_SIZE = 2000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -201,7 +201,7 @@ LISTS: dict[str, ExportList] = {
     ),
     "sessions": ExportList(
         "sessions",
-        may_list_sessions,
+        _perm("programs.list_sessions"),
         _sessions,
         (
             Column(_("Date"), _attr("date")),

@@ -1,4 +1,4 @@
-"""Search, filters and sorting for the program list and the cadre directory."""
+"""Search, filters and sorting for the program list, the cadre directory and the sessions."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import User
 from core.autocomplete import AutocompleteSelect
 from core.filters import SortFilter
 from core.pagination import id_list
-from partners.models import Partner, province_choices
-from programs.models import Cadre, Enrolment, Program
+from partners.models import Agreement, Partner, province_choices
+from programs.models import Cadre, Enrolment, Program, Session
 
 
 def _partners(request) -> QuerySet:
@@ -173,3 +174,61 @@ class CadreFilter(CompactFilterSet):
         at_home = Cadre.objects.filter(home_partner=value).order_by().values("pk")
         enrolled = Enrolment.objects.filter(program__partners=value).order_by().values("cadre")
         return queryset.filter(pk__in=at_home.union(enrolled))
+
+
+class SessionFilter(CompactFilterSet):
+    """The sessions list across programs (programs/views/sessions.py) and its export."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"),
+        queryset=Program.objects.none(),
+        field_name="mentorship__enrolment__program",
+        widget=AutocompleteSelect("programs:program_lookup"),
+    )
+    province = django_filters.ChoiceFilter(
+        label=_("Region"),
+        choices=province_choices,
+        empty_label=_("All"),
+        field_name="mentorship__enrolment__cadre__province",
+    )
+    formality = django_filters.ChoiceFilter(
+        label=_("Formality"), choices=Agreement.Formality.choices, method="by_agreement"
+    )
+    basis = django_filters.ChoiceFilter(
+        label=_("Basis"), choices=Agreement.Basis.choices, method="by_agreement"
+    )
+    attendance = django_filters.ChoiceFilter(
+        label=_("Attendance"), choices=Session.Attendance.choices
+    )
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte")
+    sort = SortFilter(
+        label=_("Sort by"),
+        fields=(("date", "date"), ("duration_minutes", "duration")),
+        field_labels={"date": _("Date"), "duration_minutes": _("Duration")},
+    )
+
+    class Meta:
+        model = Session
+        fields: list[str] = []
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = Program.objects.visible_to(user).order_by("name")
+        for name in ("date_from", "date_to"):
+            self.filters[name].field.widget.input_type = "date"
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(
+            Q(mentorship__enrolment__cadre__full_name__icontains=value)
+            | Q(mentorship__mentor__user__first_name__icontains=value)
+            | Q(mentorship__mentor__user__last_name__icontains=value)
+            | Q(topics__icontains=value)
+        )
+
+    def by_agreement(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        # The session's program runs under an agreement of that formality or basis.
+        agreements = Agreement.objects.filter(**{name: value}).values("pk")
+        programs = Program.objects.filter(agreements__in=agreements).values("pk")
+        return qs.filter(mentorship__enrolment__program__in=programs)

@@ -41,6 +41,8 @@ rules.add_perm("programs.pair_mentors", runs_programme)
 # Mentors' corner; coordinators may look at any mentorship, and help with goals.
 rules.add_perm("programs.use_mentor_home", is_mentor)
 rules.add_perm("programs.log_session", is_mentor)
+# The sessions list across programs: coordinators see all, a mentor their own (visible_to).
+rules.add_perm("programs.list_sessions", is_admin | is_coordinator | is_mentor)
 rules.add_perm("programs.view_mentorship", runs_programme | is_mentor)
 rules.add_perm("programs.manage_goals", runs_programme | (is_mentor & mentors_it))
 rules.add_perm("programs.update_goal_progress", runs_programme | (is_mentor & mentors_it))
