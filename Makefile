@@ -64,9 +64,16 @@ var/bench-venv/.installed: bench/requirements.txt
 bench: install var/bench-venv/.installed
 	TIER=$(TIER) $(PY) bench/run.py
 
+# The project's templates: templates/ and each app's templates/.
+TEMPLATE_DIRS := templates $(wildcard */templates)
+
+# What CI checks before the tests (.ci/run). mypy covers core and accounts so far (issue 16).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint --lint $(TEMPLATE_DIRS)
+# lint-imports (the layers' import contracts) goes here.
+	DEBUG=1 $(BIN)/mypy core accounts
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
