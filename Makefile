@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 export PATH := $(BIN):$(PATH)
 
 TIER ?= district
-.PHONY: bench run test lint format install install-dev assets messages makemessages migrate worker beat clean
+.PHONY: bench run test lint hooks format install install-dev assets messages makemessages migrate worker beat clean
 
 $(VENV)/.installed-run: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/djlint --lint $(TEMPLATE_DIRS)
 # lint-imports (the layers' import contracts) goes here.
 	DEBUG=1 $(BIN)/mypy core accounts
+
+# Git hooks (.pre-commit-config.yaml): ruff and djlint on the files of each commit, and no
+# model change without its migration.
+hooks: $(VENV)/.installed-dev
+	$(BIN)/pre-commit install
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
