@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 export PATH := $(BIN):$(PATH)
 
 TIER ?= district
-.PHONY: bench run test lint format install install-dev assets messages makemessages migrate worker beat clean
+.PHONY: bench run test lint hooks format install install-dev assets messages makemessages migrate worker beat clean
 
 $(VENV)/.installed-run: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,9 +64,21 @@ var/bench-venv/.installed: bench/requirements.txt
 bench: install var/bench-venv/.installed
 	TIER=$(TIER) $(PY) bench/run.py
 
+# The project's templates: templates/ and each app's templates/.
+TEMPLATE_DIRS := templates $(wildcard */templates)
+
+# What CI checks before the tests (.ci/run). mypy covers core and accounts so far (issue 16).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint --lint $(TEMPLATE_DIRS)
+# lint-imports (the layers' import contracts) goes here.
+	DEBUG=1 $(BIN)/mypy core accounts
+
+# Git hooks (.pre-commit-config.yaml): ruff and djlint on the files of each commit, and no
+# model change without its migration.
+hooks: $(VENV)/.installed-dev
+	$(BIN)/pre-commit install
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

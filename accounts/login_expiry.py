@@ -90,10 +90,15 @@ def _kept_fields(request: HttpRequest) -> dict[str, list[str]] | None:
     return fields
 
 
+def _no_view(request: HttpRequest) -> HttpResponse:
+    """Stands in for the view (not csrf_exempt) in a CSRF check made before any view runs."""
+    return HttpResponse()
+
+
 def _csrf_ok(request: HttpRequest) -> bool:
     """The idle logout answers before CSRF is checked: a post from another site must not
     plant a draft in someone's next login."""
-    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is None
+    return CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {}) is None
 
 
 def _to_login(response: HttpResponse) -> bool:
@@ -104,7 +109,8 @@ def _to_login(response: HttpResponse) -> bool:
 
 def _last_user(request: HttpRequest) -> int | None:
     try:
-        value = request.get_signed_cookie(USER_COOKIE, salt=USER_COOKIE_SALT)
+        # Without a default: a str, or KeyError; the stub has no overload that says so.
+        value: str = request.get_signed_cookie(USER_COOKIE, salt=USER_COOKIE_SALT)  # type: ignore[assignment]
     except (KeyError, signing.BadSignature):
         return None
     return int(value) if value.isdigit() else None
@@ -150,7 +156,8 @@ class LoginExpiryMiddleware:
         if draft.get("path") != request.path:
             return  # on the way back (two-factor step, another page first): kept for later
         del request.session[DRAFT]
-        request.kader_draft = draft["fields"]
+        # An attribute of Kader's own, which HttpRequest does not declare; base.html reads it.
+        request.kader_draft = draft["fields"]  # type: ignore[attr-defined]
         messages.warning(
             request, _("Your login expired; what you typed is kept — check and save again.")
         )

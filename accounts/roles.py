@@ -6,22 +6,24 @@ Roles are Django groups (created by a migration); admins are staff users. Each a
 """
 
 import rules
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 
 COORDINATOR = "coordinator"
 MENTOR = "mentor"
 ROLES = (COORDINATOR, MENTOR)
 
-User = AbstractBaseUser | AnonymousUser
+User = AbstractUser | AnonymousUser
 
 
 def _in_group(user: User, name: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     # One query per request at most: the names are cached on the user object.
-    if not hasattr(user, "_kader_groups"):
-        user._kader_groups = set(user.groups.values_list("name", flat=True))
-    return name in user._kader_groups
+    groups: set[str] | None = getattr(user, "_kader_groups", None)
+    if groups is None:
+        groups = set(user.groups.values_list("name", flat=True))
+        user._kader_groups = groups  # type: ignore[attr-defined]  # a cache, not a model field
+    return name in groups
 
 
 @rules.predicate

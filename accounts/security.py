@@ -10,7 +10,9 @@ import logging
 import time
 from collections.abc import Callable
 from importlib import import_module
+from typing import cast
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
@@ -223,9 +225,11 @@ class _UsernameLengthChecked:
     failed with a server error. Checked here, a too-long username is a field error and
     nothing is authenticated or recorded."""
 
+    fields: dict[str, forms.Field]  # the form's, which this class comes before
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["username"]
+        field = cast(forms.CharField, self.fields["username"])  # a UsernameField
         field.validators.append(MaxLengthValidator(field.max_length or 150))
 
 

@@ -9,6 +9,7 @@ device must enter a code after logging in, whatever the setting.
 import secrets
 from base64 import b32encode
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -63,6 +64,7 @@ class TokenForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
+        assert self.request is not None  # the password field exists only with a request
         user = self.request.user
         # Through authenticate(), so that django-axes counts wrong guesses and locks out.
         if authenticate(self.request, username=user.get_username(), password=password) != user:
@@ -72,6 +74,12 @@ class TokenForm(forms.Form):
 
 def must_use_two_factor(user) -> bool:
     return settings.KADER_REQUIRE_2FA and (is_admin(user) or is_coordinator(user))
+
+
+def is_verified(user: Any) -> bool:
+    """Whether this login has passed a second factor. django_otp's OTPMiddleware gives the
+    request's user its `is_verified()`, which no type of Django's declares."""
+    return user.is_verified()
 
 
 def has_device(user) -> bool:
@@ -107,7 +115,7 @@ class TwoFactorMiddleware:
         path = request.path
         if (
             user.is_authenticated
-            and not user.is_verified()
+            and not is_verified(user)
             and not path.startswith(EXEMPT_PREFIXES)
             and path not in EXEMPT_PATHS
         ):
@@ -123,7 +131,7 @@ class TwoFactorMiddleware:
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
     """Shows a new secret; a correct code confirms the device and shows recovery codes."""
-    if has_device(request.user) and not request.user.is_verified():
+    if has_device(request.user) and not is_verified(request.user):
         return redirect("two_factor_verify")
     device, _created = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "authenticator"}
@@ -177,7 +185,7 @@ def new_recovery_codes(user) -> list[str]:
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     """Asks for a code after login; a recovery code works once."""
-    if request.user.is_verified():
+    if is_verified(request.user):
         return redirect(_next(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ up to EXACT_BELOW, and only a longer list is given the planner's estimate for it
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
@@ -155,8 +156,10 @@ class LargeTableAdmin(admin.ModelAdmin):
     )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        paginator = super().get_paginator(
-            request, queryset, per_page, orphans, allow_empty_first_page
+        # Of self.paginator's class, EstimatedCountPaginator.
+        paginator = cast(
+            EstimatedCountPaginator,
+            super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page),
         )
         paginator.matches = getattr(request, "kader_search_matches", None)
         return paginator
@@ -186,7 +189,7 @@ class LargeTableAdmin(admin.ModelAdmin):
         if not words or not fields or None in paths:
             return super().get_search_results(request, queryset, search_term)
         groups: dict[tuple, list[str]] = {}
-        for relations, name in paths:
+        for relations, name in cast(list[tuple[list, str]], paths):  # no None: see above
             groups.setdefault(tuple(relations), []).append(name)
         parts = [matching(self.model, list(rel), names, words) for rel, names in groups.items()]
         any_part = Q()
@@ -205,11 +208,11 @@ class LargeTableAdmin(admin.ModelAdmin):
             found = found.union(*others, all=True)
         if connections[queryset.db].vendor != "postgresql":
             return searched, False  # SQLite: a few rows, and a limit on query parameters
-        found = list(found[: MATCHES_LISTED + 1])
-        if len(found) > MATCHES_LISTED:
-            request.kader_search_matches = len(found)
+        found_ids = list(found[: MATCHES_LISTED + 1])
+        if len(found_ids) > MATCHES_LISTED:
+            request.kader_search_matches = len(found_ids)
             return searched, False
-        ids = list(dict.fromkeys(found))
+        ids = list(dict.fromkeys(found_ids))
         request.kader_search_matches = len(ids)
         # A list of values, not a subquery: the planner knows how many rows it will read.
         # Passed as one array, not one parameter per id (among_ids).

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
+from typing import cast
 from unicodedata import category
 
 from django import forms
 from django.db.models import Model, Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
@@ -36,15 +38,17 @@ class AutocompleteSelect(forms.Select):
         """The empty choice and the chosen object only: one small query, not every row."""
         # Digits only, and small enough for a database integer (SQLite raises otherwise).
         chosen = [v for v in value if str(v).isdigit() and int(v) < 2**63]
-        field = self.choices.field
+        choices = cast(ModelChoiceIterator, self.choices)  # the widget of a ModelChoiceField
+        field = choices.field
         options = [("", field.empty_label or "")] if field.empty_label is not None else []
         if chosen:
-            for obj in self.choices.queryset.filter(pk__in=chosen):
+            for obj in choices.queryset.filter(pk__in=chosen):
                 options.append((str(obj.pk), field.label_from_instance(obj)))
         groups = []
         for index, (option_value, label) in enumerate(options):
             selected = option_value in value if option_value else not chosen
-            option = self.create_option(name, option_value, label, selected, index, attrs=attrs)
+            # A label may be a lazy string, as Django's own choices' are; the stub says str.
+            option = self.create_option(name, option_value, label, selected, index, attrs=attrs)  # type: ignore[arg-type]
             groups.append((None, [option], index))
         return groups
 

@@ -16,6 +16,8 @@ checked by the validators and the models' `clean()`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -56,10 +58,11 @@ class LineBreakText(forms.CharField):
 class BoundedTextField(models.TextField):
     """A TextField whose form field is `LineBreakText`. Migrations see a plain TextField."""
 
-    def formfield(self, **kwargs):
+    # Django's TextField.formfield takes keywords only; the stubs give it Field's signature.
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
         return super().formfield(**{"form_class": LineBreakText, **kwargs})
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.TextField", args, kwargs
 

@@ -25,13 +25,13 @@ import binascii
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.humanize.templatetags.humanize import intcomma, intword
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, connections
-from django.db.models import BooleanField, F, Model, Q, QuerySet
+from django.db.models import BooleanField, F, Field, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.lookups import Lookup
@@ -107,7 +107,7 @@ class RowCount:
     @property
     def display(self) -> str:
         if self.kind == "about" and self.value >= 1_000_000:
-            return intword(self.value)
+            return str(intword(self.value))
         if self.kind == "about":
             return intcomma(round(self.value, -2) or self.value)
         return intcomma(self.value)
@@ -163,10 +163,12 @@ def _nullable(model: type[Model], path: str) -> bool:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             return True  # an annotation: assume the worst, it still sorts correctly
-        if field.null:
+        # GenericForeignKey is a Field since Django 5.1; the stubs do not know it yet.
+        if field.null:  # type: ignore[union-attr]
             return True
         if field.is_relation:
-            model = field.related_model
+            # A relation's model is a class once the apps are loaded, never "self".
+            model = cast(type[Model], field.related_model)
     return False
 
 
@@ -195,8 +197,10 @@ def _value(row: Model, path: str) -> Any:
     return value.pk if isinstance(value, Model) else value
 
 
-def _field_for(model: type[Model], path: str):
-    field = None
+def _field_for(model: type[Model], path: str) -> Field:
+    # Any: a sort path names columns and forward relations only, not the reverse relations
+    # and generic keys that get_field() may also return.
+    field: Any = None
     for name in path.split("__"):
         field = model._meta.pk if name == "pk" else model._meta.get_field(name)
         if field.is_relation:
@@ -229,7 +233,7 @@ def decode_cursor(cursor: str, model: type[Model], keys: list[SortKey]) -> list[
         return None
     if not isinstance(values, list) or len(values) != len(keys):
         return None
-    checked = []
+    checked: list[Any] = []
     for key, value in zip(keys, values, strict=True):
         if value is None and key.nullable:
             checked.append(None)
@@ -305,7 +309,8 @@ def _estimated_rows(queryset: QuerySet) -> int | None:
             row = cursor.fetchone()
         return row[0] if row else -1
 
-    estimate = cache.get_or_set(key, reltuples, timeout=ESTIMATE_TTL)
+    # Never None: reltuples() always gives a number, and that is what the cache stores.
+    estimate = cast(int, cache.get_or_set(key, reltuples, timeout=ESTIMATE_TTL))
     return estimate if estimate >= ESTIMATE_FROM else None
 
 
