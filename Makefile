@@ -72,7 +72,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint --lint $(TEMPLATE_DIRS)
-# lint-imports (the layers' import contracts) goes here.
+	$(BIN)/lint-imports  # the layers' import contracts (.importlinter, docs/architecture.md)
 	DEBUG=1 $(BIN)/mypy core accounts
 
 # Git hooks (.pre-commit-config.yaml): ruff and djlint on the files of each commit, and no

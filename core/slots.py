@@ -40,6 +40,8 @@ def render(name: str, context: Context, *args: Any) -> SafeString:
 
 def render_template(template_name: str, context: Context, **values: Any) -> str:
     """Render a template with the page's context and some values of the filler's own."""
-    template = context.template.engine.get_template(template_name)
+    page = context.template
+    assert page is not None, "slots render while a page renders"
+    template = page.engine.get_template(template_name)
     with context.push(**values):
         return template.render(context)
