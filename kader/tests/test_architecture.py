@@ -73,3 +73,14 @@ def test_it_finds_an_upward_reference():
     assert references("{% url 'dashboard:export' 'x' 'csv' %}", libraries) == {"dashboard"}
     assert references('{% include "evaluations/_status.html" %}', libraries) == {"evaluations"}
     assert references("{% load i18n kader_slots %}", libraries) & set(layers()) == {"core"}
+
+
+def test_the_project_package_holds_wiring_only():
+    # Settings, URLs, the Celery app, WSGI, the health check and the error pages; anything
+    # else belongs to the app of its layer (docs/architecture.md).
+    wiring = {"__init__.py", "settings.py", "urls.py", "celery.py", "wsgi.py", "health.py"}
+    wiring |= {"views.py"}  # healthz and the error pages
+    modules = {path.name for path in (BASE / "kader").glob("*.py")}
+    folders = {path.name for path in (BASE / "kader").iterdir() if path.is_dir()}
+    assert modules <= wiring, sorted(modules - wiring)
+    assert folders <= {"tests", "__pycache__"}, sorted(folders)
