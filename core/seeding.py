@@ -1,17 +1,25 @@
-"""What scale seeding shares: the COPY stream, and the names people are given."""
+"""What every app's scale seeding (`<app>/seeding.py`) shares: the COPY stream, and one run.
+
+A run is one random source, one "today" and one COPY stream, handed from the bottom layer up
+(`devtools/scale.py` orchestrates). Every app draws from the same `random.Random` in a fixed
+order, so the same seed gives the same rows.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db import connection, models
 from django.utils import timezone
 
 CHUNK = 50_000  # rows per COPY statement
+DAYS_BACK = 1500  # how far back `SeedRun.day` reaches
 
 FIRST = [
     "Siti",
@@ -156,3 +164,23 @@ class Copier:
         self.say(f"{table}: {total:,} rows in {elapsed:.1f} s ({rate:,.0f}/s)")
         self.counts[table] = self.counts.get(table, 0) + total
         return total
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """One seeding run: its random source, its COPY stream, and the calendar it counts back on."""
+
+    rng: random.Random
+    out: Copier
+    today: dt.date
+    day: list[str]  # day[n] is the ISO date n days ago
+
+    @classmethod
+    def start(cls, seed: int, say: Callable[[str], None]) -> SeedRun:
+        today = timezone.localdate()
+        return cls(
+            rng=random.Random(seed),  # noqa: S311 (test data, not secrets)
+            out=Copier(say),
+            today=today,
+            day=[(today - dt.timedelta(days=d)).isoformat() for d in range(DAYS_BACK)],
+        )

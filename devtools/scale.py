@@ -14,20 +14,17 @@ rows, whatever the day (dates are relative to "today").
 from __future__ import annotations
 
 import datetime as dt
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models
-from django.utils import timezone
 
-from accounts.roles import COORDINATOR, MENTOR
-from core.seeding import FIRST, LAST, Copier, copy_text
+from accounts import seeding as accounts
+from core.seeding import FIRST, LAST, SeedRun
+from partners import seeding as partners
 
 PASSWORD = "kader-scale"  # noqa: S105 published on purpose: these are benchmark users, never real ones
 
@@ -65,26 +62,6 @@ TIERS = {
     ),
 }
 
-ORG_KIND = {
-    "company": ("PT", "CV"),
-    "ngo": ("Yayasan", "Perkumpulan"),
-    "university": ("Universitas", "Politeknik", "SMK"),
-    "government": ("Dinas Kesehatan", "Puskesmas", "Dinas Sosial"),
-    "community": ("Posyandu", "Karang Taruna", "PKK"),
-    "individual": ("Ibu", "Bapak"),
-}
-ORG_WORD = [
-    "Sehat",
-    "Sejahtera",
-    "Mandiri",
-    "Harapan",
-    "Bakti",
-    "Maju",
-    "Bersama",
-    "Cahaya",
-    "Amanah",
-    "Lestari",
-]
 PROGRAM_WORD = ("Pelatihan", "Pendampingan", "Praktik")
 TOPICS = (
     "gizi balita",
@@ -104,17 +81,10 @@ TOPICS = (
 def domain_models() -> list[type[models.Model]]:
     from dashboard import models as k
     from evaluations import models as e
-    from partners import models as p
     from programs import models as g
 
     return [
-        p.Partner,
-        p.Contact,
-        p.Agreement,
-        p.AgreementParty,
-        p.SuccessIndicator,
-        p.AgreementDocument,
-        p.CommunicationLog,
+        *partners.domain_models(),
         g.Program,
         g.Cadre,
         g.BackgroundField,
@@ -164,15 +134,6 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
         HealthRating,
         Reminder,
     )
-    from partners.models import (
-        Agreement,
-        AgreementParty,
-        CommunicationLog,
-        Contact,
-        Partner,
-        Region,
-        SuccessIndicator,
-    )
     from programs.models import (
         Cadre,
         CadreBackground,
@@ -185,205 +146,16 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
     )
 
     size = TIERS[tier] if isinstance(tier, str) else tier
-    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
-    out = Copier(say)
+    run = SeedRun.start(seed, say)
+    rng, out, today, day = run.rng, run.out, run.today, run.day
     started = time.perf_counter()
-    today = timezone.localdate()
-    day = [(today - dt.timedelta(days=d)).isoformat() for d in range(0, 1500)]  # day[n] = n ago
-    regions = list(Region.objects.values_list("pk", "province_id").order_by("pk"))
-    if not regions:
-        raise RuntimeError("No regions: run the migrations first (they load the reference data).")
-
-    # -- users: one admin, a few coordinators, the mentors
-    User = get_user_model()
-    coordinator_group, _ = Group.objects.get_or_create(name=COORDINATOR)
-    mentor_group, _ = Group.objects.get_or_create(name=MENTOR)
-    password = make_password(PASSWORD)
-    first_user = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    coordinators = list(range(first_user + 1, first_user + 6))
-    mentor_users = list(range(first_user + 6, first_user + 6 + size.mentors))
-    joined = (timezone.now() - dt.timedelta(days=800)).isoformat()
-
-    def users() -> Iterator[tuple]:
-        yield (str(first_user), "scale-admin", "Admin", "Skala", "t", "t", password, joined)
-        for n, pk in enumerate(coordinators, 1):
-            name = f"scale-coordinator{'' if n == 1 else n}"
-            yield (str(pk), name, "Koordinator", str(n), "f", "f", password, joined)
-        for n, pk in enumerate(mentor_users, 1):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            yield (str(pk), f"scale-mentor{n}", first, last, "f", "f", password, joined)
-
-    out.copy(
-        User,
-        (
-            "id",
-            "username",
-            "first_name",
-            "last_name",
-            "is_superuser",
-            "is_staff",
-            "password",
-            "date_joined",
-        ),
-        users(),
+    regions = partners.regions()  # before anything is written: none means no migrations yet
+    staff = accounts.seed(run, mentors=size.mentors, password=PASSWORD)
+    coordinators, mentor_users = staff.coordinators, staff.mentors
+    register = partners.seed(
+        run, partners=size.partners, regions=regions, coordinators=coordinators
     )
-    group_rows = [(str(pk), str(coordinator_group.pk)) for pk in coordinators]
-    group_rows += [(str(pk), str(mentor_group.pk)) for pk in mentor_users]
-    out.copy_table(User.groups.through._meta.db_table, ("user_id", "group_id"), group_rows)
-
-    # -- partners, contacts, communication
-    sectors = list(ORG_KIND)
-    partner_province = {}
-
-    def partners() -> Iterator[tuple]:
-        for pk in range(1, size.partners + 1):
-            sector = sectors[pk % len(sectors)]
-            region, province = regions[rng.randrange(len(regions))]
-            partner_province[pk] = province
-            name = f"{rng.choice(ORG_KIND[sector])} {rng.choice(ORG_WORD)} {pk}"
-            status = rng.choices(("active", "prospect", "inactive"), (70, 20, 10))[0]
-            flags = tuple("t" if rng.random() < 0.4 else "f" for _ in range(5))
-            yield (str(pk), name, sector, status, str(province), str(region), *flags)
-
-    out.copy(
-        Partner,
-        (
-            "id",
-            "name",
-            "sector",
-            "status",
-            "province_id",
-            "region_id",
-            "brings_network",
-            "brings_expertise",
-            "brings_funding",
-            "brings_venues",
-            "brings_mentors",
-        ),
-        partners(),
-    )
-    out.copy(
-        Contact,
-        ("id", "partner_id", "name", "email", "is_primary"),
-        (
-            (
-                str(pk),
-                str(pk),
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                f"kontak{pk}@example.id",
-                "t",
-            )
-            for pk in range(1, size.partners + 1)
-        ),
-    )
-    out.copy(
-        CommunicationLog,
-        ("id", "partner_id", "date", "channel", "summary"),
-        (
-            (
-                str(pk),
-                str((pk - 1) // 2 + 1),
-                day[rng.randrange(700)],
-                rng.choice(("meeting", "call", "email")),
-                "Rapat koordinasi",
-            )
-            for pk in range(1, size.partners * 2 + 1)
-        ),
-    )
-
-    # -- agreements: the four kinds (formal/informal × industry/community), each with parties
-    agreements = max(4, size.partners * 6 // 10)
-    kinds = (
-        ("formal", "industry"),
-        ("formal", "community"),
-        ("informal", "industry"),
-        ("informal", "community"),
-    )
-    agreement_dates = {}
-
-    def agreement_rows() -> Iterator[tuple]:
-        for pk in range(1, agreements + 1):
-            formality, basis = kinds[pk % 4]
-            started_ago = rng.randrange(30, 1200)
-            start = today - dt.timedelta(days=started_ago)
-            status = rng.choices(("active", "draft", "ended", "terminated"), (60, 10, 22, 8))[0]
-            if status == "draft":
-                start = today + dt.timedelta(days=rng.randrange(1, 90))
-            end = start + dt.timedelta(days=365 * rng.choice((1, 2, 3)))
-            if status == "active" and end < today:
-                end = today + dt.timedelta(days=rng.randrange(1, 400))
-            if status in ("ended", "terminated") and end >= today:
-                end = today - dt.timedelta(days=rng.randrange(1, 20))
-                end = max(end, start)
-            activated = start.isoformat() if status != "draft" else None
-            closed = end.isoformat() if status in ("ended", "terminated") else None
-            agreement_dates[pk] = (start, end, status)
-            yield (
-                str(pk),
-                f"Kesepakatan {rng.choice(ORG_WORD)} {pk}",
-                f"PKS/{pk}/{start.year}" if formality == "formal" else "",
-                formality,
-                basis,
-                status,
-                start.isoformat(),
-                end.isoformat(),
-                str(coordinators[pk % len(coordinators)]),
-                copy_text(activated),
-                copy_text(closed),
-                "Kerja sama berakhir lebih awal" if status == "terminated" else "",
-            )
-
-    out.copy(
-        Agreement,
-        (
-            "id",
-            "title",
-            "reference",
-            "formality",
-            "basis",
-            "status",
-            "start_date",
-            "end_date",
-            "coordinator_id",
-            "activated_on",
-            "closed_on",
-            "termination_reason",
-        ),
-        agreement_rows(),
-    )
-
-    def parties() -> Iterator[tuple]:
-        pk = 0
-        for agreement in range(1, agreements + 1):
-            first = (agreement - 1) % size.partners + 1
-            chosen = {first}
-            if rng.random() < 0.3:
-                chosen.add(rng.randrange(1, size.partners + 1))
-            for partner in sorted(chosen):
-                pk += 1
-                yield (
-                    str(pk),
-                    str(agreement),
-                    str(partner),
-                    rng.choice(("host", "funder", "trainer")),
-                )
-
-    out.copy(AgreementParty, ("id", "agreement_id", "partner_id", "role"), parties())
-    out.copy(
-        SuccessIndicator,
-        ("id", "agreement_id", "name", "unit", "baseline", "target"),
-        (
-            (
-                str(pk),
-                str((pk - 1) // 2 + 1),
-                ("Kader terlatih", "Jam pendampingan")[pk % 2],
-                ("kader", "jam")[pk % 2],
-                "0",
-                str(rng.randrange(20, 500)),
-            )
-            for pk in range(1, agreements * 2 + 1)
-        ),
-    )
+    agreements, agreement_dates = len(register.agreements), register.agreements
 
     # -- programs of each kind, under agreements, with partners
     program_kinds = ("training", "mentoring", "practical")
@@ -404,7 +176,7 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
             program_info[pk] = (start, end, status)
             yield (
                 str(pk),
-                f"{PROGRAM_WORD[pk % 3]} Kader {rng.choice(ORG_WORD)} {pk}",
+                f"{PROGRAM_WORD[pk % 3]} Kader {rng.choice(partners.ORG_WORD)} {pk}",
                 kind,
                 status,
                 str(coordinators[pk % len(coordinators)]),
@@ -412,7 +184,7 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
                 end.isoformat(),
                 "10000",
                 "t" if online else "f",
-                "" if online else f"Balai Desa {rng.choice(ORG_WORD)}",
+                "" if online else f"Balai Desa {rng.choice(partners.ORG_WORD)}",
             )
 
     out.copy(
@@ -478,7 +250,7 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
                 rng.choice(educations),
                 "Kader Posyandu",
                 home,
-                "" if pk % 3 == 0 else f"Posyandu {rng.choice(ORG_WORD)}",
+                "" if pk % 3 == 0 else f"Posyandu {rng.choice(partners.ORG_WORD)}",
                 stages[pk % len(stages)],
             )
 
@@ -835,7 +607,7 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
     )
 
     # -- move the sequences past the ids we chose, and refresh the planner's statistics
-    touched = [User, *domain_models()]
+    touched = [get_user_model(), *domain_models()]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), touched):
             cursor.execute(sql)
