@@ -23,8 +23,9 @@ from django.core.management.color import no_style
 from django.db import connection, models
 
 from accounts import seeding as accounts
-from core.seeding import FIRST, LAST, SeedRun
+from core.seeding import SeedRun
 from partners import seeding as partners
+from programs import seeding as programs
 
 PASSWORD = "kader-scale"  # noqa: S105 published on purpose: these are benchmark users, never real ones
 
@@ -62,38 +63,16 @@ TIERS = {
     ),
 }
 
-PROGRAM_WORD = ("Pelatihan", "Pendampingan", "Praktik")
-TOPICS = (
-    "gizi balita",
-    "pencatatan KMS",
-    "imunisasi",
-    "public speaking",
-    "kepemimpinan",
-    "kunjungan rumah",
-    "keuangan posyandu",
-    "stunting",
-)
-
-
 # ---------------------------------------------------------------- the data set
 
 
 def domain_models() -> list[type[models.Model]]:
     from dashboard import models as k
     from evaluations import models as e
-    from programs import models as g
 
     return [
         *partners.domain_models(),
-        g.Program,
-        g.Cadre,
-        g.BackgroundField,
-        g.CadreBackground,
-        g.Enrolment,
-        g.MentorProfile,
-        g.Mentorship,
-        g.DevelopmentGoal,
-        g.Session,
+        *programs.domain_models(),
         e.Evaluation,
         e.IndicatorResult,
         e.HealthRating,
@@ -134,16 +113,6 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
         HealthRating,
         Reminder,
     )
-    from programs.models import (
-        Cadre,
-        CadreBackground,
-        DevelopmentGoal,
-        Enrolment,
-        MentorProfile,
-        Mentorship,
-        Program,
-        Session,
-    )
 
     size = TIERS[tier] if isinstance(tier, str) else tier
     run = SeedRun.start(seed, say)
@@ -155,264 +124,19 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
     register = partners.seed(
         run, partners=size.partners, regions=regions, coordinators=coordinators
     )
-    agreements, agreement_dates = len(register.agreements), register.agreements
+    agreement_dates = register.agreements
 
-    # -- programs of each kind, under agreements, with partners
-    program_kinds = ("training", "mentoring", "practical")
-    program_info = {}
-
-    def programs() -> Iterator[tuple]:
-        for pk in range(1, size.programs + 1):
-            kind = program_kinds[pk % 3]
-            start = today - dt.timedelta(days=rng.randrange(0, 760))
-            end = start + dt.timedelta(days=rng.choice((90, 180, 365, 730)))
-            status = "running" if end >= today else "completed"
-            if pk % 17 == 0:
-                status = "cancelled"
-            if pk % 13 == 0:
-                status, start = "open", today + dt.timedelta(days=rng.randrange(5, 60))
-                end = start + dt.timedelta(days=180)
-            online = pk % 4 == 0
-            program_info[pk] = (start, end, status)
-            yield (
-                str(pk),
-                f"{PROGRAM_WORD[pk % 3]} Kader {rng.choice(partners.ORG_WORD)} {pk}",
-                kind,
-                status,
-                str(coordinators[pk % len(coordinators)]),
-                start.isoformat(),
-                end.isoformat(),
-                "10000",
-                "t" if online else "f",
-                "" if online else f"Balai Desa {rng.choice(partners.ORG_WORD)}",
-            )
-
-    out.copy(
-        Program,
-        (
-            "id",
-            "name",
-            "kind",
-            "status",
-            "coordinator_id",
-            "start_date",
-            "end_date",
-            "capacity",
-            "is_online",
-            "place",
-        ),
-        programs(),
+    cohort = programs.seed(
+        run,
+        programs=size.programs,
+        cadres=size.cadres,
+        sessions=size.sessions,
+        regions=regions,
+        register=register,
+        staff=staff,
     )
-    out.copy_table(
-        Program.agreements.through._meta.db_table,
-        ("program_id", "agreement_id"),
-        ((str(pk), str((pk - 1) % agreements + 1)) for pk in range(1, size.programs + 1)),
-    )
-    out.copy_table(
-        Program.partners.through._meta.db_table,
-        ("program_id", "partner_id"),
-        ((str(pk), str((pk - 1) % size.partners + 1)) for pk in range(1, size.programs + 1)),
-    )
-
-    # -- mentors
-    out.copy(
-        MentorProfile,
-        ("id", "user_id", "partner_id", "province_id", "expertise", "mentee_capacity", "is_active"),
-        (
-            (
-                str(n),
-                str(user),
-                str(rng.randrange(1, size.partners + 1)),
-                str(regions[rng.randrange(len(regions))][1]),
-                ", ".join(rng.sample(TOPICS, 2)),
-                "50",
-                "t",
-            )
-            for n, user in enumerate(mentor_users, 1)
-        ),
-    )
-
-    # -- cadres (with consented backgrounds), one enrolment each, mentored when active
-    educations = ("secondary", "diploma", "bachelor", "master", "other", "")
-    stages = ("candidate", "participant", "participant", "participant", "alumni", "leader")
-
-    def cadres() -> Iterator[tuple]:
-        for pk in range(1, size.cadres + 1):
-            region, province = regions[rng.randrange(len(regions))]
-            home = str(rng.randrange(1, size.partners + 1)) if pk % 3 == 0 else r"\N"
-            yield (
-                str(pk),
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                f"kader{pk}@example.id" if pk % 5 else "",
-                f"+62812{pk:08d}" if pk % 2 else "",
-                str(province),
-                str(region),
-                rng.choice(educations),
-                "Kader Posyandu",
-                home,
-                "" if pk % 3 == 0 else f"Posyandu {rng.choice(partners.ORG_WORD)}",
-                stages[pk % len(stages)],
-            )
-
-    out.copy(
-        Cadre,
-        (
-            "id",
-            "full_name",
-            "email",
-            "phone",
-            "province_id",
-            "city_id",
-            "education",
-            "occupation",
-            "home_partner_id",
-            "home_organisation",
-            "stage",
-        ),
-        cadres(),
-    )
+    program_info, mentored, mentor_of = cohort.programs, cohort.mentored, cohort.mentor_of
     coordinator = str(coordinators[0])
-    out.copy(
-        CadreBackground,
-        (
-            "id",
-            "cadre_id",
-            "gender",
-            "age_band",
-            "area",
-            "consent_given_on",
-            "consent_recorded_by_id",
-        ),
-        (
-            (
-                str(pk),
-                str(pk),
-                rng.choices(("female", "male", "undisclosed"), (80, 17, 3))[0],
-                rng.choice(CadreBackground.AgeBand.values),
-                rng.choice(("rural", "urban")),
-                day[rng.randrange(700)],
-                coordinator,
-            )
-            for pk in range(1, size.cadres + 1)
-            if pk % 5 < 3
-        ),
-    )
-
-    # Enrolment pk == cadre pk; mentorship pk == enrolment pk for those mentored.
-    mentored: list[tuple[int, int, int]] = []  # (mentorship pk, mentor user, days since start)
-
-    def enrolments() -> Iterator[tuple]:
-        for pk in range(1, size.cadres + 1):
-            program = rng.randrange(1, size.programs + 1)
-            p_start, _end, p_status = program_info[program]
-            if p_status == "open":
-                status, outcome = "applied", ""
-            elif p_status == "completed":
-                status = rng.choices(("completed", "withdrawn"), (90, 10))[0]
-                outcome = (
-                    rng.choice(("certified", "completed", "partial"))
-                    if status == "completed"
-                    else "not_completed"
-                )
-            elif p_status == "cancelled":
-                status, outcome = "withdrawn", ""
-            else:
-                status = rng.choices(("active", "applied", "withdrawn"), (88, 8, 4))[0]
-                outcome = ""
-            enrolled = min(p_start, today)
-            if status in ("active", "completed"):
-                mentored.append((pk, status, (today - enrolled).days))
-            yield (str(pk), str(program), str(pk), status, enrolled.isoformat(), outcome)
-
-    out.copy(
-        Enrolment,
-        ("id", "program_id", "cadre_id", "status", "enrolled_on", "outcome"),
-        enrolments(),
-    )
-
-    mentor_of: dict[int, int] = {}
-    per_mentor = max(1, len(mentored) // size.mentors + 1)
-
-    def mentorships() -> Iterator[tuple]:
-        for n, (pk, enrolment_status, ago) in enumerate(mentored):
-            profile = n // per_mentor + 1
-            mentor_of[pk] = profile
-            active = enrolment_status == "active"
-            ended = r"\N" if active else day[rng.randrange(0, max(1, ago))]
-            yield (
-                str(pk),
-                str(profile),
-                str(pk),
-                "active" if active else "ended",
-                day[ago],
-                ended,
-                coordinator,
-            )
-
-    out.copy(
-        Mentorship,
-        ("id", "mentor_id", "enrolment_id", "status", "started_on", "ended_on", "created_by_id"),
-        mentorships(),
-    )
-    out.copy(
-        DevelopmentGoal,
-        ("id", "mentorship_id", "title", "target_date", "progress"),
-        (
-            (
-                str(pk),
-                str(pk),
-                f"Mampu memimpin {rng.choice(TOPICS)}",
-                day[rng.randrange(0, 200)],
-                str(rng.choice((0, 20, 50, 80, 100))),
-            )
-            for pk, _s, _a in mentored
-            if pk % 2
-        ),
-    )
-
-    # -- sessions spread over two years, after the pairing, logged by the mentor
-    def sessions() -> Iterator[tuple]:
-        pk, per_pair = 0, size.sessions / max(1, len(mentored))
-        carry = 0.0
-        modes = ("in_person", "in_person", "online", "phone")
-        for mentorship, _status, ago in mentored:
-            carry += per_pair
-            count, carry = int(carry), carry - int(carry)
-            logger = str(mentor_users[mentor_of[mentorship] - 1])
-            span = min(ago, 730)
-            for _ in range(count):
-                pk += 1
-                when = day[rng.randrange(0, span + 1)]
-                attendance = (
-                    "attended" if rng.random() < 0.9 else rng.choice(("no_show", "cancelled"))
-                )
-                yield (
-                    str(pk),
-                    str(mentorship),
-                    when,
-                    str(rng.choice((30, 45, 60, 60, 90, 120))),
-                    rng.choice(modes),
-                    attendance,
-                    rng.choice(TOPICS),
-                    logger,
-                    when + " 10:00:00+07",
-                )
-
-    out.copy(
-        Session,
-        (
-            "id",
-            "mentorship_id",
-            "date",
-            "duration_minutes",
-            "mode",
-            "attendance",
-            "topics",
-            "logged_by_id",
-            "created_at",
-        ),
-        sessions(),
-    )
 
     # -- evaluations in every state: agreements (periodic), programs (mid-point, final),
     #    mentorships (mid-point, final), with ratings and action items on reviewed ones.
@@ -562,7 +286,7 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
             (
                 str(n),
                 str(evaluation),
-                f"Tindak lanjut: {rng.choice(TOPICS)}",
+                f"Tindak lanjut: {rng.choice(programs.TOPICS)}",
                 str(evaluator),
                 day[rng.randrange(0, 60)],
                 "t" if n % 3 else "f",
