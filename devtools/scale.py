@@ -7,31 +7,32 @@ Ids are assigned here (so rows can point at each other without reading back), th
 sequences are moved past them. Simple-history tables stay empty for seeded rows: the
 history starts with the first change made through the app.
 
-Everything is drawn from one `random.Random(seed)`: the same tier and seed give the same
-rows, whatever the day (dates are relative to "today").
+Each app seeds its own tables in its `seeding.py` (accounts, partners, programs,
+evaluations; the dashboard only names the tables to empty); this module holds the tiers and
+calls them bottom layer first, handing each what it needs of the layers below. Everything is
+drawn from one `random.Random(seed)` in that fixed order: the same tier and seed give the
+same rows, whatever the day (dates are relative to "today").
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import json
-import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.management.color import no_style
-from django.db import connection, models
-from django.utils import timezone
+from django.db import connection
+from django.db.models import Model
 
-from accounts.roles import COORDINATOR, MENTOR
+from accounts import seeding as accounts
+from core.seeding import SeedRun
+from dashboard import seeding as dashboard
+from evaluations import seeding as evaluations
+from partners import seeding as partners
+from programs import seeding as programs
 
 PASSWORD = "kader-scale"  # noqa: S105 published on purpose: these are benchmark users, never real ones
-CHUNK = 50_000  # rows per COPY statement
 
 
 @dataclass(frozen=True)
@@ -67,218 +68,13 @@ TIERS = {
     ),
 }
 
-FIRST = [
-    "Siti",
-    "Nur",
-    "Dewi",
-    "Sri",
-    "Ayu",
-    "Putri",
-    "Rina",
-    "Wulan",
-    "Fitri",
-    "Indah",
-    "Ratna",
-    "Yuni",
-    "Lestari",
-    "Maya",
-    "Ani",
-    "Ika",
-    "Eka",
-    "Budi",
-    "Agus",
-    "Ahmad",
-    "Muhammad",
-    "Joko",
-    "Hendra",
-    "Rudi",
-    "Andi",
-    "Bambang",
-    "Eko",
-    "Wahyu",
-    "Dedi",
-    "Yusuf",
-    "Rizki",
-    "Fajar",
-]
-LAST = [
-    "Wati",
-    "Sari",
-    "Rahayu",
-    "Handayani",
-    "Kusuma",
-    "Pratiwi",
-    "Susanti",
-    "Hidayat",
-    "Santoso",
-    "Saputra",
-    "Setiawan",
-    "Nugroho",
-    "Wijaya",
-    "Siregar",
-    "Nasution",
-    "Simanjuntak",
-    "Hutapea",
-    "Lubis",
-    "Harahap",
-    "Sitompul",
-    "Purba",
-    "Manurung",
-    "Tanjung",
-    "Rahman",
-    "Hakim",
-    "Syahputra",
-    "Gunawan",
-    "Firmansyah",
-    "Kurniawan",
-    "Utami",
-    "Permata",
-]
-ORG_KIND = {
-    "company": ("PT", "CV"),
-    "ngo": ("Yayasan", "Perkumpulan"),
-    "university": ("Universitas", "Politeknik", "SMK"),
-    "government": ("Dinas Kesehatan", "Puskesmas", "Dinas Sosial"),
-    "community": ("Posyandu", "Karang Taruna", "PKK"),
-    "individual": ("Ibu", "Bapak"),
-}
-ORG_WORD = [
-    "Sehat",
-    "Sejahtera",
-    "Mandiri",
-    "Harapan",
-    "Bakti",
-    "Maju",
-    "Bersama",
-    "Cahaya",
-    "Amanah",
-    "Lestari",
-]
-PROGRAM_WORD = ("Pelatihan", "Pendampingan", "Praktik")
-TOPICS = (
-    "gizi balita",
-    "pencatatan KMS",
-    "imunisasi",
-    "public speaking",
-    "kepemimpinan",
-    "kunjungan rumah",
-    "keuangan posyandu",
-    "stunting",
-)
 
-
-# ---------------------------------------------------------------- COPY plumbing
-
-
-def _text(value) -> str:
-    """One value in COPY text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dict | list):
-        value = json.dumps(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    value = str(value)
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
-
-
-def _fill_value(field: models.Field, now: dt.datetime):
-    """What a column not given by the generator holds: the model's default, or empty."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return now
-    if field.has_default():
-        return field.get_default()
-    if field.null:
-        return None
-    if field.blank and isinstance(field, models.CharField | models.TextField):
-        return ""
-    raise ValueError(f"{field.model.__name__}.{field.name} needs a value from the seeder")
-
-
-class Copier:
-    """Streams generated rows into a table with COPY, in chunks, printing progress."""
-
-    def __init__(self, say: Callable[[str], None]) -> None:
-        self.say = say
-        self.now = timezone.now()
-        self.counts: dict[str, int] = {}
-
-    def copy(self, model: type[models.Model], given: tuple[str, ...], rows: Iterable) -> int:
-        """`given` names the columns each row (a tuple of strings) fills, in order."""
-        fields = {f.column: f for f in model._meta.concrete_fields}
-        rest = [c for c in fields if c not in given]
-        suffix = "".join("\t" + _text(_fill_value(fields[c], self.now)) for c in rest)
-        columns = ", ".join(connection.ops.quote_name(c) for c in (*given, *rest))
-        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-        return self._stream(model._meta.db_table, sql, ("\t".join(r) + suffix for r in rows))
-
-    def copy_table(self, table: str, columns: tuple[str, ...], rows: Iterable) -> int:
-        sql = f"COPY {connection.ops.quote_name(table)} ({', '.join(columns)}) FROM STDIN"
-        return self._stream(table, sql, ("\t".join(r) for r in rows))
-
-    def _stream(self, table: str, sql: str, lines: Iterator[str]) -> int:
-        started, total = time.perf_counter(), 0
-        raw = connection.connection  # psycopg2 connection behind Django's
-        with raw.cursor() as cursor:
-            while True:
-                buffer, n = io.StringIO(), 0
-                for line in lines:
-                    buffer.write(line)
-                    buffer.write("\n")
-                    n += 1
-                    if n == CHUNK:
-                        break
-                if not n:
-                    break
-                buffer.seek(0)
-                cursor.copy_expert(sql, buffer)
-                total += n
-                if total % (CHUNK * 20) == 0:
-                    self.say(f"  {table}: {total:,} rows…")
-        elapsed = time.perf_counter() - started
-        rate = total / elapsed if elapsed else 0
-        self.say(f"{table}: {total:,} rows in {elapsed:.1f} s ({rate:,.0f}/s)")
-        self.counts[table] = self.counts.get(table, 0) + total
-        return total
-
-
-# ---------------------------------------------------------------- the data set
-
-
-def domain_models() -> list[type[models.Model]]:
-    from dashboard import models as k
-    from evaluations import models as e
-    from partners import models as p
-    from programs import models as g
-
+def domain_models() -> list[type[Model]]:
     return [
-        p.Partner,
-        p.Contact,
-        p.Agreement,
-        p.AgreementParty,
-        p.SuccessIndicator,
-        p.AgreementDocument,
-        p.CommunicationLog,
-        g.Program,
-        g.Cadre,
-        g.BackgroundField,
-        g.CadreBackground,
-        g.Enrolment,
-        g.MentorProfile,
-        g.Mentorship,
-        g.DevelopmentGoal,
-        g.Session,
-        e.Evaluation,
-        e.IndicatorResult,
-        e.HealthRating,
-        e.ActionItem,
-        e.Reminder,
-        e.ReminderPreference,
-        k.CalendarFeed,
+        *partners.domain_models(),
+        *programs.domain_models(),
+        *evaluations.domain_models(),
+        *dashboard.domain_models(),
     ]
 
 
@@ -288,15 +84,16 @@ def is_empty() -> bool:
 
 def wipe() -> None:
     """Empty every domain table and all users (reference provinces and regions stay)."""
-    tables = [m._meta.db_table for m in domain_models()]
-    tables += [m.history.model._meta.db_table for m in domain_models() if hasattr(m, "history")]
-    from programs.models import Program
-
+    domain = domain_models()
+    tables = [m._meta.db_table for m in domain]
+    tables += [m.history.model._meta.db_table for m in domain if hasattr(m, "history")]
     tables += [
-        Program.agreements.through._meta.db_table,
-        Program.partners.through._meta.db_table,
-        get_user_model()._meta.db_table,
+        field.remote_field.through._meta.db_table
+        for m in domain
+        for field in m._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
     ]
+    tables.append(get_user_model()._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending checks
@@ -305,689 +102,39 @@ def wipe() -> None:
 
 def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) -> dict[str, int]:
     """Load one tier into an empty database; returns rows per table."""
-    from evaluations.models import (
-        ActionItem,
-        Evaluation,
-        HealthFactor,
-        HealthRating,
-        Reminder,
-    )
-    from partners.models import (
-        Agreement,
-        AgreementParty,
-        CommunicationLog,
-        Contact,
-        Partner,
-        Region,
-        SuccessIndicator,
-    )
-    from programs.models import (
-        Cadre,
-        CadreBackground,
-        DevelopmentGoal,
-        Enrolment,
-        MentorProfile,
-        Mentorship,
-        Program,
-        Session,
-    )
-
     size = TIERS[tier] if isinstance(tier, str) else tier
-    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
-    out = Copier(say)
+    run = SeedRun.start(seed, say)
     started = time.perf_counter()
-    today = timezone.localdate()
-    day = [(today - dt.timedelta(days=d)).isoformat() for d in range(0, 1500)]  # day[n] = n ago
-    regions = list(Region.objects.values_list("pk", "province_id").order_by("pk"))
-    if not regions:
-        raise RuntimeError("No regions: run the migrations first (they load the reference data).")
-
-    # -- users: one admin, a few coordinators, the mentors
-    User = get_user_model()
-    coordinator_group, _ = Group.objects.get_or_create(name=COORDINATOR)
-    mentor_group, _ = Group.objects.get_or_create(name=MENTOR)
-    password = make_password(PASSWORD)
-    first_user = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    coordinators = list(range(first_user + 1, first_user + 6))
-    mentor_users = list(range(first_user + 6, first_user + 6 + size.mentors))
-    joined = (timezone.now() - dt.timedelta(days=800)).isoformat()
-
-    def users() -> Iterator[tuple]:
-        yield (str(first_user), "scale-admin", "Admin", "Skala", "t", "t", password, joined)
-        for n, pk in enumerate(coordinators, 1):
-            name = f"scale-coordinator{'' if n == 1 else n}"
-            yield (str(pk), name, "Koordinator", str(n), "f", "f", password, joined)
-        for n, pk in enumerate(mentor_users, 1):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            yield (str(pk), f"scale-mentor{n}", first, last, "f", "f", password, joined)
-
-    out.copy(
-        User,
-        (
-            "id",
-            "username",
-            "first_name",
-            "last_name",
-            "is_superuser",
-            "is_staff",
-            "password",
-            "date_joined",
-        ),
-        users(),
+    regions = partners.regions()  # before anything is written: none means no migrations yet
+    staff = accounts.seed(run, mentors=size.mentors, password=PASSWORD)
+    register = partners.seed(
+        run, partners=size.partners, regions=regions, coordinators=staff.coordinators
     )
-    group_rows = [(str(pk), str(coordinator_group.pk)) for pk in coordinators]
-    group_rows += [(str(pk), str(mentor_group.pk)) for pk in mentor_users]
-    out.copy_table(User.groups.through._meta.db_table, ("user_id", "group_id"), group_rows)
-
-    # -- partners, contacts, communication
-    sectors = list(ORG_KIND)
-    partner_province = {}
-
-    def partners() -> Iterator[tuple]:
-        for pk in range(1, size.partners + 1):
-            sector = sectors[pk % len(sectors)]
-            region, province = regions[rng.randrange(len(regions))]
-            partner_province[pk] = province
-            name = f"{rng.choice(ORG_KIND[sector])} {rng.choice(ORG_WORD)} {pk}"
-            status = rng.choices(("active", "prospect", "inactive"), (70, 20, 10))[0]
-            flags = tuple("t" if rng.random() < 0.4 else "f" for _ in range(5))
-            yield (str(pk), name, sector, status, str(province), str(region), *flags)
-
-    out.copy(
-        Partner,
-        (
-            "id",
-            "name",
-            "sector",
-            "status",
-            "province_id",
-            "region_id",
-            "brings_network",
-            "brings_expertise",
-            "brings_funding",
-            "brings_venues",
-            "brings_mentors",
-        ),
-        partners(),
+    cohort = programs.seed(
+        run,
+        programs=size.programs,
+        cadres=size.cadres,
+        sessions=size.sessions,
+        regions=regions,
+        register=register,
+        staff=staff,
     )
-    out.copy(
-        Contact,
-        ("id", "partner_id", "name", "email", "is_primary"),
-        (
-            (
-                str(pk),
-                str(pk),
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                f"kontak{pk}@example.id",
-                "t",
-            )
-            for pk in range(1, size.partners + 1)
-        ),
+    evaluations.seed(
+        run,
+        evaluations=size.evaluations,
+        register=register,
+        cohort=cohort,
+        coordinators=staff.coordinators,
     )
-    out.copy(
-        CommunicationLog,
-        ("id", "partner_id", "date", "channel", "summary"),
-        (
-            (
-                str(pk),
-                str((pk - 1) // 2 + 1),
-                day[rng.randrange(700)],
-                rng.choice(("meeting", "call", "email")),
-                "Rapat koordinasi",
-            )
-            for pk in range(1, size.partners * 2 + 1)
-        ),
-    )
-
-    # -- agreements: the four kinds (formal/informal × industry/community), each with parties
-    agreements = max(4, size.partners * 6 // 10)
-    kinds = (
-        ("formal", "industry"),
-        ("formal", "community"),
-        ("informal", "industry"),
-        ("informal", "community"),
-    )
-    agreement_dates = {}
-
-    def agreement_rows() -> Iterator[tuple]:
-        for pk in range(1, agreements + 1):
-            formality, basis = kinds[pk % 4]
-            started_ago = rng.randrange(30, 1200)
-            start = today - dt.timedelta(days=started_ago)
-            status = rng.choices(("active", "draft", "ended", "terminated"), (60, 10, 22, 8))[0]
-            if status == "draft":
-                start = today + dt.timedelta(days=rng.randrange(1, 90))
-            end = start + dt.timedelta(days=365 * rng.choice((1, 2, 3)))
-            if status == "active" and end < today:
-                end = today + dt.timedelta(days=rng.randrange(1, 400))
-            if status in ("ended", "terminated") and end >= today:
-                end = today - dt.timedelta(days=rng.randrange(1, 20))
-                end = max(end, start)
-            activated = start.isoformat() if status != "draft" else None
-            closed = end.isoformat() if status in ("ended", "terminated") else None
-            agreement_dates[pk] = (start, end, status)
-            yield (
-                str(pk),
-                f"Kesepakatan {rng.choice(ORG_WORD)} {pk}",
-                f"PKS/{pk}/{start.year}" if formality == "formal" else "",
-                formality,
-                basis,
-                status,
-                start.isoformat(),
-                end.isoformat(),
-                str(coordinators[pk % len(coordinators)]),
-                _text(activated),
-                _text(closed),
-                "Kerja sama berakhir lebih awal" if status == "terminated" else "",
-            )
-
-    out.copy(
-        Agreement,
-        (
-            "id",
-            "title",
-            "reference",
-            "formality",
-            "basis",
-            "status",
-            "start_date",
-            "end_date",
-            "coordinator_id",
-            "activated_on",
-            "closed_on",
-            "termination_reason",
-        ),
-        agreement_rows(),
-    )
-
-    def parties() -> Iterator[tuple]:
-        pk = 0
-        for agreement in range(1, agreements + 1):
-            first = (agreement - 1) % size.partners + 1
-            chosen = {first}
-            if rng.random() < 0.3:
-                chosen.add(rng.randrange(1, size.partners + 1))
-            for partner in sorted(chosen):
-                pk += 1
-                yield (
-                    str(pk),
-                    str(agreement),
-                    str(partner),
-                    rng.choice(("host", "funder", "trainer")),
-                )
-
-    out.copy(AgreementParty, ("id", "agreement_id", "partner_id", "role"), parties())
-    out.copy(
-        SuccessIndicator,
-        ("id", "agreement_id", "name", "unit", "baseline", "target"),
-        (
-            (
-                str(pk),
-                str((pk - 1) // 2 + 1),
-                ("Kader terlatih", "Jam pendampingan")[pk % 2],
-                ("kader", "jam")[pk % 2],
-                "0",
-                str(rng.randrange(20, 500)),
-            )
-            for pk in range(1, agreements * 2 + 1)
-        ),
-    )
-
-    # -- programs of each kind, under agreements, with partners
-    program_kinds = ("training", "mentoring", "practical")
-    program_info = {}
-
-    def programs() -> Iterator[tuple]:
-        for pk in range(1, size.programs + 1):
-            kind = program_kinds[pk % 3]
-            start = today - dt.timedelta(days=rng.randrange(0, 760))
-            end = start + dt.timedelta(days=rng.choice((90, 180, 365, 730)))
-            status = "running" if end >= today else "completed"
-            if pk % 17 == 0:
-                status = "cancelled"
-            if pk % 13 == 0:
-                status, start = "open", today + dt.timedelta(days=rng.randrange(5, 60))
-                end = start + dt.timedelta(days=180)
-            online = pk % 4 == 0
-            program_info[pk] = (start, end, status)
-            yield (
-                str(pk),
-                f"{PROGRAM_WORD[pk % 3]} Kader {rng.choice(ORG_WORD)} {pk}",
-                kind,
-                status,
-                str(coordinators[pk % len(coordinators)]),
-                start.isoformat(),
-                end.isoformat(),
-                "10000",
-                "t" if online else "f",
-                "" if online else f"Balai Desa {rng.choice(ORG_WORD)}",
-            )
-
-    out.copy(
-        Program,
-        (
-            "id",
-            "name",
-            "kind",
-            "status",
-            "coordinator_id",
-            "start_date",
-            "end_date",
-            "capacity",
-            "is_online",
-            "place",
-        ),
-        programs(),
-    )
-    out.copy_table(
-        Program.agreements.through._meta.db_table,
-        ("program_id", "agreement_id"),
-        ((str(pk), str((pk - 1) % agreements + 1)) for pk in range(1, size.programs + 1)),
-    )
-    out.copy_table(
-        Program.partners.through._meta.db_table,
-        ("program_id", "partner_id"),
-        ((str(pk), str((pk - 1) % size.partners + 1)) for pk in range(1, size.programs + 1)),
-    )
-
-    # -- mentors
-    out.copy(
-        MentorProfile,
-        ("id", "user_id", "partner_id", "province_id", "expertise", "mentee_capacity", "is_active"),
-        (
-            (
-                str(n),
-                str(user),
-                str(rng.randrange(1, size.partners + 1)),
-                str(regions[rng.randrange(len(regions))][1]),
-                ", ".join(rng.sample(TOPICS, 2)),
-                "50",
-                "t",
-            )
-            for n, user in enumerate(mentor_users, 1)
-        ),
-    )
-
-    # -- cadres (with consented backgrounds), one enrolment each, mentored when active
-    educations = ("secondary", "diploma", "bachelor", "master", "other", "")
-    stages = ("candidate", "participant", "participant", "participant", "alumni", "leader")
-
-    def cadres() -> Iterator[tuple]:
-        for pk in range(1, size.cadres + 1):
-            region, province = regions[rng.randrange(len(regions))]
-            home = str(rng.randrange(1, size.partners + 1)) if pk % 3 == 0 else r"\N"
-            yield (
-                str(pk),
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                f"kader{pk}@example.id" if pk % 5 else "",
-                f"+62812{pk:08d}" if pk % 2 else "",
-                str(province),
-                str(region),
-                rng.choice(educations),
-                "Kader Posyandu",
-                home,
-                "" if pk % 3 == 0 else f"Posyandu {rng.choice(ORG_WORD)}",
-                stages[pk % len(stages)],
-            )
-
-    out.copy(
-        Cadre,
-        (
-            "id",
-            "full_name",
-            "email",
-            "phone",
-            "province_id",
-            "city_id",
-            "education",
-            "occupation",
-            "home_partner_id",
-            "home_organisation",
-            "stage",
-        ),
-        cadres(),
-    )
-    coordinator = str(coordinators[0])
-    out.copy(
-        CadreBackground,
-        (
-            "id",
-            "cadre_id",
-            "gender",
-            "age_band",
-            "area",
-            "consent_given_on",
-            "consent_recorded_by_id",
-        ),
-        (
-            (
-                str(pk),
-                str(pk),
-                rng.choices(("female", "male", "undisclosed"), (80, 17, 3))[0],
-                rng.choice(CadreBackground.AgeBand.values),
-                rng.choice(("rural", "urban")),
-                day[rng.randrange(700)],
-                coordinator,
-            )
-            for pk in range(1, size.cadres + 1)
-            if pk % 5 < 3
-        ),
-    )
-
-    # Enrolment pk == cadre pk; mentorship pk == enrolment pk for those mentored.
-    mentored: list[tuple[int, int, int]] = []  # (mentorship pk, mentor user, days since start)
-
-    def enrolments() -> Iterator[tuple]:
-        for pk in range(1, size.cadres + 1):
-            program = rng.randrange(1, size.programs + 1)
-            p_start, _end, p_status = program_info[program]
-            if p_status == "open":
-                status, outcome = "applied", ""
-            elif p_status == "completed":
-                status = rng.choices(("completed", "withdrawn"), (90, 10))[0]
-                outcome = (
-                    rng.choice(("certified", "completed", "partial"))
-                    if status == "completed"
-                    else "not_completed"
-                )
-            elif p_status == "cancelled":
-                status, outcome = "withdrawn", ""
-            else:
-                status = rng.choices(("active", "applied", "withdrawn"), (88, 8, 4))[0]
-                outcome = ""
-            enrolled = min(p_start, today)
-            if status in ("active", "completed"):
-                mentored.append((pk, status, (today - enrolled).days))
-            yield (str(pk), str(program), str(pk), status, enrolled.isoformat(), outcome)
-
-    out.copy(
-        Enrolment,
-        ("id", "program_id", "cadre_id", "status", "enrolled_on", "outcome"),
-        enrolments(),
-    )
-
-    mentor_of: dict[int, int] = {}
-    per_mentor = max(1, len(mentored) // size.mentors + 1)
-
-    def mentorships() -> Iterator[tuple]:
-        for n, (pk, enrolment_status, ago) in enumerate(mentored):
-            profile = n // per_mentor + 1
-            mentor_of[pk] = profile
-            active = enrolment_status == "active"
-            ended = r"\N" if active else day[rng.randrange(0, max(1, ago))]
-            yield (
-                str(pk),
-                str(profile),
-                str(pk),
-                "active" if active else "ended",
-                day[ago],
-                ended,
-                coordinator,
-            )
-
-    out.copy(
-        Mentorship,
-        ("id", "mentor_id", "enrolment_id", "status", "started_on", "ended_on", "created_by_id"),
-        mentorships(),
-    )
-    out.copy(
-        DevelopmentGoal,
-        ("id", "mentorship_id", "title", "target_date", "progress"),
-        (
-            (
-                str(pk),
-                str(pk),
-                f"Mampu memimpin {rng.choice(TOPICS)}",
-                day[rng.randrange(0, 200)],
-                str(rng.choice((0, 20, 50, 80, 100))),
-            )
-            for pk, _s, _a in mentored
-            if pk % 2
-        ),
-    )
-
-    # -- sessions spread over two years, after the pairing, logged by the mentor
-    def sessions() -> Iterator[tuple]:
-        pk, per_pair = 0, size.sessions / max(1, len(mentored))
-        carry = 0.0
-        modes = ("in_person", "in_person", "online", "phone")
-        for mentorship, _status, ago in mentored:
-            carry += per_pair
-            count, carry = int(carry), carry - int(carry)
-            logger = str(mentor_users[mentor_of[mentorship] - 1])
-            span = min(ago, 730)
-            for _ in range(count):
-                pk += 1
-                when = day[rng.randrange(0, span + 1)]
-                attendance = (
-                    "attended" if rng.random() < 0.9 else rng.choice(("no_show", "cancelled"))
-                )
-                yield (
-                    str(pk),
-                    str(mentorship),
-                    when,
-                    str(rng.choice((30, 45, 60, 60, 90, 120))),
-                    rng.choice(modes),
-                    attendance,
-                    rng.choice(TOPICS),
-                    logger,
-                    when + " 10:00:00+07",
-                )
-
-    out.copy(
-        Session,
-        (
-            "id",
-            "mentorship_id",
-            "date",
-            "duration_minutes",
-            "mode",
-            "attendance",
-            "topics",
-            "logged_by_id",
-            "created_at",
-        ),
-        sessions(),
-    )
-
-    # -- evaluations in every state: agreements (periodic), programs (mid-point, final),
-    #    mentorships (mid-point, final), with ratings and action items on reviewed ones.
-    evaluation_rows: list[tuple[int, str, int]] = []  # (pk, status, evaluator)
-
-    def state(due: dt.date) -> str:
-        if due > today + dt.timedelta(days=30):
-            return "scheduled"
-        if due >= today - dt.timedelta(days=14):
-            return rng.choices(("scheduled", "in_progress", "submitted"), (50, 35, 15))[0]
-        return rng.choices(("reviewed", "submitted", "scheduled", "in_progress"), (78, 8, 8, 6))[0]
-
-    def evaluations() -> Iterator[tuple]:
-        pk = 0
-
-        def row(
-            subject: tuple[str, str, str],
-            kind: str,
-            start: dt.date,
-            end: dt.date,
-            due: dt.date,
-            evaluator: str,
-        ):
-            nonlocal pk
-            pk += 1
-            status = state(due)
-            submitted = reviewed = reviewer = r"\N"
-            if status in ("submitted", "reviewed"):
-                submitted = (min(due, today).isoformat()) + " 09:00:00+07"
-            if status == "reviewed":
-                reviewed = (min(due + dt.timedelta(days=3), today)).isoformat() + " 15:00:00+07"
-                reviewer = coordinator
-            evaluation_rows.append((pk, status, int(evaluator)))
-            return (
-                str(pk),
-                *subject,
-                kind,
-                start.isoformat(),
-                end.isoformat(),
-                due.isoformat(),
-                evaluator,
-                status,
-                "t",
-                "Berjalan baik" if status in ("submitted", "reviewed") else "",
-                submitted,
-                reviewed,
-                reviewer,
-            )
-
-        budget = size.evaluations
-        for agreement, (start, end, status) in agreement_dates.items():
-            if status == "draft" or budget <= 0:
-                continue
-            period_start = start
-            while period_start < min(end, today + dt.timedelta(days=60)) and budget > 0:
-                period_end = period_start + dt.timedelta(days=89)
-                budget -= 1
-                yield row(
-                    (str(agreement), r"\N", r"\N"),
-                    "periodic",
-                    period_start,
-                    period_end,
-                    period_end + dt.timedelta(days=14),
-                    str(coordinators[agreement % len(coordinators)]),
-                )
-                period_start = period_end + dt.timedelta(days=1)
-        for program, (start, end, status) in program_info.items():
-            if status in ("open", "cancelled") or budget <= 1:
-                continue
-            middle = start + (end - start) / 2
-            for kind, due in (("midpoint", middle), ("final", end)):
-                budget -= 1
-                yield row(
-                    (r"\N", str(program), r"\N"),
-                    kind,
-                    start,
-                    due,
-                    due + dt.timedelta(days=14),
-                    str(coordinators[program % len(coordinators)]),
-                )
-        # Mentorships get mid-point and final evaluations until the budget is spent;
-        # about one in twenty is due within the sweep's window (overdue up to a week, or
-        # due within seven days).
-        step = max(1, len(mentored) * 2 // max(1, budget))
-        for mentorship, _status, ago in mentored[::step]:
-            if budget <= 0:
-                break
-            start = today - dt.timedelta(days=ago)
-            for kind in ("midpoint", "final"):
-                if budget <= 0:
-                    break
-                budget -= 1
-                if rng.random() < 0.05:
-                    due = today + dt.timedelta(days=rng.randrange(-7, 8))
-                elif kind == "midpoint":
-                    due = start + dt.timedelta(days=90)
-                else:
-                    due = start + dt.timedelta(days=rng.choice((180, 365, 540)))
-                due = max(due, start)
-                yield row(
-                    (r"\N", r"\N", str(mentorship)),
-                    kind,
-                    start,
-                    max(start, due - dt.timedelta(days=7)),
-                    due,
-                    str(mentor_users[mentor_of[mentorship] - 1]),
-                )
-
-    out.copy(
-        Evaluation,
-        (
-            "id",
-            "agreement_id",
-            "program_id",
-            "mentorship_id",
-            "kind",
-            "period_start",
-            "period_end",
-            "due_date",
-            "evaluator_id",
-            "status",
-            "planned",
-            "findings",
-            "submitted_at",
-            "reviewed_at",
-            "reviewed_by_id",
-        ),
-        evaluations(),
-    )
-    reviewed = [
-        (pk, evaluator) for pk, status, evaluator in evaluation_rows if status == "reviewed"
-    ]
-    factors = HealthFactor.values
-
-    def ratings() -> Iterator[tuple]:
-        pk = 0
-        for evaluation, _evaluator in reviewed[::10]:
-            for factor in factors:
-                pk += 1
-                yield (str(pk), str(evaluation), factor, str(rng.randrange(2, 6)))
-
-    out.copy(HealthRating, ("id", "evaluation_id", "factor", "score"), ratings())
-    out.copy(
-        ActionItem,
-        ("id", "evaluation_id", "description", "owner_id", "due_date", "done", "done_on"),
-        (
-            (
-                str(n),
-                str(evaluation),
-                f"Tindak lanjut: {rng.choice(TOPICS)}",
-                str(evaluator),
-                day[rng.randrange(0, 60)],
-                "t" if n % 3 else "f",
-                day[0] if n % 3 else r"\N",
-            )
-            for n, (evaluation, evaluator) in enumerate(reviewed[::5], 1)
-        ),
-    )
-
-    # -- the reminders already sent for reviewed evaluations (the outbox history)
-    def reminders() -> Iterator[tuple]:
-        for n, (evaluation, evaluator) in enumerate(reviewed[::3], 1):
-            when = day[rng.randrange(1, 700)]
-            yield (
-                str(n),
-                "due_in_7",
-                str(evaluator),
-                f"evaluation:{evaluation}",
-                when,
-                str(evaluation),
-                "sent",
-                "1",
-                when + " 07:00:00+07",
-                when + " 07:00:05+07",
-            )
-
-    out.copy(
-        Reminder,
-        (
-            "id",
-            "kind",
-            "recipient_id",
-            "subject_key",
-            "for_date",
-            "evaluation_id",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "sent_at",
-        ),
-        reminders(),
-    )
-
-    # -- move the sequences past the ids we chose, and refresh the planner's statistics
-    touched = [User, *domain_models()]
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), touched):
-            cursor.execute(sql)
-        for model in touched:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    _settle([get_user_model(), *domain_models()])
     say(f"Seeded in {time.perf_counter() - started:.1f} s.")
-    return out.counts
+    return run.out.counts
+
+
+def _settle(models: list[type[Model]]) -> None:
+    """Move the sequences past the ids the seeders chose, and refresh the planner's statistics."""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
