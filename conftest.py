@@ -111,7 +111,7 @@ def _empty_cache():
 def _dashboard_built_in_request(settings):
     # Most tests read the dashboard's figures from the first request, with no worker
     # running; the background build of a cold dashboard (production's default) has its
-    # own tests with a real worker (kader/tests/test_dashboard_worker.py).
+    # own tests with a real worker (dashboard/tests/test_dashboard_worker.py).
     settings.KADER_DASHBOARD_COLD_IN_REQUEST = True
 
 
