@@ -2,16 +2,47 @@
 
 The personas: a coordinator, two mentors (A and B), an outsider who has an account but
 no role, and an admin. Tests say which of them is trying what.
+
+Set once for every test: the hypothesis profile. Shared fixtures: `smtp` (a real SMTP
+server the app sends to), `worker` (a Celery worker process), the browser's `page`; the
+helpers they use are in testkit.py.
 """
 
 import os
 import shutil
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import COORDINATOR, MENTOR
 from factories import PASSWORD, UserFactory
+from testkit import BASE_DIR, Inbox, SmtpServer, database_url, free_port
+
+# Hypothesis profiles for the property-based tests over forms.
+#
+# "kader" (the default) keeps CI bounded and repeatable: 40 examples per property (10 until
+# the hostile tester's findings), drawn from a fixed seed (derandomized), no deadline (a page
+# can be slow on a loaded machine without being wrong). A gate that fails on a new random
+# draw unrelated to the change is noise; finding new cases is the job of
+# `HYPOTHESIS_PROFILE=thorough`, which draws many more examples at random, for a night run
+# or after changing a form.
+BOUNDED = {
+    "database": None,
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+hypothesis_settings.register_profile("kader", max_examples=40, derandomize=True, **BOUNDED)
+hypothesis_settings.register_profile("thorough", max_examples=300, **BOUNDED)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kader"))
 
 REQUIRE_SERVICES = os.environ.get("KADER_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("KADER_CHROMIUM", "/usr/bin/chromium")
@@ -162,6 +193,52 @@ def postgres(settings) -> None:
 @pytest.fixture
 def redis_url() -> str:
     return need_redis()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server the app sends to; `smtp.stop()`/`start()` take it down and up."""
+    server = SmtpServer(free_port(), Inbox())
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker(postgres, redis_url, transactional_db):
+    """A Celery worker on its own queue, against the test database."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kader",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield queue
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
 
 
 @pytest.fixture(scope="session")

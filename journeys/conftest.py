@@ -6,7 +6,7 @@ Fixtures (reusable by every journey module):
   an SMTP sink shared by the module. Using it makes the test transactional (the live
   server and the worker see what the test's factories create). It returns a ``Stack``:
   ``stack.url`` (the live server), ``stack.queue`` (the worker's queue; the live server's
-  tasks are routed there too), ``stack.inbox`` (``evaluations.tests.conftest.Inbox``,
+  tasks are routed there too), ``stack.inbox`` (``testkit.Inbox``,
   emptied for each test), ``stack.run_task(name, *args, **kwargs)`` (publish a task to the
   worker by name, as beat does) and ``stack.wait_for(condition, timeout)``.
 - ``width`` — parametrises a test over 360 px (a phone: ``is_mobile``, touch) and 1280 px.
@@ -44,7 +44,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from conftest import need_postgres, need_redis
-from evaluations.tests.conftest import Inbox, SmtpServer, free_port
+from testkit import Inbox, SmtpServer, database_url, free_port
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 PASSWORD = "kader-demo"
@@ -58,12 +58,6 @@ def wait_for(condition, timeout: float = 60, every: float = 0.25) -> bool:
             return True
         time.sleep(every)
     return bool(condition())
-
-
-def database_url() -> str:
-    db = django_settings.DATABASES["default"]
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{db['USER']}:{db.get('PASSWORD', '')}@{host}:{port}/{db['NAME']}"
 
 
 @dataclass

@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from accounts.roles import ROLES
 from dashboard.tests.test_dashboard_worker import cold_builds_on  # noqa: F401 (a fixture)
-from kader.tests.test_celery_worker import worker  # noqa: F401 (a fixture)
 from partners.regions import ensure_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -39,7 +39,6 @@ from django.utils import timezone
 from accounts.roles import COORDINATOR, MENTOR
 from conftest import ARTIFACTS
 from core.testing import forms_in, pick
-from evaluations.tests.conftest import free_port
 from evaluations.tests.test_worker import wait_for
 from factories import (
     AgreementFactory,
@@ -54,6 +53,7 @@ from kader.tests.test_faults_under_load import (
     COORDINATOR_PAGES,
     assert_every_success_was_saved,
 )
+from testkit import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
