@@ -3,9 +3,9 @@
 The personas: a coordinator, two mentors (A and B), an outsider who has an account but
 no role, and an admin. Tests say which of them is trying what.
 
-Set once for every test: the hypothesis profile. Shared fixtures: `smtp` (a real SMTP
-server the app sends to), `worker` (a Celery worker process), the browser's `page`; the
-helpers they use are in testkit.py.
+Set once for every test: the fast password hasher, the hypothesis profile. Shared
+fixtures: `smtp` (a real SMTP server the app sends to), `worker` (a Celery worker
+process), the browser's `page`; the helpers they use are in testkit.py.
 """
 
 import os
@@ -43,6 +43,18 @@ BOUNDED = {
 hypothesis_settings.register_profile("kader", max_examples=40, derandomize=True, **BOUNDED)
 hypothesis_settings.register_profile("thorough", max_examples=300, **BOUNDED)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kader"))
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def pytest_configure(config) -> None:
+    # Every persona's password is hashed when the test makes it: the real hasher (PBKDF2,
+    # a million iterations) would spend most of a run hashing. Set once, for every test;
+    # `real_password_hashers` gives a test production's, for a server in another process.
+    from django.test.utils import override_settings
+
+    override_settings(PASSWORD_HASHERS=[FAST_HASHER]).enable()
+
 
 REQUIRE_SERVICES = os.environ.get("KADER_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("KADER_CHROMIUM", "/usr/bin/chromium")
@@ -153,6 +165,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def real_password_hashers(settings) -> None:
+    """Production's password hashers, for passwords that a server in another process checks."""
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture

@@ -167,7 +167,6 @@ def stack(services, live_server, transactional_db, settings) -> Stack:
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production's default with Redis: a cold dashboard is built by the worker.
     settings.KADER_DASHBOARD_COLD_IN_REQUEST = False
     settings.SITE_URL = live_server.url

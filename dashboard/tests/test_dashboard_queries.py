@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 20
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def grow(n: int, coordinator) -> ProgramFactory:
     """n of everything: agreements with evaluations, programs, cadres, pairs, sessions."""
     ensure_loaded()

@@ -16,12 +16,6 @@ from factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The personas' passwords are hashed per test; the real hasher costs a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(coordinator, mentor_a):
     """An active agreement with two indicators, evaluated by the coordinator; a mentorship

@@ -31,8 +31,7 @@ PAGES = {
 
 
 @pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo():
     for role in ROLES:
         Group.objects.get_or_create(name=role)
     ensure_loaded()

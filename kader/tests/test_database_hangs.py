@@ -82,7 +82,7 @@ def proxy(postgres):
 
 
 @pytest.fixture
-def people(postgres) -> dict:
+def people(postgres, real_password_hashers) -> dict:
     """Two mentors with two mentees each, a coordinator reading, and an evaluator with an
     agreement evaluation of two indicators (committed: gunicorn reads them)."""
     hashed = factory.Transformer.Force(make_password(PASSWORD))

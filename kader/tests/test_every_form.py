@@ -250,8 +250,7 @@ CASES = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _media(settings, tmp_path):
     # Uploads are written before the transaction is rolled back: keep them out of var/.
     settings.MEDIA_ROOT = tmp_path
 

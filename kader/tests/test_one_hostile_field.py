@@ -156,11 +156,6 @@ FREE_TEXT = (forms.CharField, LineBreakText)
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _postgres(settings):
     # The fingerprint of every table is PostgreSQL SQL (md5, string_agg, row()::text).
     need_postgres(settings)
