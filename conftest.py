@@ -3,9 +3,10 @@
 The personas: a coordinator, two mentors (A and B), an outsider who has an account but
 no role, and an admin. Tests say which of them is trying what.
 
-Set once for every test: the fast password hasher, the hypothesis profile. Shared
-fixtures: `smtp` (a real SMTP server the app sends to), `worker` (a Celery worker
-process), the browser's `page`; the helpers they use are in testkit.py.
+Set once for every test: the fast password hasher, the hypothesis profile, Indonesia's
+regions in the database. Shared fixtures: `smtp` (a real SMTP server the app sends to),
+`worker` (a Celery worker process), the browser's `page`; the helpers they use are in
+testkit.py.
 """
 
 import os
@@ -165,6 +166,25 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def regions(request) -> None:
+    """Indonesia's provinces and cities, for every test that uses the database.
+
+    A data migration loads them; a transactional test's flush (in any app's tests, or kept
+    by a reused test database) removes them: put them back.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not DATABASE_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    from partners.regions import ensure_loaded
+
+    ensure_loaded()
 
 
 @pytest.fixture

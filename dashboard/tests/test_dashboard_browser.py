@@ -11,17 +11,16 @@ from playwright.sync_api import expect
 
 from accounts.roles import ROLES
 from dashboard.tests.test_dashboard_worker import cold_builds_on  # noqa: F401 (a fixture)
-from partners.regions import ensure_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo():
-    # A transactional test's flush also removed what migrations load: roles and regions.
+    # A transactional test's flush also removed the roles the migration made (the regions
+    # are put back by the root conftest's `regions`).
     for role in ROLES:
         Group.objects.get_or_create(name=role)
-    ensure_loaded()
     call_command("seed_demo", force=True, verbosity=0)
 
 

@@ -19,7 +19,6 @@ from factories import (
     SuccessIndicatorFactory,
 )
 from partners.models import Province
-from partners.regions import ensure_loaded
 from programs.models import CadreBackground
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,6 @@ MAX_QUERIES = 20
 
 def grow(n: int, coordinator) -> ProgramFactory:
     """n of everything: agreements with evaluations, programs, cadres, pairs, sessions."""
-    ensure_loaded()
     program = ProgramFactory(kind="mentoring")
     for i in range(n):
         agreement = AgreementFactory(status="active", formality=["formal", "informal"][i % 2])

@@ -7,17 +7,10 @@ from playwright.sync_api import expect
 from accounts.roles import COORDINATOR
 from factories import UserFactory
 from partners.models import Agreement, Partner
-from partners.regions import ensure_loaded
 
 from .conftest import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _regions(transactional_db) -> None:
-    # An earlier transactional test's flush removed the regions the migration loaded.
-    ensure_loaded()
 
 
 def log_in_in_english(page, live_server) -> None:
