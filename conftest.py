@@ -5,8 +5,8 @@ no role, and an admin. Tests say which of them is trying what.
 
 Set once for every test: the fast password hasher, the hypothesis profile, Indonesia's
 regions in the database. Shared fixtures: `smtp` (a real SMTP server the app sends to),
-`worker` (a Celery worker process), the browser's `page`; the helpers they use are in
-testkit.py.
+`worker` (a Celery worker process), `as_coordinator`, the browser's `page`; the helpers
+they use (`log_in` for a browser page among them) are in testkit.py.
 """
 
 import os
@@ -223,6 +223,13 @@ def outsider(db):
 @pytest.fixture
 def admin(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def as_coordinator(client, coordinator):
+    client.force_login(coordinator)
+    client.cookies["kader_language"] = "en"  # assertions read the English msgids
+    return client
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Helpers shared by every app's tests; the fixtures built on them are in conftest.py.
 
+- ``log_in(page, username, ...)``: a Playwright page logs in through the login form.
 - ``SmtpServer`` and ``Inbox``: a real SMTP server (aiosmtpd) on 127.0.0.1 and what it got;
   the ``smtp`` fixture points the app's mail at one.
 - ``free_port()``, ``database_url()``, ``wait_for()``: for tests that start other processes
@@ -12,11 +13,34 @@ import socket
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
+from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
 
+from devtools.demo import DEMO_PASSWORD
+
 BASE_DIR = Path(__file__).resolve().parent
+LOGIN_PATH = "/accounts/login/"
+
+
+def log_in(
+    page, username: str, password: str = DEMO_PASSWORD, *, site: str = "", next_url: str = ""
+) -> None:
+    """Fill the rendered login form, whatever the language, and wait to leave it.
+
+    With `site` (a live server's URL), the page opens that site's login page first (with
+    `next_url`); without it, the login page of the site the page shows, unless the page is
+    on it already (a journey sent there with its `next`).
+    """
+    if site or LOGIN_PATH not in page.url:
+        base = site or "/".join(page.url.split("/", 3)[:3])
+        page.goto(base + LOGIN_PATH + (f"?next={quote(next_url)}" if next_url else ""))
+    form = page.locator(f"form[action$='{LOGIN_PATH}']")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: LOGIN_PATH not in url)
 
 
 def free_port() -> int:

@@ -15,9 +15,9 @@ Fixtures (reusable by every journey module):
   width (a separate context, so separate cookies).
 - ``screenshot`` (root conftest) — ``screenshot(page, label)`` under var/test-artifacts.
 
-Helpers (plain functions, import them from ``journeys.conftest``):
+Helpers (plain functions, import them from ``journeys.conftest``; logging in is
+``testkit.log_in(page, username)``, shared with the apps' browser tests):
 
-- ``login(page, username, password)`` fills the rendered login form and waits to leave it.
 - ``open_menu_item(page, name)`` clicks a main-menu link, opening the collapsed menu
   ("Buka menu" / "Open the menu") first at phone width.
 - ``choose_language(page, code)`` presses the language switch in the menu.
@@ -213,20 +213,6 @@ def journey_page(stack, new_page):
 
 
 # --- what a person does on every page ----------------------------------------------------
-
-
-def login(page, username: str, password: str = PASSWORD) -> None:
-    """Fill the rendered login form, whatever the language, and wait to leave it."""
-    from django.urls import reverse
-
-    if "/accounts/login/" not in page.url:
-        base = page.url.split("/", 3)[:3]
-        page.goto("/".join(base) + reverse("login"))
-    form = page.locator("form[action$='/accounts/login/']")
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(password)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def open_menu(page) -> None:

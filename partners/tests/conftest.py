@@ -18,10 +18,3 @@ def _english():
     # Assertions read the English msgids; the UI's default language is Indonesian.
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def as_coordinator(client, coordinator):
-    client.force_login(coordinator)
-    client.cookies["kader_language"] = "en"  # assertions read the English msgids
-    return client
