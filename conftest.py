@@ -2,16 +2,60 @@
 
 The personas: a coordinator, two mentors (A and B), an outsider who has an account but
 no role, and an admin. Tests say which of them is trying what.
+
+Set once for every test: the fast password hasher, the hypothesis profile, Indonesia's
+regions in the database. Shared fixtures: `smtp` (a real SMTP server the app sends to),
+`worker` (a Celery worker process), `as_coordinator`, the browser's `page`; the helpers
+they use (`log_in` for a browser page among them) are in testkit.py.
 """
 
 import os
 import shutil
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import COORDINATOR, MENTOR
 from factories import PASSWORD, UserFactory
+from testkit import BASE_DIR, Inbox, SmtpServer, database_url, free_port
+
+# Hypothesis profiles for the property-based tests over forms.
+#
+# "kader" (the default) keeps CI bounded and repeatable: 40 examples per property (10 until
+# the hostile tester's findings), drawn from a fixed seed (derandomized), no deadline (a page
+# can be slow on a loaded machine without being wrong). A gate that fails on a new random
+# draw unrelated to the change is noise; finding new cases is the job of
+# `HYPOTHESIS_PROFILE=thorough`, which draws many more examples at random, for a night run
+# or after changing a form.
+BOUNDED = {
+    "database": None,
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+hypothesis_settings.register_profile("kader", max_examples=40, derandomize=True, **BOUNDED)
+hypothesis_settings.register_profile("thorough", max_examples=300, **BOUNDED)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kader"))
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def pytest_configure(config) -> None:
+    # Every persona's password is hashed when the test makes it: the real hasher (PBKDF2,
+    # a million iterations) would spend most of a run hashing. Set once, for every test;
+    # `real_password_hashers` gives a test production's, for a server in another process.
+    from django.test.utils import override_settings
+
+    override_settings(PASSWORD_HASHERS=[FAST_HASHER]).enable()
+
 
 REQUIRE_SERVICES = os.environ.get("KADER_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("KADER_CHROMIUM", "/usr/bin/chromium")
@@ -111,7 +155,7 @@ def _empty_cache():
 def _dashboard_built_in_request(settings):
     # Most tests read the dashboard's figures from the first request, with no worker
     # running; the background build of a cold dashboard (production's default) has its
-    # own tests with a real worker (kader/tests/test_dashboard_worker.py).
+    # own tests with a real worker (dashboard/tests/test_dashboard_worker.py).
     settings.KADER_DASHBOARD_COLD_IN_REQUEST = True
 
 
@@ -122,6 +166,33 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def regions(request) -> None:
+    """Indonesia's provinces and cities, for every test that uses the database.
+
+    A data migration loads them; a transactional test's flush (in any app's tests, or kept
+    by a reused test database) removes them: put them back.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not DATABASE_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    from partners.regions import ensure_loaded
+
+    ensure_loaded()
+
+
+@pytest.fixture
+def real_password_hashers(settings) -> None:
+    """Production's password hashers, for passwords that a server in another process checks."""
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture
@@ -155,6 +226,13 @@ def admin(db):
 
 
 @pytest.fixture
+def as_coordinator(client, coordinator):
+    client.force_login(coordinator)
+    client.cookies["kader_language"] = "en"  # assertions read the English msgids
+    return client
+
+
+@pytest.fixture
 def postgres(settings) -> None:
     need_postgres(settings)
 
@@ -162,6 +240,52 @@ def postgres(settings) -> None:
 @pytest.fixture
 def redis_url() -> str:
     return need_redis()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server the app sends to; `smtp.stop()`/`start()` take it down and up."""
+    server = SmtpServer(free_port(), Inbox())
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker(postgres, redis_url, transactional_db):
+    """A Celery worker on its own queue, against the test database."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kader",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield queue
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
 
 
 @pytest.fixture(scope="session")

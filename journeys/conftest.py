@@ -6,7 +6,7 @@ Fixtures (reusable by every journey module):
   an SMTP sink shared by the module. Using it makes the test transactional (the live
   server and the worker see what the test's factories create). It returns a ``Stack``:
   ``stack.url`` (the live server), ``stack.queue`` (the worker's queue; the live server's
-  tasks are routed there too), ``stack.inbox`` (``evaluations.tests.conftest.Inbox``,
+  tasks are routed there too), ``stack.inbox`` (``testkit.Inbox``,
   emptied for each test), ``stack.run_task(name, *args, **kwargs)`` (publish a task to the
   worker by name, as beat does) and ``stack.wait_for(condition, timeout)``.
 - ``width`` — parametrises a test over 360 px (a phone: ``is_mobile``, touch) and 1280 px.
@@ -15,9 +15,9 @@ Fixtures (reusable by every journey module):
   width (a separate context, so separate cookies).
 - ``screenshot`` (root conftest) — ``screenshot(page, label)`` under var/test-artifacts.
 
-Helpers (plain functions, import them from ``journeys.conftest``):
+Helpers (plain functions, import them from ``journeys.conftest``; logging in is
+``testkit.log_in(page, username)``, shared with the apps' browser tests):
 
-- ``login(page, username, password)`` fills the rendered login form and waits to leave it.
 - ``open_menu_item(page, name)`` clicks a main-menu link, opening the collapsed menu
   ("Buka menu" / "Open the menu") first at phone width.
 - ``choose_language(page, code)`` presses the language switch in the menu.
@@ -44,7 +44,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from conftest import need_postgres, need_redis
-from evaluations.tests.conftest import Inbox, SmtpServer, free_port
+from testkit import Inbox, SmtpServer, database_url, free_port
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 PASSWORD = "kader-demo"
@@ -58,12 +58,6 @@ def wait_for(condition, timeout: float = 60, every: float = 0.25) -> bool:
             return True
         time.sleep(every)
     return bool(condition())
-
-
-def database_url() -> str:
-    db = django_settings.DATABASES["default"]
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{db['USER']}:{db.get('PASSWORD', '')}@{host}:{port}/{db['NAME']}"
 
 
 @dataclass
@@ -173,7 +167,6 @@ def stack(services, live_server, transactional_db, settings) -> Stack:
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production's default with Redis: a cold dashboard is built by the worker.
     settings.KADER_DASHBOARD_COLD_IN_REQUEST = False
     settings.SITE_URL = live_server.url
@@ -220,20 +213,6 @@ def journey_page(stack, new_page):
 
 
 # --- what a person does on every page ----------------------------------------------------
-
-
-def login(page, username: str, password: str = PASSWORD) -> None:
-    """Fill the rendered login form, whatever the language, and wait to leave it."""
-    from django.urls import reverse
-
-    if "/accounts/login/" not in page.url:
-        base = page.url.split("/", 3)[:3]
-        page.goto("/".join(base) + reverse("login"))
-    form = page.locator("form[action$='/accounts/login/']")
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(password)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def open_menu(page) -> None:

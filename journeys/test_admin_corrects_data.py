@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 
 from accounts.roles import COORDINATOR
 from factories import AgreementFactory, CadreFactory, UserFactory
-from journeys.conftest import PASSWORD, login, open_menu_item
+from journeys.conftest import PASSWORD, open_menu_item
 from journeys.conftest import translated as id_
 from partners.models import Province
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -66,7 +67,7 @@ def corrects_the_province(page, screenshot) -> None:
 def test_an_admin_finds_a_change_and_corrects_a_cadre(stack, changed, journey_page, screenshot):
     page = journey_page
     page.goto(stack.url)
-    login(page, "root")
+    log_in(page, "root")
     open_menu_item(page, id_("Administration"))
     expect(page.locator("#site-name")).to_be_visible()
 

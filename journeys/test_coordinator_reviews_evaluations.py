@@ -19,8 +19,9 @@ from pypdf import PdfReader
 from accounts.roles import COORDINATOR, MENTOR
 from evaluations.models import ActionItem, ReminderPreference
 from factories import AgreementFactory, EvaluationFactory, UserFactory
-from journeys.conftest import PASSWORD, assert_fits, login, open_menu_item
+from journeys.conftest import PASSWORD, assert_fits, open_menu_item
 from journeys.conftest import translated as id_
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -169,7 +170,7 @@ def the_report_and_its_pdf_show_it(page, screenshot) -> None:
 def test_a_coordinator_reviews_evaluations(stack, submitted, journey_page, width, screenshot):
     page = journey_page
     page.goto(stack.url)
-    login(page, "sari")
+    log_in(page, "sari")
 
     sends_one_back(page, screenshot)
     assert_fits(page, width)

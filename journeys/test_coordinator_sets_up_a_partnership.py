@@ -20,10 +20,10 @@ from journeys.conftest import (
     age_dashboard_figures,
     assert_fits,
     choose_language,
-    login,
     open_menu_item,
 )
 from partners.models import Province
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -224,7 +224,7 @@ def test_a_coordinator_sets_up_a_partnership_from_nothing(
     # Signed a quarter and ten days ago, recorded now: its first evaluation is due soon.
     signed = add_months(today - dt.timedelta(days=10), -3) + dt.timedelta(days=1)
     page.goto(stack.url)
-    login(page, "sari")
+    log_in(page, "sari")
     choose_language(page, "en")
 
     add_partner(page, screenshot)

@@ -39,8 +39,9 @@ from factories import (
     SessionFactory,
     UserFactory,
 )
-from journeys.conftest import PASSWORD, choose_language, login
+from journeys.conftest import PASSWORD, choose_language
 from partners.models import AgreementParty
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -233,7 +234,7 @@ def test_every_page_of_the_menu_speaks_one_language(stack, journey_page, world, 
     settings.KADER_DASHBOARD_COLD_IN_REQUEST = True  # the dashboard's words, not "computing"
     page = journey_page
     page.goto(stack.url + "/")
-    login(page, world[role])
+    log_in(page, world[role])
     links = nav_links(page)
     if role == "admin":
         # The admin's menu is the coordinator's and Django admin: read the admin's index,

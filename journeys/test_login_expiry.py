@@ -13,9 +13,10 @@ from playwright.sync_api import expect
 
 from accounts.roles import MENTOR
 from factories import MentorProfileFactory, MentorshipFactory, UserFactory
-from journeys.conftest import PASSWORD, assert_fits, login
+from journeys.conftest import PASSWORD, assert_fits
 from journeys.conftest import translated as id_
 from programs.models import Session
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -72,7 +73,7 @@ def loses_the_login_while_typing(page, screenshot) -> None:
 
 
 def finds_the_form_as_they_left_it(page, screenshot) -> None:
-    login(page, "budi")
+    log_in(page, "budi")
     expect(page.locator("h1")).to_have_text(id_("Log a session"))
     expect(page.locator("#main .alert-warning")).to_contain_text(
         id_("Your login expired; what you typed is kept — check and save again.")
@@ -102,7 +103,7 @@ def test_a_mentor_loses_nothing_when_the_login_expires(
     page = journey_page
     page.clock.install()
     page.goto(stack.url)
-    login(page, "budi")
+    log_in(page, "budi")
 
     starts_a_session(page)
     is_warned_and_keeps_going(page, width, screenshot)

@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from accounts.roles import MENTOR
 from evaluations.models import Evaluation
 from factories import MentorProfileFactory, MentorshipFactory, UserFactory
-from journeys.conftest import PASSWORD, assert_fits, login, open_menu_item
+from journeys.conftest import PASSWORD, assert_fits, open_menu_item
 from journeys.conftest import translated as id_
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -134,7 +135,7 @@ def sees_it_as_submitted(page, midpoint: Evaluation) -> None:
 def test_a_mentor_works_with_a_new_mentee(stack, new_mentee, journey_page, width, screenshot):
     page = journey_page
     page.goto(stack.url)
-    login(page, "budi")
+    log_in(page, "budi")
 
     sees_the_new_mentee(page)
     assert_fits(page, width)

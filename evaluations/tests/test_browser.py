@@ -9,17 +9,9 @@ from playwright.sync_api import expect
 from accounts.roles import COORDINATOR, MENTOR
 from evaluations.models import Evaluation
 from factories import AgreementFactory, EvaluationFactory, SuccessIndicatorFactory, UserFactory
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("kader-demo")
-    page.get_by_role("button", name="Masuk").click()
-    # Each role has its own home page; what matters is leaving the login page.
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_mentor_submits_and_the_coordinator_reviews(page, live_server, screenshot):
@@ -31,7 +23,7 @@ def test_a_mentor_submits_and_the_coordinator_reviews(page, live_server, screens
         agreement=agreement, evaluator=mentor, due_date=dt.date.today() + dt.timedelta(days=3)
     )
 
-    log_in(page, live_server, "budi")
+    log_in(page, "budi", site=live_server.url)
     page.locator("a[href='/evaluations/mine/']").first.click()
     due = page.get_by_test_id("due")
     due.locator(f"a[href='/evaluations/{evaluation.pk}/fill/']").click()
@@ -51,7 +43,7 @@ def test_a_mentor_submits_and_the_coordinator_reviews(page, live_server, screens
     screenshot(page, "mentor-report")
 
     page.context.clear_cookies()
-    log_in(page, live_server, "sari")
+    log_in(page, "sari", site=live_server.url)
     page.goto(f"{live_server.url}/evaluations/{evaluation.pk}/")
     page.locator("input[name=decision][value=accept]").check()
     page.locator("textarea[name=comment]").fill("Terima kasih, lengkap.")
@@ -68,7 +60,7 @@ def test_the_report_fits_a_360_px_phone(browser, live_server):
     evaluation = EvaluationFactory(evaluator=mentor)
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
-    log_in(page, live_server, "budi")
+    log_in(page, "budi", site=live_server.url)
     for path in (
         f"/evaluations/{evaluation.pk}/",
         f"/evaluations/{evaluation.pk}/fill/",

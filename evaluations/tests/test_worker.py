@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
@@ -24,18 +23,12 @@ from accounts.roles import MENTOR
 from core.testing import rendered_form
 from evaluations.models import Evaluation, Reminder, ReminderPreference
 from evaluations.reminders import reminders_sweep
-from evaluations.tests.conftest import Inbox, SmtpServer, free_port
 from factories import AgreementFactory, UserFactory
 from kader.celery import app as celery_app
+from testkit import Inbox, SmtpServer, database_url, free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{db['USER']}:{db.get('PASSWORD', '')}@{host}:{port}/{db['NAME']}"
 
 
 def wait_for(condition, timeout: float = 60, every: float = 0.2, tick=None) -> bool:

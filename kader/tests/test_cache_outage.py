@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from core.testing import rendered_form
 from evaluations.models import Evaluation
-from evaluations.tests.conftest import free_port
 from factories import (
     AgreementFactory,
     EvaluationFactory,
@@ -24,6 +23,7 @@ from factories import (
 )
 from partners.models import Partner
 from programs.models import Session
+from testkit import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.roles import ROLES
-from partners.regions import ensure_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +30,9 @@ PAGES = {
 
 
 @pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo():
     for role in ROLES:
         Group.objects.get_or_create(name=role)
-    ensure_loaded()
     call_command("seed_demo", force=True, verbosity=0)
 
 

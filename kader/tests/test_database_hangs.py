@@ -39,7 +39,6 @@ from django.utils import timezone
 from accounts.roles import COORDINATOR, MENTOR
 from conftest import ARTIFACTS
 from core.testing import forms_in, pick
-from evaluations.tests.conftest import free_port
 from evaluations.tests.test_worker import wait_for
 from factories import (
     AgreementFactory,
@@ -54,6 +53,7 @@ from kader.tests.test_faults_under_load import (
     COORDINATOR_PAGES,
     assert_every_success_was_saved,
 )
+from testkit import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -82,7 +82,7 @@ def proxy(postgres):
 
 
 @pytest.fixture
-def people(postgres) -> dict:
+def people(postgres, real_password_hashers) -> dict:
     """Two mentors with two mentees each, a coordinator reading, and an evaluator with an
     agreement evaluation of two indicators (committed: gunicorn reads them)."""
     hashed = factory.Transformer.Force(make_password(PASSWORD))

@@ -9,7 +9,7 @@ after (within a transaction that is rolled back, so examples don't pile up).
 
 `test_it_covers_every_form_class` fails when a form class (or filter set) of our apps,
 or a form of a view in the URLconf, has no case here: a new form gets its case.
-Examples per form: the hypothesis profile in kader/tests/conftest.py.
+Examples per form: the hypothesis profile in the root conftest.py.
 """
 
 from __future__ import annotations
@@ -250,8 +250,7 @@ CASES = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _media(settings, tmp_path):
     # Uploads are written before the transaction is rolled back: keep them out of var/.
     settings.MEDIA_ROOT = tmp_path
 

@@ -28,9 +28,9 @@ import pytest
 
 from conftest import ARTIFACTS, need
 from evaluations.tasks import SEND_BATCH
-from evaluations.tests.conftest import Inbox, SmtpServer, free_port
 from evaluations.tests.test_worker import Processes, wait_for
 from kader.tests.faults import Load, PrivatePostgres, postgres_bin
+from testkit import Inbox, SmtpServer, free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.services

@@ -32,11 +32,6 @@ def form_data(fields):
     return st.dictionaries(st.sampled_from(fields), text, max_size=len(fields))
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @BOUNDED
 @given(data=form_data(SESSION_FIELDS))
 def test_a_mentor_logging_a_session_never_gets_a_server_error(client, mentor_a, data):

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 HUGE = "99999999999999999999"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def management(prefix: str, total: str = HUGE) -> dict:
     return {
         f"{prefix}-TOTAL_FORMS": total,

@@ -75,11 +75,6 @@ SWEEP = [SCRIPT, "a\x00b", "x" * 5000, "-1", "99999999999999999999", "2026-02-30
 EXAMPLES = max(20, settings.default.max_examples // 2)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def pages_for(persona: str) -> list[str]:
     """The URL names this persona may open with GET (the matrix says "O")."""
     column = PERSONAS.index(persona)

@@ -54,11 +54,6 @@ def has_payload(model) -> bool:
     return bool(text) and model._default_manager.filter(query).exists()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def allowed(name: str, persona: str, spec: int = 1) -> bool:
     return MATRIX[name][spec][PERSONAS.index(persona)] == "O"
 

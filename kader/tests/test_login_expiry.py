@@ -25,11 +25,6 @@ GIVEN_BACK = "Your login expired; what you typed is kept — check and save agai
 KEEP_ALIVE = reverse("keep_alive")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def logged_in(user, browser: Client | None = None, next_url: str = "") -> Client:
     """A browser that logged in through the login page (as a person does, not force_login)."""
     browser = browser or Client()

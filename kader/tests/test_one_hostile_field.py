@@ -88,7 +88,7 @@ HOSTILE_NUMBERS = [
 HOSTILE_DATES = ["2026-02-30", "0000-00-00", "0001-01-01", "9999-12-31", "2026-13-01",
                  "31/12/2026", "12/31/2026", "+275760-09-13", "2026-1-5", "1900-01-01",
                  "2026-06-15T10:00", "kemarin"]  # fmt: skip
-# Per form: the profile's examples (kader/tests/conftest.py: 40 in CI). All 20 forms,
+# Per form: the profile's examples (the root conftest.py: 40 in CI). All 20 forms,
 # measured on the shared 2-core machine: 1 minute of CPU, 4.5 minutes of wall time.
 EXAMPLES = max(40, settings.default.max_examples)
 # Any code point but the surrogates, which no browser can send as UTF-8.
@@ -153,11 +153,6 @@ CASES = [
 NOT_TYPED = ("csrfmiddlewaretoken",)
 # Free text (not an e-mail, a URL, a phone: CharField's stricter subclasses).
 FREE_TEXT = (forms.CharField, LineBreakText)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

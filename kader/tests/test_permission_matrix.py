@@ -163,11 +163,6 @@ def test_no_page_answers_403_to_a_user_without_the_role():
     assert not forbidden, f"pages that answer 403 instead of 404: {forbidden}"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(coordinator, mentor_a, mentor_b, outsider, admin):
     """Mentor A's pair, goal, session, evaluation and reminder; a coordinator's agreement."""

@@ -3,8 +3,6 @@
 import pytest
 from django.utils import translation
 
-from partners.regions import ensure_loaded
-
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -20,17 +18,3 @@ def _english():
     # Assertions read the English msgids; the UI's default language is Indonesian.
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _regions(django_db_setup, django_db_blocker):
-    # The migration loads them, but a transactional test elsewhere may have flushed them.
-    with django_db_blocker.unblock():
-        ensure_loaded()
-
-
-@pytest.fixture
-def as_coordinator(client, coordinator):
-    client.force_login(coordinator)
-    client.cookies["kader_language"] = "en"  # assertions read the English msgids
-    return client

@@ -7,25 +7,15 @@ from playwright.sync_api import expect
 from accounts.roles import COORDINATOR
 from factories import UserFactory
 from partners.models import Agreement, Partner
-from partners.regions import ensure_loaded
+from testkit import log_in
 
 from .conftest import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _regions(transactional_db) -> None:
-    # An earlier transactional test's flush removed the regions the migration loaded.
-    ensure_loaded()
-
-
 def log_in_in_english(page, live_server) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Nama pengguna").fill("coordinator")
-    page.get_by_label("Sandi").fill("kader-demo")
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(live_server.url + "/")
+    log_in(page, "coordinator", site=live_server.url)
     # English, as a user who chose it (the switch itself is tested in kader/).
     page.context.add_cookies([{"name": "kader_language", "value": "en", "url": live_server.url}])
     page.reload()

@@ -7,17 +7,11 @@ from playwright.sync_api import expect
 
 from accounts.roles import COORDINATOR
 from factories import AgreementFactory, UserFactory
-from partners.regions import ensure_loaded
 
 from .conftest import EXE
 from .test_browser import log_in_in_english
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _regions(transactional_db) -> None:
-    ensure_loaded()
 
 
 def test_a_failed_upload_stays_on_the_agreement_page(page, live_server, screenshot):

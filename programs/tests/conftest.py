@@ -20,24 +20,6 @@ def _english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Four personas per test: the real hasher would spend most of the run hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _regions(request) -> None:
-    # A transactional test's flush (here or in another app, or a reused test database)
-    # removes the provinces and cities the migration loaded: put them back.
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    from partners.regions import ensure_loaded
-
-    ensure_loaded()
-
-
 @pytest.fixture
 def program(db):
     return ProgramFactory(capacity=5)

@@ -12,6 +12,7 @@ from factories import (
     UserFactory,
 )
 from partners.models import Province
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,13 +24,9 @@ def jawa_barat() -> Province:
     return Province.objects.get_or_create(code="32", defaults={"name": "Jawa Barat"})[0]
 
 
-def log_in(page, live_server, username: str) -> None:
+def log_in_in_english(page, live_server, username: str) -> None:
     page.context.add_cookies([{"name": "kader_language", "value": "en", "url": live_server.url}])
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, username, PASSWORD, site=live_server.url)
 
 
 def test_it_lets_a_coordinator_enrol_a_cadre_and_pair_a_mentor(page, live_server, screenshot):
@@ -46,7 +43,7 @@ def test_it_lets_a_coordinator_enrol_a_cadre_and_pair_a_mentor(page, live_server
     dewi = UserFactory(username="dewi", first_name="Dewi", last_name="Lestari", role=MENTOR)
     MentorProfileFactory(user=dewi, expertise="pertanian")
 
-    log_in(page, live_server, "sari")
+    log_in_in_english(page, live_server, "sari")
     page.get_by_role("link", name="Programs", exact=True).click()
     page.get_by_role("link", name="Sekolah Kepemimpinan Muda").click()
     page.get_by_test_id("enrol").click()
@@ -87,7 +84,7 @@ def test_it_lets_a_mentor_on_a_phone_log_a_session_and_see_it(browser, live_serv
     page = context.new_page()
     page.set_default_timeout(15_000)
 
-    log_in(page, live_server, "budi")
+    log_in_in_english(page, live_server, "budi")
     page.wait_for_url("**/programs/mentor/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.get_by_test_id("mentees").locator("li").count() == 2
@@ -128,7 +125,7 @@ def test_it_fits_the_coordinators_pages_on_a_phone_and_a_desktop(
     CadreFactory.create_batch(5, province=jabar)
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    log_in(page, live_server, "sari")
+    log_in_in_english(page, live_server, "sari")
     cadre = pair.enrolment.cadre
     pages = {
         "programs": "/programs/",
@@ -158,7 +155,7 @@ def test_it_previews_an_import_with_a_bad_row_and_saves_nothing(
         "Bagus Wijaya,bukan-email,Atlantis,\n",
         encoding="utf-8",
     )
-    log_in(page, live_server, "sari")
+    log_in_in_english(page, live_server, "sari")
     page.goto(live_server.url + "/programs/cadres/import/")
     page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(sheet))
     page.get_by_test_id("upload").click()

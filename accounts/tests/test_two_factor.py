@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 PAGE = "evaluations:my_evaluations"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def code_for(device: TOTPDevice) -> str:
     device.refresh_from_db()
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

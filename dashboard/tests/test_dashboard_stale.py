@@ -18,11 +18,6 @@ from factories import AgreementFactory, ProgramFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def queued(monkeypatch):
     """The recomputes the requests queue (the broker is another test's business)."""

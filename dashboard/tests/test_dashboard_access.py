@@ -9,11 +9,6 @@ from factories import AgreementFactory, ProgramFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def urls() -> dict:
     agreement, program = AgreementFactory(), ProgramFactory()

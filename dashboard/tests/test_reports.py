@@ -20,11 +20,6 @@ from programs.models import CadreBackground
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def agreement(coordinator):
     agreement = AgreementFactory(

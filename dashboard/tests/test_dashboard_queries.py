@@ -19,21 +19,14 @@ from factories import (
     SuccessIndicatorFactory,
 )
 from partners.models import Province
-from partners.regions import ensure_loaded
 from programs.models import CadreBackground
 
 pytestmark = pytest.mark.django_db
 MAX_QUERIES = 20
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def grow(n: int, coordinator) -> ProgramFactory:
     """n of everything: agreements with evaluations, programs, cadres, pairs, sessions."""
-    ensure_loaded()
     program = ProgramFactory(kind="mentoring")
     for i in range(n):
         agreement = AgreementFactory(status="active", formality=["formal", "informal"][i % 2])

@@ -24,11 +24,6 @@ CJK = "王小明"
 EMOJI = "🎉"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def pdf_text(client, agreement) -> str:
     response = client.get(reverse("dashboard:agreement_pdf", args=[agreement.pk]))
     body = b"".join(response.streaming_content)

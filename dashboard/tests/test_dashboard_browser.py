@@ -10,33 +10,23 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.roles import ROLES
-from kader.tests.test_celery_worker import worker  # noqa: F401 (a fixture)
-from kader.tests.test_dashboard_worker import cold_builds_on  # noqa: F401 (a fixture)
-from partners.regions import ensure_loaded
+from dashboard.tests.test_dashboard_worker import cold_builds_on  # noqa: F401 (a fixture)
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A transactional test's flush also removed what migrations load: roles and regions.
+def demo():
+    # A transactional test's flush also removed the roles the migration made (the regions
+    # are put back by the root conftest's `regions`).
     for role in ROLES:
         Group.objects.get_or_create(name=role)
-    ensure_loaded()
     call_command("seed_demo", force=True, verbosity=0)
 
 
-def log_in(page, url: str, username: str = "coordinator", next_url: str = "/") -> None:
-    page.goto(url + "/accounts/login/?next=" + next_url.replace("?", "%3F").replace("=", "%3D"))
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Sandi").fill("kader-demo")
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(url + "/**")
-
-
 def test_it_filters_follows_a_number_and_exports_its_list(page, live_server, demo, screenshot):
-    log_in(page, live_server.url)
+    log_in(page, "coordinator", site=live_server.url)
     expect(page.get_by_test_id("dashboard-title")).to_be_visible()
     expect(page.locator("canvas[data-chart='chart-pipeline']")).to_be_visible()
     screenshot(page, "dashboard-1280")
@@ -64,7 +54,7 @@ def test_it_fits_a_phone_and_a_desktop(browser, live_server, demo, screenshot):
     for width in (360, 1280):
         context = browser.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
-        log_in(page, live_server.url)
+        log_in(page, "coordinator", site=live_server.url)
         expect(page.locator("canvas[data-chart='chart-mentoring']")).to_be_visible()
         page.wait_for_timeout(600)  # let the charts' entry animation finish
         # Nothing wider than the screen: no sideways scrolling on a phone.
@@ -76,7 +66,7 @@ def test_it_fits_a_phone_and_a_desktop(browser, live_server, demo, screenshot):
 def test_it_shows_a_mentor_their_month_on_a_phone(browser, live_server, demo, screenshot):
     context = browser.new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
-    log_in(page, live_server.url, "mentor")
+    log_in(page, "mentor", site=live_server.url)
     page.wait_for_url("**/programs/mentor/")
     expect(page.get_by_test_id("mentor-summary")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -88,7 +78,7 @@ def test_it_filters_by_a_program_found_by_typing(page, live_server, demo):
     from programs.models import Program
 
     program = Program.objects.order_by("name").last()
-    log_in(page, live_server.url)
+    log_in(page, "coordinator", site=live_server.url)
     # The page lists no program; the filter asks the program lookup as one types.
     assert page.locator("select#id_program option").count() == 1
     control = page.locator(".ts-wrapper", has=page.locator("#id_program-ts-control"))
@@ -111,7 +101,7 @@ def test_a_cold_dashboard_fills_in_when_the_worker_is_done(
     cold_builds_on,  # noqa: F811
     screenshot,
 ):
-    log_in(page, live_server.url, next_url="/?months=3")
+    log_in(page, "coordinator", site=live_server.url, next_url="/?months=3")
     expect(page.get_by_test_id("computing")).to_be_visible()
     screenshot(page, "dashboard-computing")
     # htmx fetches the page again until the worker's figures are in, then draws the charts.

@@ -20,11 +20,6 @@ COMMON = "qwertyuiop123"
 PASSPHRASE = "the mentor met her cadre at the village hall every tuesday " * 2  # 120 chars
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def logged_in(user, address: str = "10.0.0.1") -> Client:
     """A browser that logged in through the login page."""
     browser = Client(REMOTE_ADDR=address)

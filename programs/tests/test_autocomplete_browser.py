@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import COORDINATOR
 from factories import CadreFactory, PartnerFactory, ProgramFactory, UserFactory
+from testkit import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +20,7 @@ def test_it_finds_a_partner_by_typing_and_filters_the_directory(page, live_serve
     CadreFactory(full_name="Siti Rahma", home_partner=tunas)
     CadreFactory(full_name="Budi Santoso")
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Nama pengguna").fill("coordinator")
-    page.get_by_label("Sandi").fill("kader-demo")
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(live_server.url + "/")
+    log_in(page, "coordinator", site=live_server.url)
     page.goto(live_server.url + "/programs/cadres/")
 
     # The page itself lists no partner: the options come from the lookup as one types.
@@ -56,11 +53,7 @@ def test_a_coordinator_adds_a_partner_to_a_program_by_typing(page, live_server):
         PartnerFactory(name=f"Mitra Lain {i:02d}")
     bank = PartnerFactory(name="Bank Daerah Sulawesi")
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Nama pengguna").fill("coordinator")
-    page.get_by_label("Sandi").fill("kader-demo")
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(live_server.url + "/")
+    log_in(page, "coordinator", site=live_server.url)
     page.goto(live_server.url + f"/programs/{program.pk}/edit/")
 
     # The form lists none of the 31 partners; the program's partners are searched for.

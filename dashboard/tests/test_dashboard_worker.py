@@ -9,12 +9,12 @@ from django.utils import timezone
 from dashboard.figures import Scope, cache_key, kept
 from dashboard.tasks import recompute_dashboard, warm_dashboards
 from factories import AgreementFactory
-from kader.tests.test_celery_worker import wait_for, worker  # noqa: F401 (a fixture)
+from testkit import wait_for
 
 pytestmark = pytest.mark.services
 
 
-def test_a_worker_recomputes_a_stale_entry_and_releases_its_lock(worker, coordinator):  # noqa: F811
+def test_a_worker_recomputes_a_stale_entry_and_releases_its_lock(worker, coordinator):
     # A visit found the figures stale, took the lock and queued the task (as below).
     AgreementFactory(status="active")
     scope = Scope(user=coordinator, today=timezone.localdate(), months=6)
@@ -28,7 +28,7 @@ def test_a_worker_recomputes_a_stale_entry_and_releases_its_lock(worker, coordin
     assert wait_for(lambda: cache.get(lock) is None)
 
 
-def test_a_worker_warms_the_shared_entries(worker, coordinator, admin):  # noqa: F811
+def test_a_worker_warms_the_shared_entries(worker, coordinator, admin):
     AgreementFactory(status="active")
     today = timezone.localdate()
 
@@ -41,7 +41,7 @@ def test_a_worker_warms_the_shared_entries(worker, coordinator, admin):  # noqa:
 
 
 @pytest.fixture
-def cold_builds_on(worker, settings, monkeypatch):  # noqa: F811
+def cold_builds_on(worker, settings, monkeypatch):
     """Production's default (cold dashboards built by a worker), on this test's worker: it
     listens on its own queue, not the default one another worker may serve."""
     settings.KADER_DASHBOARD_COLD_IN_REQUEST = False

@@ -21,16 +21,10 @@ from factories import (
     SuccessIndicatorFactory,
 )
 from partners.models import Province
-from partners.regions import ensure_loaded
 from programs.reporting import suppress
 
 TODAY = dt.date(2026, 6, 15)  # a Monday
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +49,6 @@ def rated(evaluation, *scores: int) -> None:
 def world(coordinator, mentor_a, mentor_b):
     """Three active agreements (one formal·industry ending in 30 days, two informal·
     community), a draft; two programs; seven cadres; two mentors; sessions; evaluations."""
-    ensure_loaded()
     jabar, bali = Province.objects.get(code="32"), Province.objects.get(code="51")
     p_jabar, p_bali = PartnerFactory(province=jabar), PartnerFactory(province=bali)
     a1 = AgreementFactory(

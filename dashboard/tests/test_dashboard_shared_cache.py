@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from dashboard import figures, tasks
 from factories import SessionFactory
-from kader.tests.test_celery_worker import BASE_DIR, database_url
+from testkit import BASE_DIR, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # What pytest.ini or a services run put into the environment, and `make run` has not.

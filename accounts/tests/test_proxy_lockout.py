@@ -25,11 +25,6 @@ WRONG = "wrong-guess-123456"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def proxy(live_server, settings):
     """A reverse proxy on 127.0.0.1 in front of the live server; yields its port."""

@@ -17,11 +17,6 @@ from factories import AgreementFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def get(client, query: str = ""):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("home") + query)

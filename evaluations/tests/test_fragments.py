@@ -143,13 +143,6 @@ def test_cacherows_varies_on_language_and_date(monkeypatch):
         assert template.render(Context({"rows": rows, "day": "D"})) == "Mitra D"
 
 
-@pytest.fixture
-def as_coordinator(client, coordinator):
-    client.force_login(coordinator)
-    client.cookies["kader_language"] = "en"
-    return client
-
-
 def test_the_partner_list_shows_a_region_renamed_after_its_rows_were_kept(as_coordinator):
     region = Region.objects.filter(province__isnull=False).first()
     PartnerFactory(name="Yayasan Sehat", region=region)
