@@ -1,46 +1,29 @@
 """The coordinator's dashboard: the whole programme at a glance, in a fixed number of queries.
 
-A `Scope` holds the dashboard's filters and turns them into each model's `visible_to`
-queryset, narrowed with subqueries (so a filter never adds a query). Each widget is one
-function of the scope that runs one or two aggregate queries and returns plain data; every
-number carries the URL of the list behind it.
-
-At national scale the aggregates take seconds, so `cached_build` keeps the figures, one
-entry per filter and per audience (see `cache_key`): fresh for five minutes, then shown
-while a worker computes them again (stale-while-revalidate); beat keeps the shared
-unfiltered entries warm (`warm`). The page says when they were computed and offers a
-refresh.
+A `Scope` holds the dashboard's filters (`dashboard.forms`) and turns them into each
+model's `visible_to` queryset, narrowed with subqueries (so a filter never adds a query).
+Each widget is one function of the scope that runs one or two aggregate queries and returns
+plain data; every number carries the URL of the list behind it. `build` gathers them all;
+`dashboard.cache` keeps what it returns, `dashboard.charts` draws it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import logging
-import pickle
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber, TruncDate
-from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.functional import Promise
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import COORDINATOR, User, role_of
-from core.autocomplete import AutocompleteSelect
+from accounts.roles import User
+from dashboard.forms import DEFAULT_MONTHS, DashboardFilterForm
 from evaluations.models import Evaluation, IndicatorResult, attainment
 from partners.models import EXPIRING_SOON_DAYS, Agreement, AgreementParty, Province
 from programs.models import (
@@ -54,26 +37,8 @@ from programs.models import (
 )
 from programs.reporting import SMALL_GROUP, background_counts, dimensions_of, group_shown
 
-PERIODS = [(3, _("Last 3 months")), (6, _("Last 6 months")), (12, _("Last 12 months"))]
-PERIODS += [(24, _("Last 24 months"))]
-DEFAULT_MONTHS = 12
 DONE = (Evaluation.Status.SUBMITTED, Evaluation.Status.REVIEWED)
 STALE_SHOWN = 8
-logger = logging.getLogger(__name__)
-# Figures are fresh for FRESH_SECONDS; older ones are still shown (with their time) while a
-# worker computes new ones, up to KEEP_SECONDS, after which a visitor computes them inline.
-FRESH_SECONDS = 5 * 60
-KEEP_SECONDS = 30 * 60
-# Longer than a cold build at national scale (11–18 s); released as soon as one is done.
-LOCK_SECONDS = 2 * 60
-# Beat warms the shared entries every WARM_MINUTES (migration 0004): an entry skipped as
-# too young is recomputed at the next run, still inside FRESH_SECONDS with time to build.
-WARM_MINUTES = 4
-WARM_SKIP_YOUNGER = dt.timedelta(seconds=30)
-AUDIENCES = ("admin", COORDINATOR)
-# A refresh within this long of the last computation reuses it (a double click, or a
-# queue of people pressing it, must not run the national aggregates again and again).
-REFRESH_AFTER = dt.timedelta(seconds=60)
 # Lists that grow with the programme (60,000 mentors, 20,000 agreements, 3,000 programs at
 # national scale) show only this many rows, the ones that need attention first.
 MENTORS_SHOWN = 12
@@ -91,66 +56,6 @@ def months_back(today: dt.date, months: int) -> dt.date:
     """The first day of the month `months - 1` months before today's month."""
     index = today.year * 12 + today.month - 1 - (months - 1)
     return dt.date(index // 12, index % 12 + 1, 1)
-
-
-class PlainSelect(forms.Select):
-    """A <select> written in Python, with the HTML Django's Select gives (no option groups).
-
-    Django renders each <option> through a template: the program filter's 3,000 programs
-    took about a second at national scale, on every visit. This takes milliseconds.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        selected = set(self.format_value(value))
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) in selected else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self.choices
-        )
-        attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        safe = mark_safe(options)  # noqa: S308 (every key and label escaped just above)
-        return format_html('<select name="{}"{}>{}</select>', name, attrs, safe)
-
-
-class DashboardFilterForm(forms.Form):
-    months = forms.TypedChoiceField(
-        label=_("Period"),
-        choices=PERIODS,
-        coerce=int,
-        required=False,
-        empty_value=DEFAULT_MONTHS,
-        initial=DEFAULT_MONTHS,
-    )
-    formality = forms.ChoiceField(
-        label=_("Formality"), choices=[("", _("All")), *Agreement.Formality.choices], required=False
-    )
-    basis = forms.ChoiceField(
-        label=_("Basis"), choices=[("", _("All")), *Agreement.Basis.choices], required=False
-    )
-    # Typed into, not listed: 3,000 programs were 171 KB of <option>s, three quarters of
-    # the page at national scale (issue 7).
-    program = forms.ModelChoiceField(
-        label=_("Program"),
-        queryset=Program.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=AutocompleteSelect("programs:program_lookup"),
-    )
-    province = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Province.objects.all(),
-        required=False,
-        empty_label=_("All"),
-        widget=PlainSelect,
-    )
-
-    def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # The lookup offers, and the field accepts, only programs this user may see.
-        self.fields["program"].queryset = Program.objects.visible_to(user)
-        for name, bound in self.fields.items():
-            bound.widget.attrs["class"] = "form-select form-select-sm"
-            bound.widget.attrs["data-testid"] = f"filter-{name}"
 
 
 @dataclass(frozen=True)
@@ -758,274 +663,3 @@ def build(scope: Scope) -> dict:
         "diversity": diversity(scope),
         "expiring_days": EXPIRING_SOON_DAYS,
     }
-
-
-# --- Charts ------------------------------------------------------------------------------
-
-
-def _chart(kind: str, labels: list, datasets: list[dict], urls: list, **options) -> dict:
-    """What static/js/dashboard.js draws: Chart.js data plus each bar's list URL."""
-    return {
-        "kind": kind,
-        "labels": [str(label) for label in labels],
-        "datasets": datasets,
-        "urls": urls,
-        **options,
-    }
-
-
-def charts(data: dict) -> dict:
-    """The chart payloads (rendered with json_script, drawn by static/js/dashboard.js)."""
-    stages, kinds = data["pipeline"]["stages"], data["enrolments"]
-    months, mentors = data["mentoring"]["months"], data["mentors"][:12]
-    health_rows, attained = data["health"], data["attainment"]
-    return {
-        "pipeline": _chart(
-            "bar",
-            [s["label"] for s in stages],
-            [{"label": str(_("Cadres")), "data": [s["count"] for s in stages]}],
-            [s["url"] for s in stages],
-            horizontal=True,
-            funnel=True,
-        ),
-        "enrolments": _chart(
-            "doughnut",
-            [k["label"] for k in kinds],
-            [{"label": str(_("Enrolments")), "data": [k["total"] for k in kinds]}],
-            [k["url"] for k in kinds],
-        ),
-        "mentoring": _chart(
-            "bar",
-            [date_format(m["month"], "YEAR_MONTH_FORMAT") for m in months],
-            [
-                {"label": str(_("Sessions")), "data": [m["sessions"] for m in months]},
-                {"label": str(_("Hours")), "data": [m["hours"] for m in months], "line": True},
-            ],
-            [m["url"] for m in months],
-        ),
-        "mentors": _chart(
-            "bar",
-            [m["name"] for m in mentors],
-            [
-                {"label": str(_("Active mentees")), "data": [m["load"] for m in mentors]},
-                {"label": str(_("Capacity")), "data": [m["capacity"] for m in mentors]},
-            ],
-            [m["url"] for m in mentors],
-            horizontal=True,
-        ),
-        "health": _chart(
-            "bar",
-            [h["title"] for h in health_rows],
-            [{"label": str(_("Health (1–5)")), "data": [h["score"] for h in health_rows]}],
-            [h["url"] for h in health_rows],
-            horizontal=True,
-            max=5,
-            scale="health",
-        ),
-        "attainment": _chart(
-            "bar",
-            [a["title"] for a in attained],
-            [{"label": str(_("Attainment (%)")), "data": [a["percent"] for a in attained]}],
-            [a["url"] for a in attained],
-            horizontal=True,
-            max=100,
-            scale="percent",
-        ),
-        "diversity": _gender_chart(data["diversity"]["by_program"]),
-    }
-
-
-def _gender_chart(groups: list[dict]) -> dict:
-    """The gender mix of each program shown (suppressed cells left out)."""
-    shown = [g for g in groups if g["answered"]]
-    labels = CadreBackground.Gender.labels
-    datasets = [
-        {
-            "label": str(label),
-            "data": [g["dimensions"][0]["cells"][i][1] or 0 for g in shown],
-        }
-        for i, label in enumerate(labels)
-    ]
-    return _chart(
-        "bar",
-        [g["label"] for g in shown],
-        datasets,
-        [g["url"] for g in shown],
-        horizontal=True,
-        stacked=True,
-    )
-
-
-# --- The cache ---------------------------------------------------------------------------
-
-
-def audience(user: User) -> str:
-    """Whose figures these are: every model's `visible_to` shows admins and coordinators the
-    whole programme, so all coordinators share one entry (and all admins another, should
-    their visibility ever differ); anyone else who reaches the dashboard has their own."""
-    role = role_of(user)
-    return role if role in AUDIENCES else f"user-{user.pk}"
-
-
-def cache_key(scope: Scope) -> str:
-    """One entry per audience, filter and day, in no language: labels stay lazy (choices,
-    `format_lazy`) and are translated when the page is rendered."""
-    parts = [audience(scope.user), scope.today.isoformat(), scope.months]
-    parts += [scope.formality, scope.basis, scope.program_id or "", scope.province_id or ""]
-    return "dashboard:v3:" + ":".join(str(part) for part in parts)
-
-
-class _Text(Promise):
-    """A translatable label in the kept figures: Django's lazy string, minus its unpickling.
-
-    A lazy string pickles as "call `lazy()` again", which builds a new proxy class each time:
-    with about 35 labels that was 5–8 ms of every dashboard request at national scale, more
-    than the rest of the view (issue 7). This one is rebuilt by a plain constructor and
-    still becomes text only when rendered, in the reader's language. Being a `Promise`,
-    escaping, `json_script` and `format_lazy` treat it as Django's own."""
-
-    __slots__ = ("_args", "_func", "_kwargs")
-
-    def __init__(self, func, args: tuple, kwargs: dict) -> None:
-        self._func, self._args, self._kwargs = func, args, kwargs
-
-    def __str__(self) -> str:
-        return str(self._func(*self._args, **self._kwargs))
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def __eq__(self, other: object) -> bool:
-        return str(self) == str(other) if isinstance(other, str | Promise) else NotImplemented
-
-    def __lt__(self, other: object) -> bool:
-        return str(self) < str(other)
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __bool__(self) -> bool:
-        return bool(str(self))
-
-    def __add__(self, other: str) -> str:
-        return str(self) + str(other)
-
-    def __radd__(self, other: str) -> str:
-        return str(other) + str(self)
-
-    def __mod__(self, other) -> str:
-        return str(self) % other
-
-    def __repr__(self) -> str:
-        return f"<_Text {self._args!r}>"
-
-    def __reduce__(self):
-        return (_Text, (self._func, self._args, self._kwargs))
-
-
-class _FiguresPickler(pickle.Pickler):
-    def reducer_override(self, obj):
-        if isinstance(obj, Promise) and not isinstance(obj, _Text):
-            _rebuild, (func, args, kwargs, *result_classes) = obj.__reduce__()
-            if result_classes == [str]:
-                return (_Text, (func, args, kwargs))
-        return NotImplemented
-
-
-def _encode(data: dict) -> bytes:
-    buffer = io.BytesIO()
-    _FiguresPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(data)
-    return buffer.getvalue()
-
-
-def kept(scope: Scope) -> dict | None:
-    """The kept figures of `scope` (with `as_of`), or None."""
-    raw = cache.get(cache_key(scope))
-    return pickle.loads(raw) if raw is not None else None  # noqa: S301 (our own cache entry)
-
-
-def _lock_key(scope: Scope) -> str:
-    return cache_key(scope) + ":computing"
-
-
-def _compute(scope: Scope) -> dict:
-    data = {**build(scope), "as_of": timezone.now()}
-    cache.set(cache_key(scope), _encode(data), KEEP_SECONDS)
-    return data
-
-
-def recompute(scope: Scope, *, locked: bool = False) -> dict | None:
-    """Compute and keep the figures, unless someone else is computing them (then None).
-
-    `locked`: the caller already holds the lock (the task queued by `cached_build`)."""
-    if not locked and not cache.add(_lock_key(scope), True, LOCK_SECONDS):
-        return None
-    try:
-        return _compute(scope)
-    finally:
-        cache.delete(_lock_key(scope))
-
-
-def _queue_recompute(scope: Scope) -> bool:
-    """One background recompute per entry however many requests find it stale: the first
-    takes the lock (`cache.add` is atomic), the task releases it when the figures are in.
-    Should the task be lost, the lock expires and a later request queues another.
-
-    False when the broker could not take the task (nothing is computing the figures)."""
-    if not cache.add(_lock_key(scope), True, LOCK_SECONDS):
-        return True
-    from dashboard.tasks import recompute_dashboard  # the tasks module imports this one
-
-    try:
-        recompute_dashboard.delay(**scope.task_arguments())
-    except Exception:  # a broker outage must not turn the page into an error
-        logger.exception("Could not queue the dashboard's recompute")
-        cache.delete(_lock_key(scope))
-        return False
-    return True
-
-
-def cached_build(scope: Scope, *, refresh: bool = False, wait: bool = True) -> dict | None:
-    """`build(scope)` with `as_of`: kept figures when there are any, stale or not.
-
-    Figures older than FRESH_SECONDS are still shown (with their time), and a recompute is
-    queued for the worker. A request that finds nothing kept (filters nobody has opened, a
-    fresh deployment) computes them itself, ≈ 8 s at national scale; with `wait=False` it
-    queues the build instead and gets None (the page says the figures are on their way and
-    fetches itself again), unless the broker refuses the task. The refresh button's
-    presser asked to wait for new figures."""
-    data = kept(scope)
-    if data is None:
-        if wait or not _queue_recompute(scope):
-            return _compute(scope)
-        return kept(scope)  # a worker that answers at once (eager tasks) kept them already
-    age = timezone.now() - data["as_of"]
-    if refresh and age >= REFRESH_AFTER:
-        return _compute(scope)
-    if age >= dt.timedelta(seconds=FRESH_SECONDS):
-        _queue_recompute(scope)
-    return data
-
-
-def warm_scopes(today: dt.date) -> list[Scope]:
-    """The unfiltered dashboard of each shared audience that has someone in it."""
-    users = get_user_model().objects.filter(is_active=True).order_by("pk")
-    members = {
-        "admin": users.filter(is_staff=True),
-        COORDINATOR: users.filter(is_staff=False, groups__name=COORDINATOR),
-    }
-    found = [qs.first() for qs in members.values()]
-    return [Scope(user=user, today=today) for user in found if user]
-
-
-def warm() -> int:
-    """Recompute the shared unfiltered entries before they go stale (beat, every few
-    minutes), so nobody who opens the dashboard waits for a cold build; an entry computed
-    a moment ago (by a refresh or a queued recompute) is left alone."""
-    computed = 0
-    for scope in warm_scopes(timezone.localdate()):
-        data = kept(scope)
-        if data and timezone.now() - data["as_of"] < WARM_SKIP_YOUNGER:
-            continue
-        computed += recompute(scope) is not None
-    return computed

@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from accounts.roles import MENTOR, role_of
-from dashboard import figures
+from dashboard import charts, figures, figures_cache, forms
 
 
 @login_required
@@ -24,23 +24,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
     """The coordinator's home: the whole programme at a glance, filtered by the query."""
-    form = figures.DashboardFilterForm(request.GET or None, user=request.user)
+    form = forms.DashboardFilterForm(request.GET or None, user=request.user)
     scope = figures.Scope.from_form(form, request.user, timezone.localdate())
     # Figures nobody has computed are built by a worker unless the settings say otherwise.
-    data = figures.cached_build(scope, wait=settings.KADER_DASHBOARD_COLD_IN_REQUEST)
+    data = figures_cache.cached_build(scope, wait=settings.KADER_DASHBOARD_COLD_IN_REQUEST)
     context = {
         "role": role,
         "form": form,
         "scope": scope,
         "computing": data is None,  # the page fetches itself again until they are in
-        "cache_minutes": figures.FRESH_SECONDS // 60,
+        "cache_minutes": figures_cache.FRESH_SECONDS // 60,
     }
     if data is not None:
         context |= data
         # Built only when the figures' HTML is not already kept (see the template's cache).
-        context["charts"] = SimpleLazyObject(lambda: figures.charts(data))
-        context["figures_key"] = figures.cache_key(scope)
-        context["body_seconds"] = figures.KEEP_SECONDS
+        context["charts"] = SimpleLazyObject(lambda: charts.charts(data))
+        context["figures_key"] = figures_cache.cache_key(scope)
+        context["body_seconds"] = figures_cache.KEEP_SECONDS
     return render(request, "dashboard/dashboard.html", context)
 
 
@@ -50,8 +50,8 @@ def dashboard_refresh(request: HttpRequest) -> HttpResponse:
     """Compute the figures for the filters in the query again, then show them."""
     if not request.user.has_perm("accounts.view_programme"):
         raise Http404
-    form = figures.DashboardFilterForm(request.GET or None, user=request.user)
-    figures.cached_build(
+    form = forms.DashboardFilterForm(request.GET or None, user=request.user)
+    figures_cache.cached_build(
         figures.Scope.from_form(form, request.user, timezone.localdate()), refresh=True
     )
     query = request.GET.urlencode()

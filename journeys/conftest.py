@@ -247,13 +247,14 @@ def age_dashboard_figures(user, minutes: int) -> None:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from dashboard import figures as dashboard
+    from dashboard import figures_cache
+    from dashboard.figures import Scope
 
-    key = dashboard.cache_key(dashboard.Scope(user=user, today=timezone.localdate()))
-    figures = dashboard.kept(dashboard.Scope(user=user, today=timezone.localdate()))
+    key = figures_cache.cache_key(Scope(user=user, today=timezone.localdate()))
+    figures = figures_cache.kept(Scope(user=user, today=timezone.localdate()))
     if figures is not None:
         figures["as_of"] -= dt.timedelta(minutes=minutes)
-        cache.set(key, dashboard._encode(figures), dashboard.KEEP_SECONDS)
+        cache.set(key, figures_cache._encode(figures), figures_cache.KEEP_SECONDS)
 
 
 def translated(text: str, language: str = "id") -> str:

@@ -1,4 +1,4 @@
-"""Beat recomputes the shared dashboards every few minutes (dashboard.figures.WARM_MINUTES),
+"""Beat recomputes the shared dashboards every few minutes (dashboard.figures_cache.WARM_MINUTES),
 inside the five minutes their figures stay fresh; editable afterwards in Django admin."""
 
 from django.db import migrations

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dashboard import figures
-from dashboard.figures import DashboardFilterForm, Scope, months_back
+from dashboard.figures import Scope, months_back
+from dashboard.forms import DashboardFilterForm
 from evaluations.models import HealthRating, IndicatorResult
 from factories import (
     AgreementFactory,

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import COORDINATOR
-from dashboard import figures
-from dashboard.figures import Scope, cache_key
+from dashboard import figures_cache
+from dashboard.figures import Scope
+from dashboard.figures_cache import cache_key
 from factories import AgreementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +66,10 @@ def test_a_user_with_their_own_visibility_is_not_served_a_coordinators_figures(
     # with nothing of the agreements a mentor may not see.
     AgreementFactory(status="active")
     today = timezone.localdate()
-    assert figures.cached_build(Scope(user=coordinator, today=today))["partnerships"]["total"]
-    assert figures.cached_build(Scope(user=mentor_a, today=today))["partnerships"]["total"] == 0
+    assert figures_cache.cached_build(Scope(user=coordinator, today=today))["partnerships"]["total"]
+    assert (
+        figures_cache.cached_build(Scope(user=mentor_a, today=today))["partnerships"]["total"] == 0
+    )
 
 
 def test_a_refresh_computes_the_figures_again(client, coordinator, monkeypatch):
@@ -77,7 +80,7 @@ def test_a_refresh_computes_the_figures_again(client, coordinator, monkeypatch):
     before = get(client)[0].context["as_of"]
     AgreementFactory(status="active")
     later = timezone.now() + dt.timedelta(minutes=2)
-    monkeypatch.setattr(figures.timezone, "now", lambda: later)
+    monkeypatch.setattr(figures_cache.timezone, "now", lambda: later)
     response = client.post(reverse("dashboard:refresh") + "?months=6")
     assert response.status_code == 302
     assert response["Location"] == reverse("home") + "?months=6"

@@ -6,7 +6,7 @@ import re
 import pytest
 from django import forms
 
-from dashboard.figures import DashboardFilterForm
+from dashboard.forms import DashboardFilterForm
 from factories import ProgramFactory
 from partners.models import Province
 

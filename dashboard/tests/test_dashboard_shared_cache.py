@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from dashboard import figures, tasks
+from dashboard import figures, figures_cache, tasks
 from factories import SessionFactory
 from testkit import BASE_DIR, database_url
 
@@ -80,9 +80,11 @@ def worker_process(postgres, tmp_path, monkeypatch):
 
 
 def age_figures(scope: figures.Scope, minutes: int) -> None:
-    kept = figures.kept(scope)
+    kept = figures_cache.kept(scope)
     kept["as_of"] -= dt.timedelta(minutes=minutes)
-    cache.set(figures.cache_key(scope), figures._encode(kept), figures.KEEP_SECONDS)
+    cache.set(
+        figures_cache.cache_key(scope), figures_cache._encode(kept), figures_cache.KEEP_SECONDS
+    )
 
 
 def test_figures_a_worker_process_recomputes_reach_the_web_process(

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
-from dashboard import figures, tasks
-from dashboard.figures import Scope, cache_key, kept
+from dashboard import figures, figures_cache, tasks
+from dashboard.figures import Scope
+from dashboard.figures_cache import cache_key, kept
 from factories import AgreementFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def later(monkeypatch):
 
     def move(minutes: float) -> dt.datetime:
         moment = timezone.now() + dt.timedelta(minutes=minutes)
-        monkeypatch.setattr(figures.timezone, "now", lambda: moment)
+        monkeypatch.setattr(figures_cache.timezone, "now", lambda: moment)
         return moment
 
     return move
@@ -80,13 +81,13 @@ def test_the_lock_stops_a_second_computation_of_the_same_entry(coordinator, monk
     scope = Scope(user=coordinator, today=timezone.localdate())
     assert cache.add(cache_key(scope) + ":computing", True, 60)
     monkeypatch.setattr(figures, "build", lambda scope: pytest.fail("computed twice"))
-    assert figures.recompute(scope) is None
-    assert figures.warm() == 0
+    assert figures_cache.recompute(scope) is None
+    assert figures_cache.warm() == 0
 
 
 def test_the_lock_is_released_after_a_computation(coordinator):
     scope = Scope(user=coordinator, today=timezone.localdate())
-    assert figures.recompute(scope) is not None
+    assert figures_cache.recompute(scope) is not None
     assert cache.add(cache_key(scope) + ":computing", True, 60)
 
 
@@ -106,20 +107,20 @@ def test_warming_fills_each_shared_audience_and_not_twice_in_a_row(
     # Beat runs the warm-up: coordinators and admins then open a dashboard without a query
     # for its figures; a mentor's own entry is not theirs to warm.
     AgreementFactory(status="active")
-    assert figures.warm() == 2
+    assert figures_cache.warm() == 2
     today = timezone.localdate()
     for user in (coordinator, admin):
         assert kept(Scope(user=user, today=today))["partnerships"]["total"] == 1
     assert kept(Scope(user=mentor_a, today=today)) is None
-    assert figures.warm() == 0  # computed a moment ago
+    assert figures_cache.warm() == 0  # computed a moment ago
 
 
 def test_warming_recomputes_before_the_figures_go_stale(coordinator, later):
     AgreementFactory(status="active")
-    figures.warm()
+    figures_cache.warm()
     AgreementFactory(status="active")
-    later(figures.WARM_MINUTES)
-    assert figures.warm() == 1
+    later(figures_cache.WARM_MINUTES)
+    assert figures_cache.warm() == 1
     scope = Scope(user=coordinator, today=timezone.localdate())
     assert kept(scope)["partnerships"]["total"] == 2
 
@@ -128,10 +129,12 @@ def test_beat_warms_within_the_time_figures_stay_fresh():
     task = PeriodicTask.objects.get(task="kader.tasks.warm_dashboards")
     assert task.enabled
     every = dt.timedelta(**{task.interval.period: task.interval.every})
-    assert every == dt.timedelta(minutes=figures.WARM_MINUTES)
+    assert every == dt.timedelta(minutes=figures_cache.WARM_MINUTES)
     # An entry skipped as too young is recomputed at the next run, before it goes stale,
     # with time left for a national build (11–18 s).
-    slack = dt.timedelta(seconds=figures.FRESH_SECONDS) - every - figures.WARM_SKIP_YOUNGER
+    slack = (
+        dt.timedelta(seconds=figures_cache.FRESH_SECONDS) - every - figures_cache.WARM_SKIP_YOUNGER
+    )
     assert slack >= dt.timedelta(seconds=20)
 
 
@@ -139,10 +142,10 @@ def test_one_entry_serves_both_languages(coordinator):
     # Computed for an English-speaking coordinator, read by an Indonesian-speaking one.
     scope = Scope(user=coordinator, today=timezone.localdate())
     with translation.override("en"):
-        kept = figures.cached_build(scope)
+        kept = figures_cache.cached_build(scope)
         assert str(kept["pipeline"]["stages"][0]["label"]) == "Candidate"
     with translation.override("id"):
-        again = figures.cached_build(scope)
+        again = figures_cache.cached_build(scope)
         assert again["as_of"] == kept["as_of"]
         assert str(again["pipeline"]["stages"][0]["label"]) == "Calon"
 

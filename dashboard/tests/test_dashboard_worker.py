@@ -6,7 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from dashboard.figures import Scope, cache_key, kept
+from dashboard.figures import Scope
+from dashboard.figures_cache import cache_key, kept
 from dashboard.tasks import recompute_dashboard, warm_dashboards
 from factories import AgreementFactory
 from testkit import wait_for

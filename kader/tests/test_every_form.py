@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 from accounts import two_factor
 from accounts.security import AdminLoginForm, LoginForm
 from core.testing import RenderedForm, forms_in, pick
-from dashboard.figures import DashboardFilterForm
+from dashboard.forms import DashboardFilterForm
 from evaluations import forms as evaluation_forms
 from evaluations.filters import EvaluationFilter, ReminderFilter
 from factories import (
