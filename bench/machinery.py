@@ -13,7 +13,7 @@ noise), the response size; then the gain, OFF − ON, as the median of the round
 differences with their range. A gain is called clear when every round agrees on its sign
 and it is larger than the spread of the ON blocks' medians (`verdict`). `--json FILE` writes
 every block's figures (raw results are not kept in git). Reads only, except the cache
-entries it writes itself. MACHINERY_ROUNDS (6), MACHINERY_REQUESTS (15; admin pages 3).
+entries it writes itself. MACHINERY_ROUNDS (8), MACHINERY_REQUESTS (20; admin pages 3).
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ from core.pagination import encode_cursor  # noqa: E402
 from evaluations.models import Evaluation  # noqa: E402
 from programs.models import Cadre, Program  # noqa: E402
 
-ROUNDS = int(os.environ.get("MACHINERY_ROUNDS", "6"))
-REQUESTS = int(os.environ.get("MACHINERY_REQUESTS", "15"))
+ROUNDS = int(os.environ.get("MACHINERY_ROUNDS", "8"))
+REQUESTS = int(os.environ.get("MACHINERY_REQUESTS", "20"))
 ADMIN_REQUESTS = int(os.environ.get("MACHINERY_ADMIN_REQUESTS", "3"))
 ADMIN, COORDINATOR, MENTOR = "scale-admin", "scale-coordinator", "scale-mentor1"
 
@@ -440,7 +440,7 @@ def _ms(value: float) -> str:
 
 def verdict(blocks: dict[str, list[float]], state: str = "off") -> dict:
     """The gain of ON over `state`: the median of the rounds' paired differences. Clear when
-    every round agrees on its sign (6 rounds: 1 chance in 32 by luck) and it is larger than
+    every round agrees on its sign (8 rounds: 1 chance in 128 by luck) and it is larger than
     the spread of the repeated ON blocks (max − min of their medians)."""
     on, off = blocks["on"], blocks[state]
     paired = [b - a for a, b in zip(on, off, strict=True)]
