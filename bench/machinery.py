@@ -10,10 +10,13 @@ switch is a monkeypatch made here; the code under test is not changed.
 
 Printed per page and state: the median of the blocks' medians, their range (the run's
 noise), the response size; then the gain, OFF − ON, as the median of the rounds' paired
-differences with their range. A gain is called clear when every round agrees on its sign
-and it is larger than the spread of the ON blocks' medians (`verdict`). `--json FILE` writes
-every block's figures (raw results are not kept in git). Reads only, except the cache
-entries it writes itself. MACHINERY_ROUNDS (8), MACHINERY_REQUESTS (20; admin pages 3).
+differences with their range, in wall time and in this process's CPU time (which the other
+processes sharing the machine disturb far less; it leaves out the database's time). A gain
+is called clear when every round agrees on its sign and it is larger than the spread of
+the ON blocks' medians (`verdict`). `--json FILE` writes every block's figures (raw
+results are not kept in git); `--report FILE` prints them again. Reads only, except the
+cache entries it writes itself. MACHINERY_ROUNDS (8), MACHINERY_REQUESTS (20; admin pages
+MACHINERY_ADMIN_REQUESTS, 3).
 """
 
 from __future__ import annotations
@@ -396,11 +399,15 @@ def _clients() -> dict[str, Client]:
     return clients
 
 
-def _get(client: Client, path: str) -> tuple[float, int, int]:
-    started = time.perf_counter()
+def _get(client: Client, path: str) -> tuple[float, float, int, int]:
+    """Wall time and this process's CPU time in ms (the latter leaves out the time spent
+    waiting for PostgreSQL or Redis, and most of the time spent waiting for a core that
+    another process holds), status, bytes."""
+    cpu, started = time.process_time(), time.perf_counter()
     response = client.get(path)
     elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, response.status_code, len(response.content)
+    cpu = (time.process_time() - cpu) * 1000
+    return elapsed, cpu, response.status_code, len(response.content)
 
 
 def measure(piece: Piece, clients: dict[str, Client]) -> list[dict]:
@@ -408,6 +415,7 @@ def measure(piece: Piece, clients: dict[str, Client]) -> list[dict]:
     results = []
     for label, username, path in piece.pages():
         blocks: dict[str, list[float]] = {state: [] for state in states}
+        cpu_blocks: dict[str, list[float]] = {state: [] for state in states}
         sizes: dict[str, int] = {}
         for round_ in range(ROUNDS):
             shift = round_ % len(states)
@@ -417,20 +425,24 @@ def measure(piece: Piece, clients: dict[str, Client]) -> list[dict]:
                 try:
                     before = piece.before_request.get(state, lambda: None)
                     before()
-                    _elapsed, status, size = _get(clients[username], path)  # warm-up
+                    _elapsed, _cpu, status, size = _get(clients[username], path)  # warm-up
                     if status != 200:
                         raise RuntimeError(f"{path} ({state}): {status}")
                     sizes[state] = size
-                    times = []
+                    times, cpu = [], []
                     for _ in range(piece.requests):
                         before()
-                        times.append(_get(clients[username], path)[0])
+                        elapsed, used, _status, _size = _get(clients[username], path)
+                        times.append(elapsed)
+                        cpu.append(used)
                     blocks[state].append(statistics.median(times))
+                    cpu_blocks[state].append(statistics.median(cpu))
                 finally:
                     patches.undo()
                 gc.collect()
-        results.append({"page": label, "path": path, "blocks": blocks, "bytes": sizes})
-        report_page(label, blocks, sizes)
+        page = {"page": label, "path": path, "blocks": blocks, "cpu_blocks": cpu_blocks}
+        results.append({**page, "bytes": sizes})
+        report_page(label, blocks, sizes, cpu_blocks)
     return results
 
 
@@ -456,7 +468,12 @@ def verdict(blocks: dict[str, list[float]], state: str = "off") -> dict:
     }
 
 
-def report_page(label: str, blocks: dict[str, list[float]], sizes: dict[str, int]) -> None:
+def report_page(
+    label: str,
+    blocks: dict[str, list[float]],
+    sizes: dict[str, int],
+    cpu_blocks: dict[str, list[float]] | None = None,
+) -> None:
     print(f"  {label}")
     for state, medians in blocks.items():
         print(
@@ -466,13 +483,16 @@ def report_page(label: str, blocks: dict[str, list[float]], sizes: dict[str, int
     for state in blocks:
         if state == "on":
             continue
-        v = verdict(blocks, state)
-        low, high = v["gain_range"]
-        print(
-            f"    gain of ON over {state!r}: {_ms(v['gain_ms'])} ms, {v['gain_pct']:.0f} % "
-            f"(rounds {_ms(low)} to {_ms(high)}; ON spread {_ms(v['noise_ms'])} ms) "
-            f"{'CLEAR' if v['clear'] else 'not clear'}"
-        )
+        for what, measured in (("wall", blocks), ("CPU", cpu_blocks)):
+            if not measured:
+                continue
+            v = verdict(measured, state)
+            low, high = v["gain_range"]
+            print(
+                f"    {what:<4} gain of ON over {state!r}: {_ms(v['gain_ms'])} ms, "
+                f"{v['gain_pct']:.0f} % (rounds {_ms(low)} to {_ms(high)}; "
+                f"ON spread {_ms(v['noise_ms'])} ms) {'CLEAR' if v['clear'] else 'not clear'}"
+            )
     sys.stdout.flush()
 
 
@@ -480,7 +500,7 @@ def reprint(run: dict) -> None:
     for piece in run["pieces"].values():
         print(piece["name"])
         for page in piece["pages"]:
-            report_page(page["page"], page["blocks"], page["bytes"])
+            report_page(page["page"], page["blocks"], page["bytes"], page.get("cpu_blocks"))
         for name, value in piece["notes"].items():
             print(f"  {name}: {value}")
 
