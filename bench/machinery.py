@@ -63,7 +63,6 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from core.pagination import encode_cursor  # noqa: E402
 from evaluations.models import Evaluation  # noqa: E402
 from programs.models import Cadre, Program  # noqa: E402
 
@@ -134,20 +133,11 @@ def _fragment_sizes() -> dict:
     }
 
 
-def _middle_of_directory() -> str:
-    middle = Cadre.objects.count() // 2
-    row = Cadre.objects.order_by("full_name", "pk").values_list("full_name", "pk")[middle]
-    return encode_cursor(list(row))
-
-
 def _list_pages() -> list[tuple[str, str, str]]:
     program = Program.objects.filter(status="running").order_by("pk").first()
     return [
         ("partner list", COORDINATOR, "/partners/"),
         ("agreement list", COORDINATOR, "/partners/agreements/"),
-        ("cadre directory", COORDINATOR, "/programs/cadres/"),
-        ("cadre directory, deep", COORDINATOR, f"/programs/cadres/?after={DEEP}"),
-        ("session list", COORDINATOR, "/programs/sessions/"),
         ("evaluation list", COORDINATOR, "/evaluations/"),
         ("program page", COORDINATOR, f"/programs/{program.pk}/"),
     ]
@@ -275,16 +265,6 @@ def _switch(name: str) -> Callable[[Patches], None]:
     return state
 
 
-def _optgroups(patches: Patches) -> None:
-    """Plain drop-downs written from Django's `optgroups` like any other (item 19's switch)."""
-    from core.templatetags import kader_forms
-
-    def through_optgroups(field, css):
-        return kader_forms._select_from_context(kader_forms._widget_context(field, css))
-
-    patches.set(kader_forms, "_plain_select", through_optgroups)
-
-
 def _filter_pages() -> list[tuple[str, str, str]]:
     province = Cadre.objects.order_by("pk").values_list("province_id", flat=True).first()
     return [
@@ -341,7 +321,6 @@ def _count_pages() -> list[tuple[str, str, str]]:
     ]
 
 
-DEEP = ""
 CLIENTS: dict[str, Client] = {}
 
 PIECES = {
@@ -366,7 +345,7 @@ PIECES = {
     "filterbars": Piece(
         "filter bars' hand-written widgets (|bootstrap)",
         _filter_pages,
-        {"on": lambda p: None, "off": _switch("bootstrap"), "on, but no _plain_select": _optgroups},
+        {"on": lambda p: None, "off": _switch("bootstrap")},
     ),
     "formfields": Piece(
         "evaluation form's hand-written fields (|bootstrap_field vs crispy)",
@@ -506,7 +485,6 @@ def reprint(run: dict) -> None:
 
 
 def main() -> None:
-    global DEEP
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("pieces", nargs="*", help=", ".join(PIECES))
     parser.add_argument("--json", type=Path, help="write every block's figures here")
@@ -520,8 +498,6 @@ def main() -> None:
     wanted = args.pieces or list(PIECES)
     if unknown := set(wanted) - set(PIECES):
         parser.error(f"no piece {', '.join(sorted(unknown))}: pieces are {', '.join(PIECES)}")
-    if "rows" in wanted:
-        DEEP = _middle_of_directory()
     clients = _clients()
     CLIENTS.update(clients)
     print(
