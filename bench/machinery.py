@@ -221,7 +221,7 @@ def _pickling_notes() -> dict:
 # --- Hand-rendered selects and form markup ------------------------------------------------
 
 
-def _plain_select_off(patches: Patches) -> None:
+def _dashboard_select_off(patches: Patches) -> None:
     from dashboard.forms import DashboardFilterForm
 
     province = DashboardFilterForm.base_fields["province"]
@@ -340,7 +340,7 @@ PIECES = {
     "plainselect": Piece(
         "dashboard's PlainSelect (province filter)",
         lambda: [("dashboard", COORDINATOR, "/")],
-        {"on": _pickling_on, "off": lambda p: (_pickling_on(p), _plain_select_off(p))},
+        {"on": _pickling_on, "off": lambda p: (_pickling_on(p), _dashboard_select_off(p))},
     ),
     "filterbars": Piece(
         "filter bars' hand-written widgets (|bootstrap)",
