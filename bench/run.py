@@ -3,8 +3,8 @@
 Runs with the project's Python (Django set up against DATABASE_URL, already seeded with
 `manage.py seed_scale --tier TIER`); starts gunicorn on 127.0.0.1 with DEBUG off, then
 runs locust headless once per page (BENCH_SECONDS each, BENCH_USERS concurrent users),
-reads p50/p95/throughput, writes bench/results/<tier>-<date>.json and the table in
-docs/performance.md between its markers.
+reads p50/p95/throughput, writes bench/results/<tier>-<date>.json (not kept in git) and
+the table in docs/performance.md between its markers.
 """
 
 from __future__ import annotations
@@ -288,6 +288,7 @@ def report(rows: list[dict], memory: list[float]) -> None:
     partial = bool(os.environ.get("BENCH_PAGES"))
     suffix = "-" + os.environ["BENCH_PAGES"].replace(",", "+").replace(" ", "") if partial else ""
     out = ROOT / f"bench/results/{TIER}-{today}{suffix}.json"
+    out.parent.mkdir(exist_ok=True)  # raw results are not kept in git
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {out.relative_to(ROOT)}; gunicorn workers' RSS after the run: {memory} MB")
     if not partial:

@@ -17,9 +17,11 @@ the key; anything else a row shows that is not a loaded value (a permission that
 column) is named in the tag. Because a key names exactly its content, each process keeps its
 own copies in memory (`CACHES["template_fragments"]`, bounded by `KADER_FRAGMENTS_KEPT`).
 
-A fingerprint is a digest (BLAKE2b) of the values' text; for 25 rows it costs 0.6 ms (cadres)
-to 1.4 ms (sessions, with their pair, cadre, program and mentor). It pays on lists whose rows
-render through includes and translations, not on rows of a few plain cells.
+A fingerprint is a digest (BLAKE2b) of the values' text, 0.6–1.4 ms for 25 rows. It pays
+where rows render through includes and translations: the partner, agreement and evaluation
+lists and the program page's sections save 4–7 ms of CPU a request when kept (bench/
+machinery.py, docs/performance.md). The cadre directory and the session list, whose rows are
+a few plain cells, saved under 2 ms, within the machine's noise, and render every time.
 """
 
 from __future__ import annotations

@@ -23,9 +23,8 @@ class Everything(forms.Form):
     done = forms.BooleanField(required=False)
     secret = forms.CharField(required=False, widget=forms.HiddenInput)
     score = forms.TypedChoiceField(choices=[("", "—"), ("1", "1 <low>")], required=False)
-    # Plain drop-downs are written straight from their choices (_plain_select): integer
-    # values, a required choice, a value listed twice (only the first is selected), lazy
-    # labels, and groups (which go the widget's own way).
+    # Drop-downs: integer values, a required choice, a value listed twice (only the first
+    # is selected), lazy labels, and groups.
     province = forms.TypedChoiceField(
         coerce=int, choices=[("", "All"), (11, "Aceh"), (12, "Sumatera <Utara>")], required=False
     )
