@@ -84,3 +84,19 @@ def test_the_project_package_holds_wiring_only():
     folders = {path.name for path in (BASE / "kader").iterdir() if path.is_dir()}
     assert modules <= wiring, sorted(modules - wiring)
     assert folders <= {"tests", "__pycache__"}, sorted(folders)
+
+
+SLOT = re.compile(r"""{%\s*slot\s+["']([\w.]+)["']""")
+
+
+def test_every_slot_is_placed_and_filled():
+    # A slot name is a string on both sides: a typo would silently show nothing.
+    from core import slots
+
+    placed = {
+        name
+        for path in (BASE / "templates").rglob("*.html")
+        for name in SLOT.findall(path.read_text())
+    } | {name for _app, path in app_templates() for name in SLOT.findall(path.read_text())}
+    filled = {name for name, fills in slots._fills.items() if fills}
+    assert placed == filled, {"placed, never filled": placed - filled, "unplaced": filled - placed}
