@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from accounts.roles import User, is_admin, is_coordinator, is_mentor
+from accounts.access import perm_or_404
+from accounts.roles import User, is_mentor
 from core.formatting import minutes
 from dashboard.models import CalendarFeed
+from dashboard.rules import may_have_feed
 from evaluations.models import ActionItem, Evaluation, ReminderPreference
 from partners.models import Agreement
 from programs.models import Session
@@ -33,10 +34,6 @@ from programs.models import Session
 # stays small for a phone on mobile data.
 PAST = dt.timedelta(days=90)
 AHEAD = dt.timedelta(days=400)
-
-
-def may_have_feed(user: User) -> bool:
-    return is_admin(user) or is_coordinator(user) or is_mentor(user)
 
 
 def absolute(path: str) -> str:
@@ -149,11 +146,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
+@perm_or_404("dashboard.have_calendar_feed")
 def feed_settings(request: HttpRequest) -> HttpResponse:
     """See, copy, create, regenerate or revoke one's own feed URL."""
-    if not may_have_feed(request.user):
-        raise Http404
     current = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         return _change_feed(request, current)

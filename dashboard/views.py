@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
+from accounts.access import perm_or_404
 from accounts.roles import MENTOR, role_of
 from dashboard import charts, figures, figures_cache, forms
 
@@ -46,10 +47,9 @@ def _dashboard(request: HttpRequest, role: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@perm_or_404("accounts.view_programme")
 def dashboard_refresh(request: HttpRequest) -> HttpResponse:
     """Compute the figures for the filters in the query again, then show them."""
-    if not request.user.has_perm("accounts.view_programme"):
-        raise Http404
     form = forms.DashboardFilterForm(request.GET or None, user=request.user)
     figures_cache.cached_build(
         figures.Scope.from_form(form, request.user, timezone.localdate()), refresh=True
