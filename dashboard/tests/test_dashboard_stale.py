@@ -162,9 +162,11 @@ def test_kept_figures_render_as_fresh_ones_in_both_languages(client, coordinator
     def page(language: str) -> str:
         client.cookies["kader_language"] = language
         html = client.get(url).content.decode()
-        # The CSRF token differs per response, and the time of the figures per build
-        # (should a minute turn during the test); nothing else may.
+        # The CSRF token differs per response, the time of the figures per build (should a
+        # minute turn during the test) and the login's seconds left per second; nothing
+        # else may.
         html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        html = re.sub(r'data-seconds-left="\d+"', "", html)
         return re.sub(r'(data-testid="as-of"[^>]*>)[^<]*', r"\1", html)
 
     fresh = {}
