@@ -182,9 +182,11 @@ def regions(request) -> None:
     if marker is None and not DATABASE_FIXTURES & set(request.fixturenames):
         return
     request.getfixturevalue("db")
+    from jurisdictions.regions import ensure_loaded as ensure_units
     from partners.regions import ensure_loaded
 
     ensure_loaded()
+    ensure_units()
 
 
 @pytest.fixture

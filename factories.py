@@ -27,6 +27,36 @@ class UserFactory(factory.django.DjangoModelFactory):
             group, _ = Group.objects.get_or_create(name=extracted)
             self.groups.add(group)
 
+    @factory.post_generation
+    def unit(self, create: bool, extracted, **kwargs) -> None:
+        """A coordinator or staff admin is a national coordinator of the default organisation
+        unless given `unit=` (a Unit or its code) and maybe `organisation=`; `unit=False`: none."""
+        if not create or extracted is False or self.is_superuser:
+            return
+        if extracted is None and not (
+            self.is_staff or self.groups.filter(name="coordinator").exists()
+        ):
+            return
+        give_membership(self, extracted or "ID", kwargs.get("organisation"))
+
+
+def give_membership(user, unit="ID", organisation=None, role="coordinator"):
+    """Make `user` a member at `unit` (a Unit or its code) of `organisation` (default one)."""
+    from jurisdictions.models import Membership, Organisation, Unit
+    from jurisdictions.regions import ensure_loaded
+
+    ensure_loaded()
+    if isinstance(unit, str):
+        unit = Unit.objects.get(code=unit)
+    if organisation is None:
+        organisation = Organisation.objects.get(is_default=True)
+    elif isinstance(organisation, str):
+        organisation = Organisation.objects.get_or_create(name=organisation)[0]
+    user.__dict__.pop("_kader_scope", None)
+    return Membership.objects.get_or_create(
+        user=user, organisation=organisation, unit=unit, role=role
+    )[0]
+
 
 # --- partners ---------------------------------------------------------------------------
 

@@ -23,15 +23,49 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import User, is_admin, is_coordinator, is_mentor
+from accounts.roles import User, is_mentor
 from core import limits
+from core.scoping import GuardedQuerySet
+from jurisdictions.scope import scope_of
 
 LONG_TEXT = limits.LONG_TEXT
 
 
 def runs_evaluations(user: User) -> bool:
-    """Coordinators and admins see, plan and review every evaluation."""
-    return is_admin(user) or is_coordinator(user)
+    """Coordinators and admins see, plan and review the evaluations in their scope."""
+    return not scope_of(user).is_empty
+
+
+def _in_scope(rows: models.QuerySet, user: User, subjects: Q | None, own: Q | None):
+    """The one shape of this app's `visible_to`: rows whose subject lies in the user's scope
+    (`subjects`, built by `_subjects`), and also `own` (the person's own rows)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return rows.scoped()
+    condition = None if scope.is_empty or subjects is None else subjects
+    if own is not None:
+        condition = own if condition is None else condition | own
+    return (rows.none() if condition is None else rows.filter(condition)).scoped()
+
+
+def _subjects(user: User, prefix: str = "") -> Q | None:
+    """Evaluations (reached through `prefix`) whose subject lies in the user's scope: an
+    agreement of their units or shared with them, a program of their units, or a pair whose
+    cadre is in their units."""
+    from partners.models import shared_agreements
+
+    scope = scope_of(user)
+    if scope.is_empty:
+        return None
+    condition = (
+        scope.q(f"{prefix}agreement__")
+        | scope.q(f"{prefix}program__")
+        | scope.q(f"{prefix}mentorship__enrolment__cadre__")
+    )
+    shared = shared_agreements(scope)
+    if shared is not None:
+        condition |= Q(**{f"{prefix}agreement_id__in": shared})
+    return condition
 
 
 class HealthFactor(models.TextChoices):
@@ -52,13 +86,11 @@ class HealthFactor(models.TextChoices):
 # --- Evaluations -----------------------------------------------------------------------
 
 
-class EvaluationQuerySet(models.QuerySet):
+class EvaluationQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> EvaluationQuerySet:
-        if runs_evaluations(user):
-            return self.all()
-        if is_mentor(user):
-            return self.filter(evaluator=user)
-        return self.none()
+        # A mentor sees the evaluations they fill in; a coordinator those of their scope.
+        own = Q(evaluator=user) if is_mentor(user) else None
+        return _in_scope(self, user, _subjects(user), own)
 
     def open(self) -> EvaluationQuerySet:
         return self.filter(status__in=Evaluation.OPEN_STATUSES)
@@ -334,13 +366,10 @@ class HealthRating(models.Model):
         return f"{self.get_factor_display()}: {self.score or '—'}"
 
 
-class ActionItemQuerySet(models.QuerySet):
+class ActionItemQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> ActionItemQuerySet:
-        if runs_evaluations(user):
-            return self.all()
-        if is_mentor(user):
-            return self.filter(Q(owner=user) | Q(evaluation__evaluator=user))
-        return self.none()
+        own = Q(owner=user) | Q(evaluation__evaluator=user) if is_mentor(user) else None
+        return _in_scope(self, user, _subjects(user, "evaluation__"), own)
 
     def open(self) -> ActionItemQuerySet:
         return self.filter(done=False)
@@ -440,13 +469,24 @@ REMINDER_PROBLEMS = [
 ]
 
 
-class ReminderQuerySet(models.QuerySet):
+class ReminderQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> ReminderQuerySet:
-        if runs_evaluations(user):
-            return self.all()
-        if user.is_authenticated:
-            return self.filter(recipient=user)
-        return self.none()
+        """Everyone sees the reminders sent to them; a coordinator also those about the
+        evaluations, action items and agreements of their scope."""
+        if not user.is_authenticated:
+            return self.none().scoped()
+        subjects = None
+        scope = scope_of(user)
+        if not scope.is_empty and not scope.everything:
+            from partners.models import Agreement
+
+            subjects = (
+                _subjects(user, "evaluation__")
+                | _subjects(user, "action_item__evaluation__")
+                | Q(agreement_id__in=Agreement.objects.visible_to(user).values("pk"))
+                | scope.q("mentorship__enrolment__cadre__")
+            )
+        return _in_scope(self, user, subjects, Q(recipient=user))
 
     def sendable(self, now: dt.datetime) -> ReminderQuerySet:
         return self.filter(status=Reminder.Status.PENDING, next_attempt_at__lte=now)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # Layers, bottom to top (docs/architecture.md; `lint-imports` enforces them).
     "core",
     "accounts",
+    "jurisdictions",
     "partners",
     "programs",
     "evaluations",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A query on someone's rows that forgot visible_to(user) fails (development and tests).
+    "core.scoping.ScopeGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -324,6 +327,10 @@ if HTTPS:
 
 # Two-factor authentication (accounts.two_factor): required for admins and coordinators when on;
 # off by default with DEBUG so that demo logins work with a password alone.
+# Fail loudly when a request queries rows without visible_to(user) (core/scoping.py). On in
+# development and tests; off in production, where visible_to alone decides.
+KADER_SCOPE_GUARD = env.bool("KADER_SCOPE_GUARD", default=DEBUG)
+
 KADER_REQUIRE_2FA = env.bool("KADER_REQUIRE_2FA", default=not DEBUG)
 # The dashboard's figures for filters nobody has opened yet: built by a worker while the page
 # says they are on their way (False), or in the request (True: ≈ 8 s at national scale).

@@ -37,8 +37,11 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
-from accounts.roles import User, is_admin, is_coordinator, is_mentor
+from accounts.roles import User, is_mentor
 from core import limits
+from core.scoping import GuardedQuerySet
+from jurisdictions.models import Jurisdictional
+from jurisdictions.scope import Scope, scope_of
 
 EXPIRING_SOON_DAYS = 60
 LONG_TEXT = limits.LONG_TEXT  # longest free text we accept: a page of notes, not a novel
@@ -49,8 +52,8 @@ def _long_text(verbose_name: str, **kwargs) -> models.TextField:
 
 
 def manages_partnerships(user: User) -> bool:
-    """Coordinators and admins see and change everything in this app."""
-    return is_admin(user) or is_coordinator(user)
+    """Coordinators and admins, who see and change this app's records in their scope."""
+    return not scope_of(user).is_empty
 
 
 # --- Regions ---------------------------------------------------------------------------
@@ -129,13 +132,18 @@ def register_mentor_reach(reach) -> None:
         _mentor_reach.append(reach)
 
 
-class PartnerQuerySet(models.QuerySet):
+class PartnerQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> PartnerQuerySet:
-        if manages_partnerships(user):
-            return self.all()
-        if is_mentor(user):
-            return self.in_programs_mentored_by(user)
-        return self.none()
+        """A coordinator's partners: those of their units, and the parties to agreements
+        shared with their units. A mentor's: those of the programs they mentor in."""
+        scope = scope_of(user)
+        if not scope.is_empty:
+            rows = self.filter(scope.q() | Q(pk__in=_parties_ofshared_agreements(scope)))
+        elif is_mentor(user):
+            rows = self.in_programs_mentored_by(user)
+        else:
+            rows = self.none()
+        return rows.scoped()
 
     def in_programs_mentored_by(self, user: User) -> PartnerQuerySet:
         """Partners taking part in a program where `user` mentors a cadre.
@@ -154,7 +162,7 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
-class Partner(models.Model):
+class Partner(Jurisdictional):
     class Sector(models.TextChoices):
         COMPANY = "company", _("Company")
         NGO = "ngo", _("Non-governmental organisation")
@@ -309,10 +317,40 @@ class Contact(models.Model):
 # --- Agreements --------------------------------------------------------------------------
 
 
-class AgreementQuerySet(models.QuerySet):
+def shared_agreements(scope: Scope) -> models.QuerySet | None:
+    """Ids of agreements owned elsewhere that also cover units in `scope` (None: none can be:
+    a scope of whole organisations already holds every agreement it may see)."""
+    covered = Q()
+    for grant in scope.grants:
+        if grant.units is not None:
+            covered |= Q(agreement__organisation_id=grant.organisation_id, unit_id__in=grant.units)
+    if scope.everything or not covered:
+        return None
+    return Agreement.also_covers.through.objects.filter(covered).values("agreement_id")
+
+
+def _parties_ofshared_agreements(scope: Scope) -> models.QuerySet:
+    shared = shared_agreements(scope)
+    if shared is None:
+        return AgreementParty.objects.none().values("partner_id")
+    return AgreementParty.objects.filter(agreement_id__in=shared).values("partner_id")
+
+
+class AgreementQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> AgreementQuerySet:
-        # Mentors never see agreements: they are the coordinator's business.
-        return self.all() if manages_partnerships(user) else self.none()
+        """The agreements of a coordinator's units, and those shared with them (read only:
+        `changeable_by`). Mentors never see agreements: they are the coordinator's business."""
+        scope = scope_of(user)
+        if scope.is_empty:
+            return self.none().scoped()
+        shared = shared_agreements(scope)
+        condition = scope.q() if shared is None else scope.q() | Q(pk__in=shared)
+        return self.filter(condition).scoped()
+
+    def changeable_by(self, user: User) -> AgreementQuerySet:
+        """Only the owning office (and those above it) changes an agreement."""
+        scope = scope_of(user)
+        return (self.filter(scope.q()) if not scope.is_empty else self.none()).scoped()
 
     def expiring_soon(self, today: date | None = None) -> AgreementQuerySet:
         today = today or timezone.localdate()
@@ -326,7 +364,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(status=Agreement.Status.ACTIVE)
 
 
-class Agreement(models.Model):
+class Agreement(Jurisdictional):
     class Formality(models.TextChoices):
         FORMAL = "formal", _("Formal")
         INFORMAL = "informal", _("Informal")
@@ -391,6 +429,18 @@ class Agreement(models.Model):
         blank=True,
         related_name="coordinated_agreements",
         verbose_name=_("coordinator in charge"),
+    )
+    # An agreement spanning units (a national company with three provinces) is owned by one
+    # office (`unit`), which changes it; the units it also covers see it, run programs and
+    # evaluate under it (docs/jurisdictions.md).
+    also_covers = models.ManyToManyField(
+        "jurisdictions.Unit",
+        blank=True,
+        related_name="+",
+        verbose_name=_("also covers"),
+        help_text=_(
+            "Other units where it applies; their coordinators see it but do not change it."
+        ),
     )
     renewal_of = models.OneToOneField(
         "self",
@@ -627,9 +677,17 @@ class SuccessIndicator(models.Model):
             )
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> DocumentQuerySet:
-        return self.all() if manages_partnerships(user) else self.none()
+        """The documents of the agreements the user sees."""
+        scope = scope_of(user)
+        if scope.is_empty:
+            return self.none().scoped()
+        shared = shared_agreements(scope)
+        condition = scope.q("agreement__")
+        if shared is not None:
+            condition |= Q(agreement_id__in=shared)
+        return self.filter(condition).scoped()
 
 
 # The extensions each accepted content type may carry; the first is the one given.
@@ -708,9 +766,13 @@ class AgreementDocument(models.Model):
 # --- Communication ----------------------------------------------------------------------
 
 
-class CommunicationLogQuerySet(models.QuerySet):
+class CommunicationLogQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> CommunicationLogQuerySet:
-        return self.all() if manages_partnerships(user) else self.none()
+        """What was said with the partners of the coordinator's units."""
+        scope = scope_of(user)
+        if scope.is_empty:
+            return self.none().scoped()
+        return self.filter(scope.q("partner__")).scoped()
 
     def open_follow_ups(self) -> CommunicationLogQuerySet:
         return self.exclude(follow_up="").filter(follow_up_done=False)

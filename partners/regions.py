@@ -1,4 +1,4 @@
-"""Loading Indonesia's provinces and regencies/cities from partners/data/regions.csv.
+"""Loading Indonesia's provinces and regencies/cities from jurisdictions/data/regions.csv.
 
 Used by the data migration 0002 and by `ensure_loaded()`: tests that flush the database
 (transactional browser tests) remove migration data, and put it back with this.
@@ -7,11 +7,10 @@ Used by the data migration 0002 and by `ensure_loaded()`: tests that flush the d
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 from django.apps import apps as django_apps
 
-REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
+from jurisdictions.regions import REGIONS_CSV
 
 
 def load_regions(apps=django_apps) -> None:  # apps: the real registry or a migration's
@@ -40,3 +39,39 @@ def ensure_loaded() -> None:
 
     if not Province.objects.exists():
         load_regions()
+
+
+def assign_units(schema_editor, table: str, province: str, region: str | None = None) -> None:
+    """Give each row of `table` the unit of its regency/city, else of its province (data
+    migrations of issue 17); rows with neither keep the national unit they were given."""
+    by_region = (
+        f"(SELECT u.id FROM jurisdictions_unit u JOIN partners_region r ON r.code = u.code"
+        f" WHERE r.id = {table}.{region})"
+        if region
+        else "NULL"
+    )
+    by_province = (
+        f"(SELECT u.id FROM jurisdictions_unit u JOIN partners_province p ON p.code = u.code"
+        f" WHERE p.id = {table}.{province})"
+    )
+    where = f"{table}.{province} IS NOT NULL" + (
+        f" OR {table}.{region} IS NOT NULL" if region else ""
+    )
+    schema_editor.execute(
+        f"UPDATE {table} SET unit_id = COALESCE({by_region}, {by_province}, unit_id)"  # noqa: S608
+        f" WHERE {where}"
+    )
+
+
+def assign_units_through(
+    schema_editor, table: str, link_table: str, key: str, target: str, target_table: str
+) -> None:
+    """Give each row of `table` the unit its linked rows (`link_table`: `key` → `target`, a
+    row of `target_table`) all share; rows whose links disagree keep the national unit."""
+    schema_editor.execute(
+        f"""UPDATE {table} SET unit_id = (
+                SELECT MIN(t.unit_id) FROM {link_table} l JOIN {target_table} t ON t.id = l.{target}
+                WHERE l.{key} = {table}.id)
+            WHERE (SELECT COUNT(DISTINCT t.unit_id) FROM {link_table} l
+                   JOIN {target_table} t ON t.id = l.{target} WHERE l.{key} = {table}.id) = 1"""  # noqa: S608
+    )

@@ -26,7 +26,7 @@ class ProvinceFirstOrdering(SortFilter):
     """Sorting by province is by the province's official BPS code (Aceh 11 first, Papua
     Barat Daya 96 last, as government lists run), then by name.
 
-    Provinces are loaded in code order (partners/data/regions.csv), so the code order is
+    Provinces are loaded in code order (jurisdictions/data/regions.csv), so the code order is
     the id order and the sort is one walk of the index on (province_id, full_name, id).
     Sorting by the province's *name* went through a join that no index serves: 1.3 s at
     1.2 million cadres (issue 7)."""

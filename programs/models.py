@@ -23,8 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import is_admin, is_coordinator, is_mentor
+from accounts.roles import is_mentor
 from core import limits
+from core.scoping import GuardedQuerySet
+from jurisdictions.models import Jurisdictional
+from jurisdictions.scope import scope_of
 
 if TYPE_CHECKING:
     from accounts.roles import User
@@ -38,11 +41,27 @@ SESSION_MAX_MINUTES = 600
 
 
 def sees_everything(user: User) -> bool:
-    """Coordinators and admins run the programme, so nothing in it is hidden from them."""
-    return is_admin(user) or is_coordinator(user)
+    """Coordinators and admins run the programme in their scope: whether this user has one."""
+    return not scope_of(user).is_empty
 
 
-# --- Programs -------------------------------------------------------------------------
+def _visible(
+    rows: models.QuerySet,
+    user: User,
+    prefix: str,
+    mentors_own: Q | None = None,
+    *,
+    with_above: bool = False,
+) -> models.QuerySet:
+    """The one shape of every `visible_to` here: the rows in the user's scope (reached
+    through `prefix`), and for a mentor also `mentors_own`."""
+    scope = scope_of(user)
+    if scope.everything:
+        return rows.scoped()
+    condition = None if scope.is_empty else scope.q(prefix, with_above=with_above)
+    if mentors_own is not None and is_mentor(user):
+        condition = mentors_own if condition is None else condition | mentors_own
+    return (rows.none() if condition is None else rows.filter(condition)).scoped()
 
 
 def partners_mentored_by(user: User) -> models.QuerySet:
@@ -53,13 +72,10 @@ def partners_mentored_by(user: User) -> models.QuerySet:
     ).values("partner_id")
 
 
-class ProgramQuerySet(models.QuerySet):
+class ProgramQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> ProgramQuerySet:
-        if sees_everything(user):
-            return self
-        if is_mentor(user):
-            return self.filter(enrolments__mentorships__mentor__user=user).distinct()
-        return self.none()
+        mentored = Enrolment.objects.filter(mentorships__mentor__user=user).values("program_id")
+        return _visible(self, user, "", Q(pk__in=mentored))
 
     def running(self) -> ProgramQuerySet:
         return self.filter(status=Program.Status.RUNNING)
@@ -74,7 +90,7 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
-class Program(models.Model):
+class Program(Jurisdictional):
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
         MENTORING = "mentoring", _("Mentoring")
@@ -178,16 +194,13 @@ class Program(models.Model):
 # --- Cadres ---------------------------------------------------------------------------
 
 
-class CadreQuerySet(models.QuerySet):
+class CadreQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> CadreQuerySet:
-        if sees_everything(user):
-            return self
-        if is_mentor(user):
-            return self.filter(enrolments__mentorships__mentor__user=user).distinct()
-        return self.none()
+        mentored = Enrolment.objects.filter(mentorships__mentor__user=user).values("cadre_id")
+        return _visible(self, user, "", Q(pk__in=mentored))
 
 
-class Cadre(models.Model):
+class Cadre(Jurisdictional):
     class Stage(models.TextChoices):
         # The leadership pipeline: identify, develop, prepare (seed 1).
         CANDIDATE = "candidate", _("Candidate")
@@ -336,10 +349,10 @@ class BackgroundField(models.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
-class CadreBackgroundQuerySet(models.QuerySet):
+class CadreBackgroundQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> CadreBackgroundQuerySet:
         # Mentors never see it: it is shown per person only on the cadre's own page.
-        return self if sees_everything(user) else self.none()
+        return _visible(self, user, "cadre__")
 
 
 class CadreBackground(models.Model):
@@ -410,13 +423,11 @@ class CadreBackground(models.Model):
 # --- Enrolment ------------------------------------------------------------------------
 
 
-class EnrolmentQuerySet(models.QuerySet):
+class EnrolmentQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> EnrolmentQuerySet:
-        if sees_everything(user):
-            return self
-        if is_mentor(user):
-            return self.filter(mentorships__mentor__user=user).distinct()
-        return self.none()
+        # An enrolment is part of the cadre's record: it follows the cadre's unit.
+        mentored = Mentorship.objects.filter(mentor__user=user).values("enrolment_id")
+        return _visible(self, user, "cadre__", Q(pk__in=mentored))
 
     def taking_seats(self) -> EnrolmentQuerySet:
         return self.filter(status__in=Enrolment.SEAT_STATUSES)
@@ -481,13 +492,11 @@ class Enrolment(models.Model):
 # --- Mentors and mentorships ----------------------------------------------------------
 
 
-class MentorProfileQuerySet(models.QuerySet):
+class MentorProfileQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> MentorProfileQuerySet:
-        if sees_everything(user):
-            return self
-        if is_mentor(user):
-            return self.filter(user=user)
-        return self.none()
+        # A unit's coordinators pair their cadres with the mentors of their units and of the
+        # units above them (a province's or the nation's pool of mentors).
+        return _visible(self, user, "", Q(user=user), with_above=True)
 
     def with_load(self) -> MentorProfileQuerySet:
         return self.annotate(
@@ -499,7 +508,7 @@ class MentorProfileQuerySet(models.QuerySet):
         )
 
 
-class MentorProfile(models.Model):
+class MentorProfile(Jurisdictional):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -558,13 +567,9 @@ class MentorProfile(models.Model):
         return self.mentee_capacity - self.active_mentees()
 
 
-class MentorshipQuerySet(models.QuerySet):
+class MentorshipQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> MentorshipQuerySet:
-        if sees_everything(user):
-            return self
-        if is_mentor(user):
-            return self.filter(mentor__user=user)
-        return self.none()
+        return _visible(self, user, "enrolment__cadre__", Q(mentor__user=user))
 
     def active(self) -> MentorshipQuerySet:
         return self.filter(status=Mentorship.Status.ACTIVE)
@@ -688,13 +693,11 @@ class Mentorship(models.Model):
         return today - last > MENTEE_STALE_AFTER
 
 
-class DevelopmentGoalQuerySet(models.QuerySet):
+class DevelopmentGoalQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> DevelopmentGoalQuerySet:
-        if sees_everything(user):
-            return self
-        if is_mentor(user):
-            return self.filter(mentorship__mentor__user=user)
-        return self.none()
+        return _visible(
+            self, user, "mentorship__enrolment__cadre__", Q(mentorship__mentor__user=user)
+        )
 
     def open(self) -> DevelopmentGoalQuerySet:
         return self.filter(progress__lt=100)
@@ -749,13 +752,11 @@ class DevelopmentGoal(models.Model):
             )
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> SessionQuerySet:
-        if sees_everything(user):
-            return self
-        if is_mentor(user):
-            return self.filter(mentorship__mentor__user=user)
-        return self.none()
+        return _visible(
+            self, user, "mentorship__enrolment__cadre__", Q(mentorship__mentor__user=user)
+        )
 
     def attended(self) -> SessionQuerySet:
         return self.filter(attendance=Session.Attendance.ATTENDED)

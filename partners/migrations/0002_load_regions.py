@@ -1,6 +1,6 @@
-"""Indonesia's 38 provinces and 514 regencies/cities from partners/data/regions.csv.
+"""Indonesia's 38 provinces and 514 regencies/cities from jurisdictions/data/regions.csv.
 
-The CSV is generated from the npm package idn-area-data 4.0.1 (see partners/data/README.md).
+The CSV is generated from the npm package idn-area-data 4.0.1 (see jurisdictions/data/README.md).
 Reading the committed file (not node_modules) keeps `migrate` working without Node.
 """
 

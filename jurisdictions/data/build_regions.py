@@ -1,6 +1,6 @@
 """Regenerate `regions.csv` from the npm package idn-area-data (pinned in package.json).
 
-Run from the repository root after `npm ci`:  python partners/data/build_regions.py
+Run from the repository root after `npm ci`:  python jurisdictions/data/build_regions.py
 
 Why a committed copy instead of reading node_modules in the migration: migrations must give
 the same result forever and run where Node is absent (a production image, `manage.py
