@@ -155,6 +155,16 @@ class LargeTableAdmin(admin.ModelAdmin):
         "related record (the cadre, the program, the mentor) must all be in that one record."
     )
 
+    def get_queryset(self, request) -> QuerySet:
+        """A superuser sees every row; other staff the rows their scope holds, decided by the
+        model's `visible_to(user)` like every page (their counts are counted, not estimated
+        from the whole table, since a scoped list has a filter)."""
+        queryset = super().get_queryset(request)
+        visible_to = getattr(queryset, "visible_to", None)
+        if visible_to is None or request.user.is_superuser:
+            return queryset
+        return visible_to(request.user)
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # Of self.paginator's class, EstimatedCountPaginator.
         paginator = cast(

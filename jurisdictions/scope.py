@@ -167,3 +167,37 @@ def scope_of(user: User) -> Scope:
 def forget_scope(user: User) -> None:
     """After a membership of `user` changed in this request."""
     user.__dict__.pop("_kader_scope", None)
+
+
+def describe(scope: Scope) -> list[str]:
+    """The scope in words, one line per organisation (the admin's "effective scope")."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from .models import Organisation, Unit
+
+    if scope.everything:
+        return [_("Everything (superuser).")]
+    if scope.is_empty:
+        return [_("Nothing: no coordinator membership.")]
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    lines = []
+    for grant in scope.grants:
+        organisation = names.get(grant.organisation_id, "?")
+        if grant.units is None:
+            lines.append(_("%(organisation)s: the whole country.") % {"organisation": organisation})
+            continue
+        tops = Unit.objects.filter(pk__in=grant.units, parent_id__in=grant.above).order_by("path")
+        if not tops:
+            tops = Unit.objects.filter(pk__in=grant.units, level=Unit.Level.PROVINCE)
+        top_names = ", ".join(unit.name for unit in tops) or "?"
+        count = len(grant.units)
+        lines.append(
+            ngettext(
+                "%(organisation)s: %(units)s (%(count)d unit).",
+                "%(organisation)s: %(units)s (%(count)d units, with those below).",
+                count,
+            )
+            % {"organisation": organisation, "units": top_names, "count": count}
+        )
+    return lines

@@ -4,6 +4,7 @@ Used by the data migration 0002 and by `ensure_loaded()`: tests that flush the d
 (transactional browser tests) remove migration data, and put it back with this.
 """
 
+# ruff: noqa: S608  (SQL here is built from table and column names the migrations give)
 from __future__ import annotations
 
 import csv
@@ -58,7 +59,7 @@ def assign_units(schema_editor, table: str, province: str, region: str | None = 
         f" OR {table}.{region} IS NOT NULL" if region else ""
     )
     schema_editor.execute(
-        f"UPDATE {table} SET unit_id = COALESCE({by_region}, {by_province}, unit_id)"  # noqa: S608
+        f"UPDATE {table} SET unit_id = COALESCE({by_region}, {by_province}, unit_id)"
         f" WHERE {where}"
     )
 
@@ -73,5 +74,5 @@ def assign_units_through(
                 SELECT MIN(t.unit_id) FROM {link_table} l JOIN {target_table} t ON t.id = l.{target}
                 WHERE l.{key} = {table}.id)
             WHERE (SELECT COUNT(DISTINCT t.unit_id) FROM {link_table} l
-                   JOIN {target_table} t ON t.id = l.{target} WHERE l.{key} = {table}.id) = 1"""  # noqa: S608
+                   JOIN {target_table} t ON t.id = l.{target} WHERE l.{key} = {table}.id) = 1"""
     )

@@ -316,3 +316,69 @@ def test_only_staff_reach_the_admin(request, client, persona):
                 continue
             assert response.status_code == 302, (method, url)
             assert response["Location"].startswith(admin_login), (method, url)
+
+
+# --- Jurisdictions (issue 17) ------------------------------------------------------------
+#
+# The same URLs for the coordinators of a national deployment. The world's objects all lie in
+# Kota Bandung (32.73) of the default organisation. In scope: the national coordinator (the
+# `coordinator` above), the provincial one (Jawa Barat, 32) and Kota Bandung's own. Out of
+# scope: the sibling district (Kabupaten Bandung, 32.04, same province) and a national
+# coordinator of another organisation. In scope, each gets what the coordinator gets; out of
+# scope, every page of an object answers 404 (lists and "new" pages open, and show none of
+# it: test_jurisdiction_lists.py). Object-free sources: lists, exports, feeds, reset links.
+IN_SCOPE = ("provincial", "district")
+OUT_OF_SCOPE = ("sibling", "other_org")
+SHARED_SOURCES = (None, "export", "feed", "reset", "field")
+
+
+@pytest.fixture
+def offices(world):
+    from jurisdictions.models import Unit
+    from partners.models import Agreement, Partner
+    from programs.models import Cadre, MentorProfile, Program
+
+    bandung = Unit.objects.get(code="32.73")
+    for model in (Partner, Agreement, Program, Cadre, MentorProfile):
+        model.objects.unscoped().update(unit=bandung)
+    world["users"].update(
+        provincial=UserFactory(username="prov", role="coordinator", unit="32"),
+        district=UserFactory(username="kota", role="coordinator", unit="32.73"),
+        sibling=UserFactory(username="kab", role="coordinator", unit="32.04"),
+        other_org=UserFactory(
+            username="lain", role="coordinator", unit="ID", unit__organisation="Yayasan Lain"
+        ),
+    )
+    return world
+
+
+def expected_for(persona: str, source, coordinator_gets: str) -> str:
+    if persona in IN_SCOPE or source in SHARED_SOURCES or coordinator_gets != "O":
+        return coordinator_gets
+    return "N"
+
+
+def observe_as(client, world, name, source, method, personas) -> str:
+    url = reverse(name, kwargs=kwargs_for(name, source, world))
+    seen = ""
+    for persona in personas:
+        client.logout()
+        client.force_login(world["users"][persona])
+        with transaction.atomic():
+            response = getattr(client, method)(url)
+            transaction.set_rollback(True)
+        seen += outcome(response, reverse("login"))
+    return seen
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MATRIX if not n.startswith("bench_")))
+def test_every_office_gets_its_own_and_404_for_the_rest(client, offices, name):
+    # The provincial, district, sibling-district and other-organisation coordinators each
+    # GET then POST the URL filled with an object of Kota Bandung.
+    source, get_spec, post_spec = MATRIX[name]
+    coordinator_column = PERSONAS.index("coordinator")
+    personas = IN_SCOPE + OUT_OF_SCOPE
+    for method, spec in (("get", get_spec), ("post", post_spec)):
+        want = "".join(expected_for(p, source, spec[coordinator_column]) for p in personas)
+        got = observe_as(client, offices, name, source, method, personas)
+        assert got == want, f"{name} {method.upper()}: personas {personas}"
