@@ -13,6 +13,7 @@ The one place that turns memberships into filters. Every model's `visible_to(use
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 
@@ -157,10 +158,8 @@ def scope_of(user: User) -> Scope:
     scope = getattr(user, "_kader_scope", None)
     if scope is None:
         scope = _load(user)
-        try:
+        with contextlib.suppress(AttributeError):  # AnonymousUser takes no attributes
             user._kader_scope = scope  # type: ignore[union-attr]  # a cache, not a field
-        except AttributeError:
-            pass
     return scope
 
 
