@@ -20,6 +20,7 @@ from evaluations.models import (
     ReminderKind,
     ReminderPreference,
 )
+from jurisdictions.models import Membership, Unit
 from partners.models import Agreement
 from programs.models import Mentorship, Program
 
@@ -71,7 +72,8 @@ def owner_choices(evaluation: Evaluation) -> QuerySet:
     An action item is an adjustment the evaluation agreed on, so it goes to someone who
     took part in it or runs it: the evaluator; the subject's coordinator (the agreement's
     or the program's, for a pair the pair's program's); the pair's mentor; every
-    coordinator (they run the programme, and there are a few dozen of them, not the
+    coordinator responsible for the subject (a coordinator membership in its organisation
+    at its unit or above: the offices that run it, not a sibling district's, and not the
     60,000 mentors listing everyone meant at national scale). Admins run the system, not
     the programme: one who also coordinates is in the coordinator group. A program evaluation
     does not offer the program's mentors (hundreds in a big program): a follow-up for one
@@ -81,10 +83,23 @@ def owner_choices(evaluation: Evaluation) -> QuerySet:
     # The ids first (a UNION, each part on its own index), then the users by primary key:
     # an OR of joins, or of subqueries tested row by row, went through all 60,000 users.
     User = get_user_model()
-    current = ActionItem.objects.filter(evaluation=evaluation.pk).values("owner")
+    # Through the evaluation's own related manager: its items, whoever may see them.
+    current = evaluation.action_items.values("owner")
+    record = evaluation.responsible_record()  # with_subjects(): no query
+    offices = Unit.objects.filter(
+        Q(pk=record.unit_id)
+        | Q(children__pk=record.unit_id)
+        | Q(children__children__pk=record.unit_id)
+    ).values("pk")
+    responsible = Membership.objects.filter(
+        role=Membership.Role.COORDINATOR,
+        organisation_id=record.organisation_id,
+        unit__in=offices,
+        user__groups__name=COORDINATOR,
+    ).values("user")
     parts = [
         User.objects.filter(pk=evaluation.evaluator_id).values("pk"),
-        User.groups.through.objects.filter(group__name=COORDINATOR).values("user"),
+        responsible,
         Agreement.objects.filter(pk=evaluation.agreement_id).values("coordinator"),
         Program.objects.filter(pk=evaluation.program_id).values("coordinator"),
         Mentorship.objects.filter(pk=evaluation.mentorship_id).values("mentor__user"),

@@ -258,13 +258,27 @@ class Evaluation(models.Model):
         labels = {"agreement": _("Agreement"), "program": _("Program"), "mentorship": _("Mentee")}
         return str(labels[self.subject_type])
 
-    def coordinator(self) -> User | None:
-        """Who reviews this evaluation and is told when it is overdue."""
+    def responsible_record(self) -> models.Model:
+        """What the subject belongs to (organisation, unit): the agreement, the program, or
+        for a pair the cadre, whose records follow the cadre's unit."""
         if self.agreement_id:
-            return self.agreement.coordinator
+            return self.agreement
         if self.program_id:
-            return self.program.coordinator
-        return self.mentorship.enrolment.program.coordinator
+            return self.program
+        return self.mentorship.enrolment.cadre
+
+    def named_coordinator_id(self) -> int | None:
+        """The coordinator the subject names (for a pair, the pair's program's)."""
+        if self.agreement_id:
+            return self.agreement.coordinator_id
+        if self.program_id:
+            return self.program.coordinator_id
+        return self.mentorship.enrolment.program.coordinator_id
+
+    def coordinator(self) -> User | None:
+        """Who reviews this evaluation and is told when it is overdue: the coordinator
+        responsible for its subject (`responsible_coordinator`)."""
+        return responsible_coordinator(self.named_coordinator_id(), self.responsible_record())
 
     @property
     def is_open(self) -> bool:
@@ -279,6 +293,38 @@ class Evaluation(models.Model):
 
     def days_left(self, today: dt.date | None = None) -> int:
         return (self.due_date - (today or timezone.localdate())).days
+
+
+def responsible_coordinator(named_id: int | None, record) -> User | None:
+    """The coordinator responsible for `record` (with `organisation_id` and `unit_id`): the
+    named one while they still hold a coordinator membership covering it (its organisation, at
+    its unit or above); otherwise the coordinator of the nearest office at or above its unit
+    in its organisation (the longest unit path, then the oldest membership). Only active
+    people count. The reminder sweep's SQL (`reminders._with_responsible`) is the same rule."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.functions import Length
+
+    from jurisdictions.models import Membership, Unit
+
+    unit = Unit.objects.filter(pk=record.unit_id).first()
+    if unit is None:
+        return None
+    offices = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=Unit.objects.above(unit).values("pk")))
+    covering = Membership.objects.filter(
+        role=Membership.Role.COORDINATOR,
+        organisation_id=record.organisation_id,
+        unit__in=offices,
+        user__is_active=True,
+    )
+    if named_id is not None and covering.filter(user_id=named_id).exists():
+        return get_user_model().objects.filter(pk=named_id).first()
+    nearest = (
+        covering.select_related("user")
+        .annotate(depth=Length("unit__path"))
+        .order_by("-depth", "pk")
+        .first()
+    )
+    return nearest.user if nearest else None
 
 
 class IndicatorResult(models.Model):

@@ -194,9 +194,11 @@ def apply(changes: Changes) -> Changes:
     if changes.delete:
         # Re-checked in the query: a delete never touches an evaluation started meanwhile.
         # QuerySet.delete() sends post_delete per row: each gets its "deleted" history.
+        # unscoped: the ids are the subjects' own evaluations, read through their related
+        # managers (or by the system's sweep); the planner acts for the subject, not a person.
         Evaluation.objects.filter(
             pk__in=changes.delete, status=Evaluation.Status.SCHEDULED, planned=True
-        ).delete()
+        ).unscoped().delete()
     if changes.update:
         bulk_update_with_history(
             changes.update,

@@ -24,6 +24,7 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F
@@ -174,14 +175,94 @@ def _date(value: dt.date):
     return connection.ops.adapt_datefield_value(value)
 
 
+# --- who is responsible ------------------------------------------------------------------
+#
+# An overdue evaluation, an ending or lapsed agreement goes to the coordinator responsible for
+# its subject (the agreement, the program, or the cadre of a pair): the one the subject names
+# (agreement.coordinator, program.coordinator, the pair's program's coordinator) while they
+# still hold a coordinator membership covering it (the subject's organisation, at its unit or
+# above); otherwise the coordinator of the nearest office at or above the subject's unit in its
+# organisation (the longest unit path, then the oldest membership). `Evaluation.coordinator()`
+# is the same rule in Python. Only active people count: a deactivated one reads no e-mail.
+
+COORDINATOR_ROLE = "coordinator"
+
+
+def _nearest_coordinators() -> str:
+    """SQL rows (organisation_id, unit_id, user_id): per organisation and unit, the coordinator
+    of the nearest office at or above it. One pass over the memberships (a few hundred), each
+    spread over the units below it (at most the 553 units of a national one), ranked."""
+    users = get_user_model()._meta.db_table
+    return f"""
+        SELECT r.organisation_id, r.unit_id, r.user_id
+        FROM (
+            SELECT rm.organisation_id, su.id AS unit_id, rm.user_id,
+                ROW_NUMBER() OVER (
+                    PARTITION BY rm.organisation_id, su.id
+                    ORDER BY LENGTH(ru.path) DESC, rm.id
+                ) AS place
+            FROM jurisdictions_membership rm
+            JOIN {users} rp ON rp.id = rm.user_id AND rp.is_active
+            JOIN jurisdictions_unit ru ON ru.id = rm.unit_id
+            JOIN jurisdictions_unit su ON su.path LIKE ru.path || '%%'
+            WHERE rm.role = '{COORDINATOR_ROLE}'
+        ) r
+        WHERE r.place = 1
+    """  # noqa: S608
+
+
+def _with_responsible(subjects: str) -> str:
+    """SQL: the rows of `subjects` (with named_id, organisation_id, unit_id: the subject's named
+    coordinator and where it belongs) and the coordinator responsible, as coordinator_id.
+
+    The named one is checked row by row on the membership's (user, …) index; the nearest
+    office's coordinator comes from one hash join, never a subquery per row (~1 M rows)."""
+    users = get_user_model()._meta.db_table
+    return f"""
+        SELECT s.*,
+            CASE WHEN s.named_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM jurisdictions_membership cm
+                    JOIN {users} cp ON cp.id = cm.user_id AND cp.is_active
+                    JOIN jurisdictions_unit cu ON cu.id = cm.unit_id
+                    JOIN jurisdictions_unit su ON su.id = s.unit_id
+                    WHERE cm.user_id = s.named_id AND cm.role = '{COORDINATOR_ROLE}'
+                        AND cm.organisation_id = s.organisation_id
+                        AND su.path LIKE cu.path || '%%'
+                ) THEN s.named_id
+                ELSE n.user_id END AS coordinator_id
+        FROM ({subjects}) s
+        LEFT JOIN ({_nearest_coordinators()}) n
+            ON n.organisation_id = s.organisation_id AND n.unit_id = s.unit_id
+    """  # noqa: S608
+
+
 def _insert_evaluation_reminders(today: dt.date, now: dt.datetime) -> int:
     """`evaluation_dues` for every open evaluation due within 7 days or overdue, in one pass:
-    each evaluation is joined to the kinds its lateness calls for."""
+    each evaluation is joined to the kinds its lateness calls for. Its coordinator is the
+    one responsible for its subject (`_with_responsible`)."""
     open_statuses = ", ".join(f"'{status}'" for status in Evaluation.OPEN_STATUSES)
     kinds = " UNION ALL ".join(
         f"SELECT '{kind}' AS kind"
         for kind in (K.DUE_IN_7, K.DUE_IN_1, K.DUE_TODAY, K.OVERDUE, K.OVERDUE_ESCALATION)
     )
+    # Exactly one subject is set, so exactly one of each COALESCE's joins matched.
+    subjects = f"""
+        SELECT e.id, e.due_date, e.evaluator_id,
+            {_days_between("%s", "e.due_date")} AS late,
+            CASE WHEN e.agreement_id IS NOT NULL THEN a.coordinator_id
+                 WHEN e.program_id IS NOT NULL THEN p.coordinator_id
+                 ELSE mp.coordinator_id END AS named_id,
+            COALESCE(a.organisation_id, p.organisation_id, c.organisation_id) AS organisation_id,
+            COALESCE(a.unit_id, p.unit_id, c.unit_id) AS unit_id
+        FROM evaluations_evaluation e
+        LEFT JOIN partners_agreement a ON a.id = e.agreement_id
+        LEFT JOIN programs_program p ON p.id = e.program_id
+        LEFT JOIN programs_mentorship m ON m.id = e.mentorship_id
+        LEFT JOIN programs_enrolment en ON en.id = m.enrolment_id
+        LEFT JOIN programs_program mp ON mp.id = en.program_id
+        LEFT JOIN programs_cadre c ON c.id = en.cadre_id
+        WHERE e.status IN ({open_statuses}) AND e.due_date <= %s
+    """  # noqa: S608
     select = f"""
         SELECT k.kind,
             CASE WHEN k.kind = '{K.OVERDUE_ESCALATION}' THEN e.coordinator_id
@@ -191,20 +272,7 @@ def _insert_evaluation_reminders(today: dt.date, now: dt.datetime) -> int:
                         WHEN '{K.DUE_TODAY}' THEN e.due_date
                         ELSE {_slot("e.due_date", OVERDUE_EVERY)} END AS for_date,
             e.id AS subject_id
-        FROM (
-            SELECT e.id, e.due_date, e.evaluator_id,
-                {_days_between("%s", "e.due_date")} AS late,
-                CASE WHEN e.agreement_id IS NOT NULL THEN a.coordinator_id
-                     WHEN e.program_id IS NOT NULL THEN p.coordinator_id
-                     ELSE mp.coordinator_id END AS coordinator_id
-            FROM evaluations_evaluation e
-            LEFT JOIN partners_agreement a ON a.id = e.agreement_id
-            LEFT JOIN programs_program p ON p.id = e.program_id
-            LEFT JOIN programs_mentorship m ON m.id = e.mentorship_id
-            LEFT JOIN programs_enrolment en ON en.id = m.enrolment_id
-            LEFT JOIN programs_program mp ON mp.id = en.program_id
-            WHERE e.status IN ({open_statuses}) AND e.due_date <= %s
-        ) e
+        FROM ({_with_responsible(subjects)}) e
         JOIN ({kinds}) k ON (
             (k.kind = '{K.DUE_IN_7}' AND e.late BETWEEN -7 AND -2)
             OR (k.kind = '{K.DUE_IN_1}' AND e.late = -1)
@@ -235,11 +303,15 @@ def _insert_action_item_reminders(today: dt.date, now: dt.datetime) -> int:
 def _insert_agreement_reminders(today: dt.date, now: dt.datetime) -> int:
     from partners.models import Agreement
 
-    select = f"""
-        SELECT '{K.AGREEMENT_ENDING}' AS kind, coordinator_id AS recipient_id,
-            end_date AS for_date, id AS subject_id
+    subjects = """
+        SELECT id, end_date, coordinator_id AS named_id, organisation_id, unit_id
         FROM partners_agreement
-        WHERE status = %s AND coordinator_id IS NOT NULL AND end_date BETWEEN %s AND %s
+        WHERE status = %s AND end_date BETWEEN %s AND %s
+    """
+    select = f"""
+        SELECT '{K.AGREEMENT_ENDING}' AS kind, a.coordinator_id AS recipient_id,
+            a.end_date AS for_date, a.id AS subject_id
+        FROM ({_with_responsible(subjects)}) a
     """  # noqa: S608
     until = today + dt.timedelta(days=ENDING_WITHIN)
     params = [Agreement.Status.ACTIVE, _date(today), _date(until)]
@@ -283,11 +355,15 @@ def _insert_lapsed_agreement_reminders(ids: list[int], now: dt.datetime) -> int:
     the unique constraint makes it once per agreement, however often this runs."""
     if not ids:
         return 0
-    select = f"""
-        SELECT '{K.AGREEMENT_LAPSED}' AS kind, coordinator_id AS recipient_id,
-            end_date AS for_date, id AS subject_id
+    subjects = f"""
+        SELECT id, end_date, coordinator_id AS named_id, organisation_id, unit_id
         FROM partners_agreement
-        WHERE coordinator_id IS NOT NULL AND id IN ({", ".join(["%s"] * len(ids))})
+        WHERE id IN ({", ".join(["%s"] * len(ids))})
+    """  # noqa: S608
+    select = f"""
+        SELECT '{K.AGREEMENT_LAPSED}' AS kind, a.coordinator_id AS recipient_id,
+            a.end_date AS for_date, a.id AS subject_id
+        FROM ({_with_responsible(subjects)}) a
     """  # noqa: S608
     return _insert("agreement", select, ids, now)
 
@@ -343,6 +419,8 @@ def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: d
     """One reminder outside the sweep (e.g. "submitted"), sent after the commit."""
     due = Due(kind, recipient.pk, for_date, "evaluation", evaluation.pk)
     Reminder.objects.bulk_create([_row(due, timezone.now())], ignore_conflicts=True)
+    # unscoped: the one row just written, found again to be enqueued; the outbox is the
+    # system's, and the person whose action caused it (a mentor submitting) need not see it.
     ids = list(
         Reminder.objects.filter(
             kind=kind,
@@ -350,7 +428,9 @@ def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: d
             subject_key=f"evaluation:{evaluation.pk}",
             for_date=for_date,
             status=Reminder.Status.PENDING,
-        ).values_list("pk", flat=True)
+        )
+        .unscoped()
+        .values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: _enqueue(ids, None))
 
@@ -439,12 +519,15 @@ def reminders_retry(*, reminders, user, statuses: tuple[str, ...]) -> list[int]:
     columns (claimed_at, sent_at, attempts, last_error) and are the system's: they add
     no history row, so that sending stays one conditional UPDATE per reminder.
     """
-    rows = list(reminders.filter(status__in=statuses).select_for_update())
+    # Only the reminder rows are locked: a scoped queryset joins the subjects (outer joins,
+    # which PostgreSQL refuses to lock).
+    rows = list(reminders.filter(status__in=statuses).select_for_update(of=("self",)))
     if not rows:
         return []
     now = timezone.now()
     fields = {"status": Reminder.Status.PENDING, "attempts": 0, "next_attempt_at": now}
-    Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(last_error="", **fields)
+    # Through the caller's queryset: the rows it chose, and only those (it says for whom).
+    reminders.filter(pk__in=[r.pk for r in rows]).update(last_error="", **fields)
     for row in rows:
         row.last_error = ""
         for name, value in fields.items():

@@ -33,7 +33,7 @@ def evaluations_plan_for_agreement(*, agreement, today: dt.date | None = None) -
     """Plan an active agreement's coming evaluations; idempotent."""
     if agreement.status != agreement.Status.ACTIVE:
         return Changes([], [], [])
-    existing = list(Evaluation.objects.filter(agreement=agreement))
+    existing = list(agreement.evaluations.all())
     today = planning.today_or(today)
     return planning.apply(planning.sync_agreement(agreement, existing, today))
 
@@ -41,12 +41,12 @@ def evaluations_plan_for_agreement(*, agreement, today: dt.date | None = None) -
 def evaluations_plan_for_program(*, program, today: dt.date | None = None) -> Changes:
     if not _program_runs(program):
         return Changes([], [], [])
-    existing = list(Evaluation.objects.filter(program=program))
+    existing = list(program.evaluations.all())
     return planning.apply(_program_changes(program, existing))
 
 
 def evaluations_plan_for_mentorship(*, mentorship) -> Changes:
-    existing = list(Evaluation.objects.filter(mentorship=mentorship))
+    existing = list(mentorship.evaluations.all())
     return planning.apply(_mentorship_changes(mentorship, existing))
 
 

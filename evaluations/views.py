@@ -242,7 +242,8 @@ def evaluation_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
     from partners.models import Agreement
 
-    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_pk)
+    # Planning changes the agreement's plan: its owning office's, not a unit it is shared with.
+    agreement = get_object_or_404(Agreement.objects.changeable_by(request.user), pk=agreement_pk)
     changes = services.evaluations_plan_for_agreement(agreement=agreement)
     messages.success(
         request,
@@ -281,7 +282,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = get_object_or_404(Reminder.objects.visible_to(request.user), pk=pk)
     retried = reminders_retry(
-        reminders=Reminder.objects.filter(pk=reminder.pk),
+        reminders=Reminder.objects.visible_to(request.user).filter(pk=reminder.pk),
         user=request.user,
         statuses=(Reminder.Status.FAILED,),
     )

@@ -26,7 +26,8 @@ def test_it_shows_attainment_over_time(world, coordinator, django_assert_num_que
         evaluation_prepare(evaluation=evaluation)  # a no-op once reviewed: add rows by hand
         for indicator in agreement.indicators.all():
             evaluation.indicator_results.create(indicator=indicator, actual=actual)
-    with django_assert_num_queries(4):
+    # roles, scope, evaluations, results, indicators
+    with django_assert_num_queries(5):
         context = agreement_history_context(agreement, coordinator)
     trained = next(r for r in context["history_rows"] if r["indicator"].name == "Kader terlatih")
     assert [c.attainment if c else None for c in trained["cells"]] == [25, 75, None]

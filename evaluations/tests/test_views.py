@@ -277,9 +277,9 @@ def test_the_list_query_count_is_fixed(
     _many(world, mentor_a, count)
     client.force_login(coordinator)
     client.get(url("evaluation_list"))  # warm-up: the row estimate is cached (PostgreSQL)
-    # session, user, roles, count, page, and the pairs (cadre and mentor) of the page's
-    # rows, a query made only when the page shows a pair's evaluation
-    with django_assert_max_num_queries(6):
+    # session, user, roles, scope, count, page, and the pairs (cadre and mentor) of the
+    # page's rows, a query made only when the page shows a pair's evaluation
+    with django_assert_max_num_queries(7):
         assert client.get(url("evaluation_list")).status_code == 200
 
 
@@ -302,8 +302,8 @@ def test_the_report_query_count_is_fixed(
     for _ in range(count):
         ActionItemFactory(evaluation=evaluation, owner=coordinator)
     client.force_login(coordinator)
-    # session, user, roles, evaluation, results, ratings, action items, reminders
-    with django_assert_num_queries(8):
+    # session, user, roles, scope, evaluation, results, ratings, action items, reminders
+    with django_assert_num_queries(9):
         assert client.get(url("evaluation_detail", evaluation.pk)).status_code == 200
 
 
