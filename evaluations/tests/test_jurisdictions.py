@@ -112,6 +112,16 @@ def test_a_siblings_evaluation_is_not_found(client, bandung, two_districts, page
     assert client.get(reverse(f"evaluations:{page}", args=[theirs.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("page", ["evaluation_fill", "evaluation_plan"])
+def test_a_siblings_open_evaluation_is_not_found(client, bandung, sibling, page):
+    theirs = pair_evaluation("32.04")
+    url = reverse(f"evaluations:{page}", args=[theirs.pk])
+    client.force_login(bandung)
+    assert client.get(url).status_code == 404
+    client.force_login(sibling)
+    assert client.get(url).status_code == 200
+
+
 def test_a_siblings_evaluation_cannot_be_reviewed(client, bandung, two_districts):
     _ours, theirs = two_districts
     client.force_login(bandung)
