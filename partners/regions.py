@@ -59,8 +59,7 @@ def assign_units(schema_editor, table: str, province: str, region: str | None = 
         f" OR {table}.{region} IS NOT NULL" if region else ""
     )
     schema_editor.execute(
-        f"UPDATE {table} SET unit_id = COALESCE({by_region}, {by_province}, unit_id)"
-        f" WHERE {where}"
+        f"UPDATE {table} SET unit_id = COALESCE({by_region}, {by_province}, unit_id) WHERE {where}"
     )
 
 
