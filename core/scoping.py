@@ -33,13 +33,13 @@ class GuardedQuerySet(models.QuerySet):
     _kader_scoped = False
 
     def _clone(self):
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # Django's private hook
         clone._kader_scoped = self._kader_scoped
         return clone
 
     def scoped(self):
         """Mark rows already filtered for a person (called by `visible_to`)."""
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._kader_scoped = True
         return clone
 
@@ -48,7 +48,7 @@ class GuardedQuerySet(models.QuerySet):
 
     def _guard(self) -> None:
         guarded = _guarding.get()
-        if self._kader_scoped or not guarded or "instance" in self._hints:
+        if self._kader_scoped or not guarded or "instance" in self._hints:  # type: ignore[attr-defined]
             return
         user = getattr(guarded, "user", None)
         if user is not None and user.is_superuser:  # sees everything by design

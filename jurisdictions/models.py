@@ -107,7 +107,8 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.path = f"{self.parent.path}{self.code}/" if self.parent_id else "/"
+        parent = self.parent if self.parent_id else None
+        self.path = f"{parent.path}{self.code}/" if parent is not None else "/"
         super().save(*args, **kwargs)
 
     def contains(self, other: Unit) -> bool:
