@@ -119,3 +119,20 @@ class ScopeGuardMiddleware:
             return self.get_response(request)
         with guarding(request):
             return self.get_response(request)
+
+
+class GuardedModel(models.Model):
+    """A model whose rows belong to someone: its uniqueness checks look at every row (a
+    name or an e-mail is unique on the whole platform, not within one office), so they run
+    unguarded. Their answer says only "taken", never whose."""
+
+    class Meta:
+        abstract = True
+
+    def _perform_unique_checks(self, unique_checks):
+        with unguarded():
+            return super()._perform_unique_checks(unique_checks)  # type: ignore[misc]
+
+    def validate_constraints(self, exclude=None) -> None:
+        with unguarded():
+            super().validate_constraints(exclude)

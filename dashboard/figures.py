@@ -274,7 +274,9 @@ def _trend(latest: float | None, previous: float | None) -> str:
 def health(scope: Scope) -> list[dict]:
     """Each agreement's health (mean rating of its latest evaluation) and its trend."""
     latest_two = (
-        Evaluation.objects.filter(agreement__in=scope.agreements().values("pk"), status__in=DONE)
+        # unscoped: the evaluations of the agreements in scope (the subquery is scoped).
+        Evaluation.objects.unscoped()
+        .filter(agreement__in=scope.agreements().values("pk"), status__in=DONE)
         .annotate(
             score=Avg("ratings__score"),
             rank=Window(
@@ -521,7 +523,8 @@ def stale_mentees(scope: Scope) -> dict:
     )
     first = list(first)
     # No query when nobody is stale.
-    people = Mentorship.objects.select_related("mentor__user", "enrolment__cadre")
+    # unscoped: the pairs just read through scope.mentorships().
+    people = Mentorship.objects.unscoped().select_related("mentor__user", "enrolment__cadre")
     pairs = people.in_bulk([row["pk"] for row in first])
     shown = []
     for row in first:
@@ -590,14 +593,17 @@ def diversity(scope: Scope) -> dict:
     # Grouped by the program's id alone (a hash of 3,000 groups, where grouping by name
     # sorted every row of the join on disk); the names of the programs shown come after.
     by_program = (
-        CadreBackground.objects.filter(**enrolled)
+        # unscoped: the answers of cadres enrolled in the programs in scope (scoped subquery).
+        CadreBackground.objects.unscoped()
+        .filter(**enrolled)
         .values(f"{prog}_id")
         # A cadre has one enrolment per program: no duplicates to count away.
         .annotate(**background_counts(distinct=False))
         .order_by()
     )
     by_type = (
-        CadreBackground.objects.filter(**enrolled, **{f"{agreement}__isnull": False})
+        CadreBackground.objects.unscoped()
+        .filter(**enrolled, **{f"{agreement}__isnull": False})
         .values(f"{agreement}__formality", f"{agreement}__basis")
         .annotate(**background_counts(distinct=True))
         .order_by(f"{agreement}__formality", f"{agreement}__basis")
@@ -607,9 +613,10 @@ def diversity(scope: Scope) -> dict:
     # The programs with the most answers, in name order.
     largest = sorted(by_program, key=lambda row: -row["answered"])[:ROWS_SHOWN]
     names = dict(
-        Program.objects.filter(pk__in=[row[f"{prog}_id"] for row in largest]).values_list(
-            "pk", "name"
-        )
+        # unscoped: the names of programs just counted through scope.programs().
+        Program.objects.unscoped()
+        .filter(pk__in=[row[f"{prog}_id"] for row in largest])
+        .values_list("pk", "name")
     )
     largest.sort(key=lambda row: (names[row[f"{prog}_id"]], row[f"{prog}_id"]))
     return {

@@ -34,7 +34,7 @@ def _hours(sessions: QuerySet) -> dict:
 
 def _evaluations(evaluations: QuerySet) -> list[Evaluation]:
     """The evaluations, newest first, each with its action items and their owners."""
-    items = ActionItem.objects.select_related("owner").order_by("due_date", "pk")
+    items = ActionItem.objects.unscoped().select_related("owner").order_by("due_date", "pk")
     return list(
         evaluations.select_related("evaluator")
         .prefetch_related(Prefetch("action_items", items))
@@ -87,10 +87,16 @@ def _indicators(indicators: QuerySet) -> list[dict]:
     return out
 
 
+# A report is of one agreement or program the person may see (`_agreement`, `_program` fetch
+# it through visible_to): everything it sums belongs to that subject, so the queries below
+# are scoped by it and say unscoped() to the guard.
+
+
 def agreement_report_data(agreement: Agreement) -> dict:
     programs = agreement.programs.all()
-    enrolments = Enrolment.objects.filter(program__in=programs.values("pk")).taking_seats()
-    evaluations = _evaluations(Evaluation.objects.filter(agreement=agreement))
+    enrolments = Enrolment.objects.unscoped().filter(program__in=programs.values("pk"))
+    enrolments = enrolments.taking_seats()
+    evaluations = _evaluations(agreement.evaluations.all())
     today = timezone.localdate()
     return {
         "kind": "agreement",
@@ -105,18 +111,20 @@ def agreement_report_data(agreement: Agreement) -> dict:
         "indicators": _indicators(SuccessIndicator.objects.filter(agreement=agreement)),
         "evaluations": evaluations,
         "action_items": _action_items(evaluations, today),
-        "hours": _hours(Session.objects.filter(mentorship__enrolment__in=enrolments)),
-        "stages": _stages(Cadre.objects.filter(pk__in=enrolments.values("cadre_id"))),
+        "hours": _hours(Session.objects.unscoped().filter(mentorship__enrolment__in=enrolments)),
+        "stages": _stages(Cadre.objects.unscoped().filter(pk__in=enrolments.values("cadre_id"))),
         "today": today,
     }
 
 
 def program_report_data(program: Program) -> dict:
     enrolments = program.enrolments.taking_seats()
-    cadres = Cadre.objects.filter(pk__in=enrolments.values("cadre_id"))
+    cadres = Cadre.objects.unscoped().filter(pk__in=enrolments.values("cadre_id"))
     agreements = program.agreements.all()
     evaluations = _evaluations(
-        Evaluation.objects.filter(Q(program=program) | Q(mentorship__enrolment__program=program))
+        Evaluation.objects.unscoped().filter(
+            Q(program=program) | Q(mentorship__enrolment__program=program)
+        )
     )
     today = timezone.localdate()
     return {
@@ -133,7 +141,7 @@ def program_report_data(program: Program) -> dict:
         ),
         "evaluations": evaluations,
         "action_items": _action_items(evaluations, today),
-        "hours": _hours(Session.objects.filter(mentorship__enrolment__program=program)),
+        "hours": _hours(Session.objects.unscoped().filter(mentorship__enrolment__program=program)),
         "stages": _stages(cadres),
         "enrolment_statuses": _enrolment_statuses(program.enrolments.all()),
         "diversity": _diversity(cadres),

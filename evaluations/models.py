@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import User, is_mentor
 from core import limits
-from core.scoping import GuardedQuerySet
+from core.scoping import GuardedModel, GuardedQuerySet
 from jurisdictions.scope import scope_of
 
 LONG_TEXT = limits.LONG_TEXT
@@ -116,7 +116,7 @@ class EvaluationQuerySet(GuardedQuerySet):
         )
 
 
-class Evaluation(models.Model):
+class Evaluation(GuardedModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -424,7 +424,7 @@ class ActionItemQuerySet(GuardedQuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
 
-class ActionItem(models.Model):
+class ActionItem(GuardedModel):
     """An adjustment agreed in an evaluation (seed step 6, "Evaluasi dan Penyesuaian")."""
 
     evaluation = models.ForeignKey(
@@ -538,7 +538,7 @@ class ReminderQuerySet(GuardedQuerySet):
         return self.filter(status=Reminder.Status.PENDING, next_attempt_at__lte=now)
 
 
-class Reminder(models.Model):
+class Reminder(GuardedModel):
     """One e-mail that must go out exactly once: the outbox row comes first."""
 
     class Status(models.TextChoices):

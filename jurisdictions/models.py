@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scoping import GuardedModel
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -162,7 +164,7 @@ def national_unit() -> int | None:
     return Unit.objects.filter(level=Unit.Level.NATIONAL).values_list("pk", flat=True).first()
 
 
-class Jurisdictional(models.Model):
+class Jurisdictional(GuardedModel):
     """A record an office is responsible for: who (organisation) and where (unit)."""
 
     organisation = models.ForeignKey(

@@ -16,6 +16,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from accounts.roles import COORDINATOR, User
 from core import limits
 from core.autocomplete import AutocompleteSelect
+from jurisdictions.forms import PlacementMixin, place
 
 from .models import (
     DOCUMENT_EXTENSIONS,
@@ -44,7 +45,7 @@ def region_choices() -> list:
     return [("", "---------"), *groups.items()]
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(PlacementMixin, forms.ModelForm):
     website = forms.URLField(
         label=_("website"), required=False, max_length=200, assume_scheme="https"
     )
@@ -64,6 +65,8 @@ class PartnerForm(forms.ModelForm):
             "strengths_notes",
             "goals",
             "values",
+            "organisation",
+            "unit",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
@@ -73,15 +76,17 @@ class PartnerForm(forms.ModelForm):
             "values": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        place(self, user)
         self.fields["region"].choices = region_choices()
         # partners.js narrows the list to the chosen province.
         self.fields["region"].widget.attrs["data-province-filter"] = "id_province"
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
-        others = Partner.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        # unscoped: a name is unique on the whole platform, not only in the user's offices.
+        others = Partner.objects.unscoped().filter(name__iexact=name).exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError(_("A partner with this name already exists."))
         return name
@@ -114,7 +119,7 @@ ContactFormSet = forms.inlineformset_factory(
 )
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(PlacementMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [
@@ -129,6 +134,8 @@ class AgreementForm(forms.ModelForm):
             "objectives_short_term",
             "objectives_long_term",
             "lead_responsibilities",
+            "organisation",
+            "unit",
         ]
         widgets = {
             "start_date": DATE,
@@ -138,8 +145,9 @@ class AgreementForm(forms.ModelForm):
             "lead_responsibilities": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        place(self, user)
         staff_or_coordinators = Q(is_staff=True) | Q(groups__name=COORDINATOR)
         self.fields["coordinator"].queryset = (
             get_user_model()

@@ -39,7 +39,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import User, is_mentor
 from core import limits
-from core.scoping import GuardedQuerySet
+from core.scoping import GuardedModel, GuardedQuerySet
 from jurisdictions.models import Jurisdictional
 from jurisdictions.scope import Scope, scope_of
 
@@ -137,7 +137,9 @@ class PartnerQuerySet(GuardedQuerySet):
         """A coordinator's partners: those of their units, and the parties to agreements
         shared with their units. A mentor's: those of the programs they mentor in."""
         scope = scope_of(user)
-        if not scope.is_empty:
+        if scope.everything:
+            rows = self.all()
+        elif not scope.is_empty:
             rows = self.filter(scope.q() | Q(pk__in=_parties_ofshared_agreements(scope)))
         elif is_mentor(user):
             rows = self.in_programs_mentored_by(user)
@@ -569,7 +571,8 @@ class Agreement(Jurisdictional):
         """A new draft agreement continuing this one: same parties, indicators and terms."""
         if self.status == self.Status.DRAFT:
             raise ValidationError(_("A draft cannot be renewed: edit it instead."))
-        if Agreement.objects.filter(renewal_of=self).exists():
+        # unscoped: a renewal anywhere counts, whoever may see it.
+        if Agreement.objects.unscoped().filter(renewal_of=self).exists():
             raise ValidationError(_("This agreement has already been renewed."))
         if end_date and end_date < start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
@@ -719,7 +722,7 @@ def document_path(instance: AgreementDocument, filename: str) -> str:
     return f"agreements/{uuid.uuid4().hex}{suffix}"
 
 
-class AgreementDocument(models.Model):
+class AgreementDocument(GuardedModel):
     class Kind(models.TextChoices):
         SIGNED = "signed", _("Signed agreement")
         ANNEX = "annex", _("Annex")
@@ -778,7 +781,7 @@ class CommunicationLogQuerySet(GuardedQuerySet):
         return self.exclude(follow_up="").filter(follow_up_done=False)
 
 
-class CommunicationLog(models.Model):
+class CommunicationLog(GuardedModel):
     class Channel(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         CALL = "call", _("Call")

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import perm_or_404
 from core.autocomplete import lookup_response
 from core.pagination import paginate
+from jurisdictions.scope import scope_of
 
 from .filters import AgreementFilter, PartnerFilter, coordinators, person_label
 from .forms import (
@@ -137,7 +138,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_partner(request: HttpRequest, partner: Partner | None) -> HttpResponse:
-    form = PartnerForm(request.POST or None, instance=partner)
+    form = PartnerForm(request.POST or None, instance=partner, user=request.user)
     contacts = ContactFormSet(request.POST or None, instance=form.instance, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         with transaction.atomic():
@@ -263,10 +264,14 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/agreement_list.html", context)
 
 
-def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    qs = Agreement.objects.visible_to(request.user).select_related(
-        "coordinator", "renewal_of", "renewed_by"
+def _agreement(request: HttpRequest, pk: int, *, to_change: bool = False) -> Agreement:
+    """An agreement the user may see; `to_change`: one their office owns (a unit it only
+    covers sees it, and answers 404 to a change: docs/jurisdictions.md)."""
+    agreements = Agreement.objects
+    qs = (
+        agreements.changeable_by(request.user) if to_change else agreements.visible_to(request.user)
     )
+    qs = qs.select_related("coordinator", "renewal_of", "renewed_by")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -287,13 +292,17 @@ def _render_agreement(
         "document_form": document_form,
         "terminate_form": TerminateForm(),
         "renew_form": RenewForm(initial={"start_date": agreement.end_date}),
+        # The owning office and those above it change it; a covered unit only sees it.
+        "can_change": scope_of(request.user).covers(agreement),
     }
     return render(request, "partners/agreement_detail.html", context, status=status)
 
 
 def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
     data = request.POST or None
-    form = AgreementForm(data, instance=agreement, initial={"coordinator": request.user})
+    form = AgreementForm(
+        data, instance=agreement, initial={"coordinator": request.user}, user=request.user
+    )
     parties = PartyFormSet(data, instance=form.instance, prefix="parties", user=request.user)
     indicators = IndicatorFormSet(data, instance=form.instance, prefix="indicators")
     if agreement is not None:  # editing: no blank rows; "Add another" adds them
@@ -325,7 +334,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 @perm_or_404("partners.change_agreement")
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = _agreement(request, pk, to_change=True)
     if agreement.status in (Agreement.Status.ENDED, Agreement.Status.TERMINATED):
         messages.error(request, _("A closed agreement cannot be edited: renew it instead."))
         return redirect(agreement)
@@ -336,7 +345,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_or_404("partners.change_agreement")
 def agreement_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Activate or end an agreement; the model refuses what its rules forbid."""
-    agreement = _agreement(request, pk)
+    agreement = _agreement(request, pk, to_change=True)
     done = {
         "activate": (agreement.activate, _("Agreement activated.")),
         "end": (agreement.end, _("Agreement ended.")),
@@ -355,7 +364,7 @@ def agreement_transition(request: HttpRequest, pk: int, action: str) -> HttpResp
 
 @perm_or_404("partners.change_agreement")
 def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = _agreement(request, pk, to_change=True)
     form = TerminateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,7 +383,7 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @perm_or_404("partners.add_agreement")
 def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = _agreement(request, pk, to_change=True)
     form = RenewForm(request.POST or None, initial={"start_date": agreement.end_date})
     if request.method == "POST" and form.is_valid():
         try:
@@ -397,7 +406,7 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @perm_or_404("partners.add_agreementdocument")
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = _agreement(request, pk, to_change=True)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         document = form.save(commit=False)

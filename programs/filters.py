@@ -144,13 +144,15 @@ class CadreFilter(CompactFilterSet):
             | Q(occupation__icontains=value)
             | Q(home_organisation__icontains=value)
         )
+        # unscoped: matching ids only, always narrowed to `queryset` (already scoped).
+        cadres = Cadre.objects.unscoped()
         matching = (
-            Cadre.objects.filter(own)
+            cadres.filter(own)
             .order_by()
             .values("pk")
             .union(
-                Cadre.objects.filter(home_partner__name__icontains=value).order_by().values("pk"),
-                Cadre.objects.filter(city__name__icontains=value).order_by().values("pk"),
+                cadres.filter(home_partner__name__icontains=value).order_by().values("pk"),
+                cadres.filter(city__name__icontains=value).order_by().values("pk"),
             )
         )
         # The matching ids are fetched once, and the page and its count read them as a list

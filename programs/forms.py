@@ -18,6 +18,7 @@ from accounts.roles import COORDINATOR, MENTOR
 from core import limits
 from core.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from core.formatting import number
+from jurisdictions.forms import PlacementMixin, place
 from partners.models import Agreement, Partner, Province, Region
 from programs.models import (
     BackgroundField,
@@ -64,7 +65,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(PlacementMixin, forms.ModelForm):
     class Meta:
         model = Program
         fields = [
@@ -81,6 +82,8 @@ class ProgramForm(forms.ModelForm):
             "place",
             "objectives",
             "description",
+            "organisation",
+            "unit",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -98,6 +101,7 @@ class ProgramForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        place(self, user)
         self.fields["agreements"].queryset = Agreement.objects.visible_to(user).order_by("title")
         self.fields["partners"].queryset = Partner.objects.visible_to(user).current()
         self.fields["coordinator"].queryset = get_user_model().objects.filter(
@@ -132,10 +136,10 @@ PROFILE_FIELDS = [
 ]
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(PlacementMixin, forms.ModelForm):
     class Meta:
         model = Cadre
-        fields = [*PROFILE_FIELDS, "notes"]
+        fields = [*PROFILE_FIELDS, "notes", "organisation", "unit"]
         widgets = {
             "home_partner": AutocompleteSelect("partners:partner_lookup"),
             "development_focus": forms.Textarea(attrs={"rows": 3}),
@@ -144,6 +148,7 @@ class CadreForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        place(self, user)
         self.fields["home_partner"].queryset = Partner.objects.visible_to(user)
         self.fields["city"].queryset = Region.objects.select_related("province")
         # The city list narrows to the chosen province (static/js/programs.js).

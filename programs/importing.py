@@ -346,7 +346,8 @@ class CadreRowChecker:
     def __init__(self, rows: list[dict[str, str]], partners: QuerySet[Partner]) -> None:
         self.lookup = _Lookup()
         emails = {r.get("email", "").strip().lower() for r in rows} - {""}
-        taken = Cadre.objects.annotate(key=Lower("email")).filter(key__in=emails)
+        # unscoped: an e-mail is unique among all cadres, whoever's they are.
+        taken = Cadre.objects.unscoped().annotate(key=Lower("email")).filter(key__in=emails)
         self.taken = set(taken.values_list("key", flat=True))
         names = {r.get("home_partner", "").strip().lower() for r in rows} - {""}
         self.partners: dict[str, list[Partner]] = {}
@@ -486,12 +487,15 @@ def _word(text: str, words: dict[str, str], choices) -> str:
     return words.get(text, "")
 
 
-def save_all(results: Iterable[RowResult]) -> int:
-    """Save every row or none; refuses if any row has an error."""
+def save_all(results: Iterable[RowResult], *, placement: tuple[int, int] | None = None) -> int:
+    """Save every row or none; refuses if any row has an error. `placement`: the
+    (organisation id, unit id) the cadres belong to, the importer's own office."""
     results = list(results)
     if any(not r.ok for r in results):
         raise ValidationError(_("Some rows have errors: nothing was imported."))
     with transaction.atomic():
         for result in results:
+            if placement is not None:
+                result.cadre.organisation_id, result.cadre.unit_id = placement
             result.cadre.save()
     return len(results)

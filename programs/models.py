@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_mentor
 from core import limits
-from core.scoping import GuardedQuerySet
+from core.scoping import GuardedModel, GuardedQuerySet
 from jurisdictions.models import Jurisdictional
 from jurisdictions.scope import scope_of
 
@@ -311,7 +311,8 @@ class Cadre(Jurisdictional):
         if self.city_id and self.province_id and self.city.province_id != self.province_id:
             raise ValidationError({"city": _("This city is not in the chosen province.")})
         if self.email:
-            clash = Cadre.objects.filter(email__iexact=self.email).exclude(pk=self.pk)
+            # unscoped: an e-mail is unique among all cadres, whoever's they are.
+            clash = Cadre.objects.unscoped().filter(email__iexact=self.email).exclude(pk=self.pk)
             if clash.exists():
                 raise ValidationError({"email": _("Another cadre already has this e-mail.")})
 
@@ -355,7 +356,7 @@ class CadreBackgroundQuerySet(GuardedQuerySet):
         return _visible(self, user, "cadre__")
 
 
-class CadreBackground(models.Model):
+class CadreBackground(GuardedModel):
     """Self-declared background for diversity reporting; exists only with consent.
 
     Without a recorded consent there is no row at all; withdrawing consent deletes it
@@ -433,7 +434,7 @@ class EnrolmentQuerySet(GuardedQuerySet):
         return self.filter(status__in=Enrolment.SEAT_STATUSES)
 
 
-class Enrolment(models.Model):
+class Enrolment(GuardedModel):
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
         ACTIVE = "active", _("Active")
@@ -604,7 +605,7 @@ class MentorshipQuerySet(GuardedQuerySet):
         return qs
 
 
-class Mentorship(models.Model):
+class Mentorship(GuardedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
@@ -703,7 +704,7 @@ class DevelopmentGoalQuerySet(GuardedQuerySet):
         return self.filter(progress__lt=100)
 
 
-class DevelopmentGoal(models.Model):
+class DevelopmentGoal(GuardedModel):
     mentorship = models.ForeignKey(
         Mentorship, verbose_name=_("mentorship"), on_delete=models.CASCADE, related_name="goals"
     )
@@ -765,7 +766,7 @@ class SessionQuerySet(GuardedQuerySet):
         return self.attended().aggregate(total=Sum("duration_minutes"))["total"] or 0
 
 
-class Session(models.Model):
+class Session(GuardedModel):
     """One mentoring meeting, logged by the mentor."""
 
     class Mode(models.TextChoices):

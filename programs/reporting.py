@@ -69,5 +69,7 @@ def background_counts(distinct: bool = False) -> dict:
 def diversity_summary(cadres: QuerySet) -> DiversitySummary:
     """One query: how many cadres of `cadres` (Cadre rows, or a queryset of cadre ids)
     answered each background question how, small counts hidden."""
-    result = CadreBackground.objects.filter(cadre__in=cadres).aggregate(**background_counts())
+    # unscoped: counts only, over the cadres the caller chose (and scoped).
+    answers = CadreBackground.objects.unscoped().filter(cadre__in=cadres)
+    result = answers.aggregate(**background_counts())
     return DiversitySummary(result["answered"], dimensions_of(result))

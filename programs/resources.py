@@ -54,7 +54,11 @@ class CadreResource(KaderResource):
         _drop_blank_rows(dataset)
         rows = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
         values = [{k: importing.cell_text(v) for k, v in row.items()} for row in rows]
-        self.checker = importing.CadreRowChecker(values, Partner.objects.all())
+        self.checker = importing.CadreRowChecker(
+            # unscoped: the admin's import, for whoever manages the whole platform.
+            values,
+            Partner.objects.unscoped(),
+        )
 
     def import_instance(self, instance: Cadre, row, **kwargs) -> None:
         number = kwargs.get("row_number") or 0

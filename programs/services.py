@@ -38,7 +38,8 @@ class MentorOverCapacity(ValidationError):
 def _lock_program(program: Program) -> Program:
     # Two coordinators enrolling the last seat at once: the row lock makes the second
     # wait, then count again and see the program full (PostgreSQL; SQLite locks the file).
-    return Program.objects.select_for_update().get(pk=program.pk)
+    # unscoped: the program the caller already holds, locked.
+    return Program.objects.unscoped().select_for_update().get(pk=program.pk)
 
 
 def _refuse_if_full(program: Program, *, ignoring: Enrolment | None = None) -> None:
@@ -89,7 +90,9 @@ def enrolment_update(*, enrolment: Enrolment, status: str, outcome: str, notes: 
 
 
 def _held_seat(enrolment: Enrolment) -> bool:
-    stored = Enrolment.objects.filter(pk=enrolment.pk).values_list("status", flat=True).first()
+    # unscoped: the enrolment the caller holds, as stored.
+    stored = Enrolment.objects.unscoped().filter(pk=enrolment.pk)
+    stored = stored.values_list("status", flat=True).first()
     return stored in Enrolment.SEAT_STATUSES
 
 
@@ -132,7 +135,7 @@ def _cadre_interests(enrolment: Enrolment) -> set[str]:
     return _words(" ".join(texts))
 
 
-def mentor_suggestions(*, enrolment: Enrolment) -> list[Suggestion]:
+def mentor_suggestions(*, enrolment: Enrolment, user) -> list[Suggestion]:
     """Mentors ranked for a cadre: shared region, expertise against goals, free capacity.
 
     Weights: an expertise match counts most (it is why a pairing works), a shared
@@ -142,7 +145,8 @@ def mentor_suggestions(*, enrolment: Enrolment) -> list[Suggestion]:
     cadre = enrolment.cadre
     already = set(enrolment.mentorships.active().values_list("mentor_id", flat=True))
     mentors = (
-        MentorProfile.objects.filter(is_active=True)
+        MentorProfile.objects.visible_to(user)
+        .filter(is_active=True)
         .exclude(pk__in=already)
         .select_related("user", "partner", "province")
         .with_load()
@@ -173,7 +177,8 @@ def mentorship_create(
 ) -> Mentorship:
     with transaction.atomic():
         # Lock the mentor so two pairings at once cannot both take the last place.
-        mentor = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+        # unscoped: the mentor the caller already holds, locked.
+        mentor = MentorProfile.objects.unscoped().select_for_update().get(pk=mentor.pk)
         if enrolment.status not in (Enrolment.Status.APPLIED, Enrolment.Status.ACTIVE):
             raise ValidationError(
                 _("Only a cadre with an active or applied enrolment can get a mentor."),
@@ -212,7 +217,8 @@ def mentorship_end(*, mentorship: Mentorship, on: dt.date | None = None) -> Ment
 
 def background_save(*, cadre: Cadre, values: dict, consent_on: dt.date, by) -> CadreBackground:
     """Store self-declared background, always together with who recorded consent, when."""
-    background, _created = CadreBackground.objects.update_or_create(
+    # unscoped: the background of the cadre the caller holds (fetched through visible_to).
+    background, _created = CadreBackground.objects.unscoped().update_or_create(
         cadre=cadre,
         defaults={**values, "consent_given_on": consent_on, "consent_recorded_by": by},
     )
@@ -221,7 +227,7 @@ def background_save(*, cadre: Cadre, values: dict, consent_on: dt.date, by) -> C
 
 def background_withdraw(*, cadre: Cadre) -> None:
     # Without consent nothing may stay; the model keeps no history for this reason.
-    CadreBackground.objects.filter(cadre=cadre).delete()
+    CadreBackground.objects.unscoped().filter(cadre=cadre).delete()
 
 
 # --- Sessions -------------------------------------------------------------------------

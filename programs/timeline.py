@@ -71,7 +71,7 @@ class Timeline(list):
 
 def cadre_timeline(cadre, user) -> Timeline:
     enrolments = (
-        Enrolment.objects.filter(cadre=cadre)
+        cadre.enrolments.all()
         .select_related("program")
         .prefetch_related(
             Prefetch(

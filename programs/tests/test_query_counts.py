@@ -103,4 +103,5 @@ def test_it_keeps_the_mentor_home_constant(client, mentor_a, size, django_assert
 
 
 # Session, user and groups (3), then each page's own; written out so a change shows up.
-EXPECTED = {"cadre_list": 5, "program_detail": 15, "mentor_home": 10}
+# +1 since jurisdictions: the coordinator's scope, resolved once per request.
+EXPECTED = {"cadre_list": 6, "program_detail": 16, "mentor_home": 10}

@@ -127,7 +127,7 @@ def test_it_refuses_to_pair_a_withdrawn_cadre(coordinator):
         )
 
 
-def test_it_ranks_suggestions_by_expertise_region_and_capacity():
+def test_it_ranks_suggestions_by_expertise_region_and_capacity(coordinator):
     from partners.models import Province
 
     jabar, bali = Province.objects.get(name="Jawa Barat"), Province.objects.get(name="Bali")
@@ -139,10 +139,10 @@ def test_it_ranks_suggestions_by_expertise_region_and_capacity():
     MentorshipFactory(mentor=expert_near_full)
     nobody = MentorProfileFactory(expertise="pertanian", province=bali)
 
-    ranked = [s.mentor for s in services.mentor_suggestions(enrolment=enrolment)]
+    ranked = [s.mentor for s in services.mentor_suggestions(enrolment=enrolment, user=coordinator)]
     # Full mentors go last whatever their match; expertise beats a shared province.
     assert ranked == [expert_far, near, nobody, expert_near_full]
-    best = services.mentor_suggestions(enrolment=enrolment)[0]
+    best = services.mentor_suggestions(enrolment=enrolment, user=coordinator)[0]
     assert best.matched_expertise == ["keuangan"]
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import perm_or_404
 from core.pagination import paginate
+from jurisdictions.forms import home_membership
 from partners.models import Partner, Region
 from programs import importing, services
 from programs.filters import CadreFilter
@@ -81,7 +82,9 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_or_404("programs.view_cadre")
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_object_or_404(
-        Cadre.objects.visible_to(request.user).select_related("province", "city", "home_partner"),
+        Cadre.objects.visible_to(request.user).select_related(
+            "province", "city", "home_partner", "unit"
+        ),
         pk=pk,
     )
     # The cadre's own page is the only place their background is shown per person.
@@ -111,7 +114,8 @@ def _extra_answers(background: CadreBackground | None) -> list[tuple[str, str]]:
 @perm_or_404("programs.manage_cadres")
 def background_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=pk)
-    instance = CadreBackground.objects.filter(cadre=cadre).first()
+    # unscoped: the background of the cadre just fetched through visible_to.
+    instance = CadreBackground.objects.unscoped().filter(cadre=cadre).first()
     if request.method == "POST" and "withdraw" in request.POST:
         services.background_withdraw(cadre=cadre)
         messages.success(request, _("Consent withdrawn: the background data is deleted."))
@@ -215,7 +219,9 @@ def _import_map_and_preview(request: HttpRequest, pending: PendingImport) -> Htt
         results = importing.check_rows(pending.rows, form.mapping(), partners)
         if "confirm" in request.POST and all(r.ok for r in results):
             try:
-                count = importing.save_all(results)
+                home = home_membership(request.user)
+                placement = (home.organisation_id, home.unit_id) if home else None
+                count = importing.save_all(results, placement=placement)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

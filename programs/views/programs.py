@@ -78,8 +78,10 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # A national program has hundreds of enrolments and pairs: each list is a page of
     # SECTION_ROWS (its own page number in the query string), the totals are aggregates.
+    # The cadres the user may see: a district's coordinator, their district's in a wider program.
     enrolments = (
-        Enrolment.objects.filter(program=program)
+        Enrolment.objects.visible_to(request.user)
+        .filter(program=program)
         .select_related("cadre")
         .prefetch_related(
             Prefetch(
@@ -97,7 +99,9 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("mentor__user", "enrolment__cadre")
         .order_by("-started_on", "-pk")
     )
-    delivered = Session.objects.filter(mentorship__enrolment__program=program).aggregate(
+    # unscoped: the program's own totals (the program came through visible_to).
+    sessions = Session.objects.unscoped().filter(mentorship__enrolment__program=program)
+    delivered = sessions.aggregate(
         count=Count("pk", filter=Q(attendance=Session.Attendance.ATTENDED)),
         minutes=Sum("duration_minutes", filter=Q(attendance=Session.Attendance.ATTENDED)),
     )
@@ -110,7 +114,9 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "due": program_due(program, request.user),
         "due_shown": DUE_SHOWN,
         # The enrolled cadres' ids, not Cadre rows: one IN less (7 ms → 4 ms at national scale).
-        "diversity": diversity_summary(Enrolment.objects.filter(program=program).values("cadre")),
+        "diversity": diversity_summary(
+            Enrolment.objects.visible_to(request.user).filter(program=program).values("cadre")
+        ),
     }
     return render(request, "programs/program_detail.html", context)
 
@@ -193,7 +199,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "enrolment": enrolment,
-        "suggestions": services.mentor_suggestions(enrolment=enrolment),
+        "suggestions": services.mentor_suggestions(enrolment=enrolment, user=request.user),
         "selected": str(form["mentor"].value() or ""),
     }
     return render(request, "programs/pairing.html", context)
