@@ -65,10 +65,9 @@ def place(form: forms.ModelForm, user: User) -> None:
     )
     home = home_membership(user)
     form._kader_home = home  # type: ignore[attr-defined]  # read by clean_placement
-    if not form.instance.pk:
-        if home is not None:
-            form.initial.setdefault("unit", home.unit_id)
-            form.initial.setdefault("organisation", home.organisation_id)
+    if not form.instance.pk and home is not None:
+        form.initial.setdefault("unit", home.unit_id)
+        form.initial.setdefault("organisation", home.organisation_id)
     # One organisation to choose from: shown, not asked.
     if allowed is not None and len(allowed) == 1:
         form.fields["organisation"].disabled = True
