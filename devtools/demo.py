@@ -43,8 +43,24 @@ def seed_users() -> dict[str, object]:
             user.save(update_fields=["password"])
         if role:
             user.groups.add(Group.objects.get(name=role))
+        if role == COORDINATOR:
+            # The demo's coordinator runs the programme nationally (docs/jurisdictions.md).
+            _national_membership(user)
         users[username] = user
     return users
+
+
+def _national_membership(user) -> None:
+    from jurisdictions.models import Membership, Organisation, Unit
+    from jurisdictions.regions import ensure_loaded
+
+    ensure_loaded()
+    Membership.objects.get_or_create(
+        user=user,
+        organisation=Organisation.objects.get(is_default=True),
+        unit=Unit.objects.get(level=Unit.Level.NATIONAL),
+        role=Membership.Role.COORDINATOR,
+    )
 
 
 DEMO_APPS = ("partners", "programs", "evaluations")
