@@ -1,4 +1,4 @@
-"""The dashboard's figures, kept: one entry per filter and per audience (`cache_key`).
+"""The dashboard's figures, kept: one entry per filter and per scope (`cache_key`).
 
 At national scale the aggregates take seconds, so `cached_build` keeps the figures: fresh for
 five minutes, then shown while a worker computes them again (stale-while-revalidate); beat
@@ -15,12 +15,14 @@ import pickle
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from accounts.roles import COORDINATOR, User, role_of
 from dashboard import figures
 from dashboard.figures import Scope
+from jurisdictions.scope import scope_of
 
 logger = logging.getLogger(__name__)
 # Figures are fresh for FRESH_SECONDS; older ones are still shown (with their time) while a
@@ -34,17 +36,23 @@ LOCK_SECONDS = 2 * 60
 WARM_MINUTES = 4
 WARM_SKIP_YOUNGER = dt.timedelta(seconds=30)
 AUDIENCES = ("admin", COORDINATOR)
+# Beat warms the unfiltered dashboards of at most this many scopes, those of the latest
+# logins first; any other is computed when someone opens it (and kept for everyone who
+# shares that scope).
+WARM_SCOPES_MAX = 40
 # A refresh within this long of the last computation reuses it (a double click, or a
 # queue of people pressing it, must not run the national aggregates again and again).
 REFRESH_AFTER = dt.timedelta(seconds=60)
 
 
 def audience(user: User) -> str:
-    """Whose figures these are: every model's `visible_to` shows admins and coordinators the
-    whole programme, so all coordinators share one entry (and all admins another, should
-    their visibility ever differ); anyone else who reaches the dashboard has their own."""
-    role = role_of(user)
-    return role if role in AUDIENCES else f"user-{user.pk}"
+    """Whose figures these are: coordinators and admins see what their scope holds
+    (jurisdictions.scope), so everyone with the same offices shares one entry and a
+    district's coordinator never reads the nation's, or a sibling district's, figures;
+    anyone else who reaches the dashboard has their own."""
+    if role_of(user) in AUDIENCES:
+        return f"scope-{scope_of(user).key}"
+    return f"user-{user.pk}"
 
 
 def cache_key(scope: Scope) -> str:
@@ -52,7 +60,7 @@ def cache_key(scope: Scope) -> str:
     `format_lazy`) and are translated when the page is rendered."""
     parts = [audience(scope.user), scope.today.isoformat(), scope.months]
     parts += [scope.formality, scope.basis, scope.program_id or "", scope.province_id or ""]
-    return "dashboard:v3:" + ":".join(str(part) for part in parts)
+    return "dashboard:v4:" + ":".join(str(part) for part in parts)
 
 
 class _Text(Promise):
@@ -188,14 +196,21 @@ def cached_build(scope: Scope, *, refresh: bool = False, wait: bool = True) -> d
 
 
 def warm_scopes(today: dt.date) -> list[Scope]:
-    """The unfiltered dashboard of each shared audience that has someone in it."""
-    users = get_user_model().objects.filter(is_active=True).order_by("pk")
-    members = {
-        "admin": users.filter(is_staff=True),
-        COORDINATOR: users.filter(is_staff=False, groups__name=COORDINATOR),
-    }
-    found = [qs.first() for qs in members.values()]
-    return [Scope(user=user, today=today) for user in found if user]
+    """The unfiltered dashboard of each scope that coordinators and admins hold, one per
+    scope, the latest logins first, at most WARM_SCOPES_MAX."""
+    people = (
+        get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(groups__name=COORDINATOR), is_active=True)
+        .distinct()
+        .order_by(F("last_login").desc(nulls_last=True), "pk")
+    )
+    found: dict[str, Scope] = {}
+    # A few people per scope are looked at before WARM_SCOPES_MAX scopes are found.
+    for user in people[: WARM_SCOPES_MAX * 5]:
+        found.setdefault(audience(user), Scope(user=user, today=today))
+        if len(found) >= WARM_SCOPES_MAX:
+            break
+    return list(found.values())
 
 
 def warm() -> int:

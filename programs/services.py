@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.scoping import unguarded
 from programs.models import (
     Cadre,
     CadreBackground,
@@ -85,7 +86,9 @@ def enrolment_update(*, enrolment: Enrolment, status: str, outcome: str, notes: 
             for mentorship in ended:
                 mentorship.status = Mentorship.Status.ENDED
                 mentorship.ended_on = timezone.localdate()
-            bulk_update_with_history(ended, Mentorship, ["status", "ended_on"])
+            # unguarded: the pairs just read through the enrolment's related manager.
+            with unguarded():
+                bulk_update_with_history(ended, Mentorship, ["status", "ended_on"])
     return enrolment
 
 
