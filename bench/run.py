@@ -39,6 +39,7 @@ from django.utils import timezone  # noqa: E402
 from core.pagination import encode_cursor  # noqa: E402
 from devtools import scale  # noqa: E402
 from evaluations.models import Evaluation  # noqa: E402
+from jurisdictions.seeding import office_username  # noqa: E402
 from partners.models import Agreement, Partner  # noqa: E402
 from programs.models import Cadre, Mentorship, Program, Session  # noqa: E402
 
@@ -73,10 +74,12 @@ def pages() -> list[dict]:
         .order_by("pk")
         .first()
     )
-    cadre = Cadre.objects.order_by("pk").first()
+    cadre = Cadre.objects.select_related("city").order_by("pk").first()
     program = Program.objects.filter(status="running").order_by("pk").first()
     deep = middle_of_directory()
     province = cadre.province_id
+    # Issue 17: the coordinator of the first cadre's regency/city, who sees that district only.
+    district = office_username(cadre.city.code)
     out = [
         ("floor", COORDINATOR, "/bench/floor", None, None),
         ("floor in the layout", COORDINATOR, "/bench/layout", None, None),
@@ -113,6 +116,16 @@ def pages() -> list[dict]:
             Session,
         ),
         ("evaluation form", MENTOR, f"/evaluations/{evaluation.pk}/fill/", None, Evaluation),
+        ("cadre export (CSV)", COORDINATOR, "/exports/cadres.csv", None, Cadre),
+        ("district: partner list", district, "/partners/", None, Partner),
+        ("district: agreement list", district, "/partners/agreements/", None, Agreement),
+        ("district: cadre directory", district, "/programs/cadres/", None, Cadre),
+        ("district: cadre search", district, "/programs/cadres/?q=Siti+Wati", None, Cadre),
+        ("district: cadre page", district, f"/programs/cadres/{cadre.pk}/", None, Cadre),
+        ("district: session list", district, "/programs/sessions/", None, Session),
+        ("district: evaluation list", district, "/evaluations/", None, Evaluation),
+        ("district: dashboard", district, "/", None, None),
+        ("district: cadre export (CSV)", district, "/exports/cadres.csv", None, Cadre),
     ]
     for model in admin.site._registry:
         meta = model._meta

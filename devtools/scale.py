@@ -29,7 +29,10 @@ from accounts import seeding as accounts
 from core.seeding import SeedRun
 from dashboard import seeding as dashboard
 from evaluations import seeding as evaluations
+from jurisdictions import seeding as jurisdictions
+from jurisdictions.models import Membership
 from partners import seeding as partners
+from partners.regions import assign_units, assign_units_through, cover_party_units
 from programs import seeding as programs
 
 PASSWORD = "kader-scale"  # noqa: S105 published on purpose: these are benchmark users, never real ones
@@ -126,9 +129,60 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
         cohort=cohort,
         coordinators=staff.coordinators,
     )
-    _settle([get_user_model(), *domain_models()])
+    offices = jurisdictions.seed(run, national=staff.coordinators, password=PASSWORD)
+    _place(offices["organisation"])
+    _settle([get_user_model(), *domain_models(), Membership])
     say(f"Seeded in {time.perf_counter() - started:.1f} s.")
     return run.out.counts
+
+
+class _Statements:
+    """What the data migrations' helpers call `schema_editor`: something that executes SQL."""
+
+    def __init__(self, cursor) -> None:
+        self.cursor = cursor
+
+    def execute(self, sql: str) -> None:
+        self.cursor.execute(sql)
+
+
+def _place(second_organisation: int) -> None:
+    """Every record to the unit of its place, as the data migrations placed real ones
+    (a partner or cadre by its regency/city, an agreement by the unit its parties share,
+    else national covering theirs, a program by its agreements), and every
+    SHARE_EVERY-th partner, agreement, program and cadre to the second organisation."""
+    with connection.cursor() as cursor:
+        statements = _Statements(cursor)
+        assign_units(statements, "partners_partner", "province_id", "region_id")
+        assign_units_through(
+            statements,
+            "partners_agreement",
+            "partners_agreementparty",
+            "agreement_id",
+            "partner_id",
+            "partners_partner",
+        )
+        cover_party_units(statements)
+        assign_units(statements, "programs_cadre", "province_id", "city_id")
+        assign_units(statements, "programs_mentorprofile", "province_id")
+        assign_units_through(
+            statements,
+            "programs_program",
+            "programs_program_agreements",
+            "program_id",
+            "agreement_id",
+            "partners_agreement",
+        )
+        for table in (
+            "partners_partner",
+            "partners_agreement",
+            "programs_program",
+            "programs_cadre",
+        ):
+            cursor.execute(
+                f"UPDATE {table} SET organisation_id = %s WHERE id %% %s = 0",  # noqa: S608
+                [second_organisation, jurisdictions.SHARE_EVERY],
+            )
 
 
 def _settle(models: list[type[Model]]) -> None:

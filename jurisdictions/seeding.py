@@ -62,10 +62,11 @@ def seed(run: SeedRun, *, national: list[int], password: str) -> dict[str, int]:
     rows = [(user, default.pk, nation) for user in national]
     rows += [(user, default.pk, unit) for unit, user in office_ids.items()]
     rows.append((second_id, second.pk, nation))
-    run.out.copy(
-        Membership,
-        ("user_id", "organisation_id", "unit_id", "role"),
-        ((str(u), str(o), str(n), Membership.Role.COORDINATOR) for u, o, n in rows),
+    now, role = timezone.now().isoformat(), Membership.Role.COORDINATOR
+    run.out.copy_table(  # ids from the table's own sequence
+        Membership._meta.db_table,
+        ("user_id", "organisation_id", "unit_id", "role", "created_at"),
+        ((str(u), str(o), str(n), role, now) for u, o, n in rows),
     )
     return {"organisation": second.pk, "offices": len(offices)}
 

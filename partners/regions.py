@@ -63,6 +63,19 @@ def assign_units(schema_editor, table: str, province: str, region: str | None = 
     )
 
 
+def cover_party_units(schema_editor) -> None:
+    """An agreement covers the unit of each of its parties that is not its own (its
+    coordinators see it: docs/jurisdictions.md, "Agreements that span units")."""
+    schema_editor.execute(
+        """INSERT INTO partners_agreement_also_covers (agreement_id, unit_id)
+           SELECT DISTINCT ap.agreement_id, p.unit_id
+           FROM partners_agreementparty ap
+           JOIN partners_partner p ON p.id = ap.partner_id
+           JOIN partners_agreement a ON a.id = ap.agreement_id
+           WHERE p.unit_id <> a.unit_id"""
+    )
+
+
 def assign_units_through(
     schema_editor, table: str, link_table: str, key: str, target: str, target_table: str
 ) -> None:

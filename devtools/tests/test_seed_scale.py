@@ -103,3 +103,29 @@ def test_it_sends_an_anonymous_visitor_of_the_floor_to_the_login(client):
     answer = client.get("/bench/floor")
     assert answer.status_code == 302
     assert "/accounts/login/" in answer["Location"]
+
+
+def test_it_staffs_every_office_and_places_every_record():
+    need_postgres()
+    from django.contrib.auth import get_user_model
+
+    from jurisdictions import seeding as offices
+    from jurisdictions.models import Membership, Organisation, Unit
+    from jurisdictions.scope import scope_of
+
+    scale.seed("tiny", seed=3, say=lambda _line: None)
+    # A coordinator for every province and regency/city, the scale coordinators national.
+    assert Membership.objects.filter(unit__level__gt=1).count() == Unit.objects.count() - 1
+    national = get_user_model().objects.get(username="scale-coordinator")
+    assert scope_of(national).unit_ids() is None
+    # Cadres sit in the unit of their city; a tenth of them with the second organisation.
+    cadre = Cadre.objects.select_related("city", "unit").order_by("pk").first()
+    assert cadre.unit.code == cadre.city.code
+    second = Organisation.objects.get(name=offices.SECOND_ORGANISATION)
+    shared = Cadre.objects.filter(organisation=second).count()
+    assert shared == scale.TIERS["tiny"].cadres // offices.SHARE_EVERY
+    # The city's office coordinator sees the cadres of that city, in their organisation.
+    office = get_user_model().objects.get(username=offices.office_username(cadre.city.code))
+    visible = Cadre.objects.visible_to(office)
+    expected = Cadre.objects.filter(city=cadre.city).exclude(organisation=second)
+    assert set(visible) == set(expected) and cadre in visible

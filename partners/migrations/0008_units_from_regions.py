@@ -3,7 +3,7 @@ the unit all its parties share, else it stays national and also covers each part
 
 from django.db import migrations
 
-from partners.regions import assign_units, assign_units_through
+from partners.regions import assign_units, assign_units_through, cover_party_units
 
 
 def forwards(apps, schema_editor):
@@ -16,14 +16,7 @@ def forwards(apps, schema_editor):
         "partner_id",
         "partners_partner",
     )
-    schema_editor.execute(
-        """INSERT INTO partners_agreement_also_covers (agreement_id, unit_id)
-           SELECT DISTINCT ap.agreement_id, p.unit_id
-           FROM partners_agreementparty ap
-           JOIN partners_partner p ON p.id = ap.partner_id
-           JOIN partners_agreement a ON a.id = ap.agreement_id
-           WHERE p.unit_id <> a.unit_id"""
-    )
+    cover_party_units(schema_editor)
 
 
 class Migration(migrations.Migration):
