@@ -52,15 +52,23 @@ def _subjects(user: User, prefix: str = "") -> Q | None:
     """Evaluations (reached through `prefix`) whose subject lies in the user's scope: an
     agreement of their units or shared with them, a program of their units, or a pair whose
     cadre is in their units."""
-    from partners.models import shared_agreements
+    from partners.models import Agreement, shared_agreements
 
     scope = scope_of(user)
     if scope.is_empty:
         return None
+    # Each subject's ids in a subquery of its own (on the subject's unit index), not one OR
+    # across three joined tables: a district's evaluation list took 59 ms that way at the
+    # district tier, 9 ms this way (the national list: 15 ms).
+    Program = apps.get_model("programs", "Program")
+    Mentorship = apps.get_model("programs", "Mentorship")
+    agreements = Agreement.objects.unscoped().filter(scope.q()).values("pk")
+    programs = Program.objects.unscoped().filter(scope.q()).values("pk")
+    pairs = Mentorship.objects.unscoped().filter(scope.q("enrolment__cadre__")).values("pk")
     condition = (
-        scope.q(f"{prefix}agreement__")
-        | scope.q(f"{prefix}program__")
-        | scope.q(f"{prefix}mentorship__enrolment__cadre__")
+        Q(**{f"{prefix}agreement_id__in": agreements})
+        | Q(**{f"{prefix}program_id__in": programs})
+        | Q(**{f"{prefix}mentorship_id__in": pairs})
     )
     shared = shared_agreements(scope)
     if shared is not None:

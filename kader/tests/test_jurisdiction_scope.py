@@ -2,6 +2,7 @@
 
 import pytest
 from django.db.models import Q
+from django.utils import translation
 
 from accounts.roles import COORDINATOR, MENTOR
 from core.scoping import ScopeError, guarding
@@ -112,7 +113,10 @@ def test_equal_scopes_share_a_key_and_different_ones_do_not():
 
 def test_it_describes_the_scope_in_words():
     user = UserFactory(role=COORDINATOR, unit="32")
-    assert describe(scope_of(user)) == ["Kader: Jawa Barat (28 units, with those below)."]
+    with translation.override("en"):
+        assert describe(scope_of(user)) == ["Kader: Jawa Barat (28 units, with those below)."]
+    with translation.override("id"):
+        assert describe(scope_of(user)) == ["Kader: Jawa Barat (28 satuan wilayah)."]
 
 
 def test_the_guard_refuses_a_query_that_forgot_the_scope():
