@@ -94,7 +94,8 @@ def adds_a_cadre_in_bandung(page, screenshot) -> None:
     page.get_by_role("button", name="Save").click()
     expect(page.locator("h1")).to_contain_text(NEW_CADRE)
     expect(page.locator("main")).to_contain_text("Kota Bandung")
-    assert Cadre.objects.get(full_name=NEW_CADRE).unit.code == "32.73"
+    saved = Cadre.objects.get(full_name=NEW_CADRE)
+    assert saved.unit.code == "32.73" and saved.city.code == "32.73"
 
 
 def opens_a_foreign_cadre(page, stack, foreign) -> None:

@@ -6,7 +6,6 @@
     var form = province.form;
     var city = document.getElementById(province.dataset.narrows);
     if (!form || !city || !form.dataset.citiesUrl) { return; }
-    var chosen = city.value;
     if (!province.value) { return; }
     fetch(form.dataset.citiesUrl + "?province=" + encodeURIComponent(province.value), {
       credentials: "same-origin",
@@ -15,6 +14,8 @@
       return response.ok ? response.json() : null;
     }).then(function (data) {
       if (!data) { return; }
+      // Read when the list arrives: a city chosen meanwhile is kept.
+      var chosen = city.value;
       var blank = city.options[0] && city.options[0].value === "" ? city.options[0] : null;
       city.replaceChildren();
       if (blank) { city.appendChild(blank); }
