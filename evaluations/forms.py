@@ -208,10 +208,25 @@ HealthRatingFormSet = forms.modelformset_factory(
     max_num=len(HealthFactor.values),
     absolute_max=len(HealthFactor.values),
 )
+
+
+class OwnRowsInlineFormSet(forms.BaseInlineFormSet):
+    """A row's hidden id is one of this evaluation's own rows: Django checks it against
+    every row of the table (the model's default manager), which the scope guard refuses
+    and which would accept another evaluation's id; here it is "not a valid choice"."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        pk = self.model._meta.pk.name
+        if isinstance(form.fields.get(pk), forms.ModelChoiceField):
+            form.fields[pk].queryset = self.get_queryset()
+
+
 ActionItemFormSet = forms.inlineformset_factory(
     Evaluation,
     ActionItem,
     form=ActionItemForm,
+    formset=OwnRowsInlineFormSet,
     extra=1,
     can_delete=True,
     max_num=30,
