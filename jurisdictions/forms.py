@@ -68,11 +68,8 @@ def place(form: forms.ModelForm, user: User) -> None:
     if not form.instance.pk and home is not None:
         form.initial.setdefault("unit", home.unit_id)
         form.initial.setdefault("organisation", home.organisation_id)
-    # One organisation to choose from: shown, not asked.
-    if allowed is not None and len(allowed) == 1:
-        form.fields["organisation"].disabled = True
-        if not form.instance.pk:
-            form.initial["organisation"] = next(iter(allowed))
+    # With one organisation to choose from, that one is the only option (a select, not a
+    # disabled field: what the page shows is what it sends).
     form._kader_scope = scope  # type: ignore[attr-defined]  # read by clean_placement
 
 
