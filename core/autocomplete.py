@@ -24,6 +24,10 @@ from django.urls import reverse
 MATCHES = 20
 
 
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 class AutocompleteSelect(forms.Select):
     def __init__(self, lookup_url_name: str, attrs: dict | None = None) -> None:
         super().__init__(attrs)
@@ -36,8 +40,9 @@ class AutocompleteSelect(forms.Select):
 
     def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
         """The empty choice and the chosen object only: one small query, not every row."""
-        # Digits only, and small enough for a database integer (SQLite raises otherwise).
-        chosen = [v for v in value if str(v).isdigit() and int(v) < 2**63]
+        # ASCII digits only ("²" is a digit to str.isdigit, not to int), and small enough
+        # for a database integer (SQLite raises otherwise).
+        chosen = [v for v in value if _ascii_digits(str(v)) and int(v) < 2**63]
         choices = cast(ModelChoiceIterator, self.choices)  # the widget of a ModelChoiceField
         field = choices.field
         options = [("", field.empty_label or "")] if field.empty_label is not None else []

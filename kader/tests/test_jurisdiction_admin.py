@@ -22,7 +22,7 @@ def test_the_admin_shows_a_users_effective_scope(client, admin):
     response = client.get(reverse("admin:auth_user_change", args=[sari.pk]))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Jawa Barat (28 units, with those below)" in text
+    assert "Jawa Barat (28 satuan wilayah)" in text  # Indonesian first
     assert "memberships-TOTAL_FORMS" in text  # the memberships, inline
 
 
