@@ -117,15 +117,21 @@ def pages() -> list[dict]:
         ),
         ("evaluation form", MENTOR, f"/evaluations/{evaluation.pk}/fill/", None, Evaluation),
         ("cadre export (CSV)", COORDINATOR, "/exports/cadres.csv", None, Cadre),
-        ("district: partner list", district, "/partners/", None, Partner),
-        ("district: agreement list", district, "/partners/agreements/", None, Agreement),
-        ("district: cadre directory", district, "/programs/cadres/", None, Cadre),
-        ("district: cadre search", district, "/programs/cadres/?q=Siti+Wati", None, Cadre),
-        ("district: cadre page", district, f"/programs/cadres/{cadre.pk}/", None, Cadre),
-        ("district: session list", district, "/programs/sessions/", None, Session),
-        ("district: evaluation list", district, "/evaluations/", None, Evaluation),
-        ("district: dashboard", district, "/", None, None),
-        ("district: cadre export (CSV)", district, "/exports/cadres.csv", None, Cadre),
+    ]
+    # Issue 17: the same pages as a district's coordinator, who sees that district only.
+    out += [
+        (f"district: {name}", district, path, None, model)
+        for name, path, model in (
+            ("partner list", "/partners/", Partner),
+            ("agreement list", "/partners/agreements/", Agreement),
+            ("cadre directory", "/programs/cadres/", Cadre),
+            ("cadre search", "/programs/cadres/?q=Siti+Wati", Cadre),
+            ("cadre page", f"/programs/cadres/{cadre.pk}/", Cadre),
+            ("session list", "/programs/sessions/", Session),
+            ("evaluation list", "/evaluations/", Evaluation),
+            ("dashboard", "/", None),
+            ("cadre export (CSV)", "/exports/cadres.csv", Cadre),
+        )
     ]
     for model in admin.site._registry:
         meta = model._meta

@@ -4,8 +4,8 @@ A coordinator places a new record, or moves one, among the units of their own sc
 district coordinator's new cadre lands in their district (and stays in their sight), a
 provincial coordinator moves a program between their districts, and nobody pushes a record
 out of reach of the office responsible for it. The record's history (django-simple-history)
-keeps each move. Forms call `place(form, user)` after building their fields; the model form
-lists "organisation" and "unit" among its fields.
+keeps each move. A model form takes `PlacementMixin` first, lists "organisation" and "unit"
+among its fields, and is built with `user=`.
 """
 
 from __future__ import annotations
@@ -63,13 +63,12 @@ def place(form: forms.ModelForm, user: User) -> None:
         label=_("Office"),
         help_text=_("The office responsible for it: yours or one below it."),
     )
-    home = home_membership(user)
+    # A new record's default office (an existing one stays where it is: no query).
+    home = None if form.instance.pk else home_membership(user)
     form._kader_home = home  # type: ignore[attr-defined]  # read by clean_placement
-    if not form.instance.pk and home is not None:
+    if home is not None:
         form.initial.setdefault("unit", home.unit_id)
         form.initial.setdefault("organisation", home.organisation_id)
-    # With one organisation to choose from, that one is the only option (a select, not a
-    # disabled field: what the page shows is what it sends).
     form._kader_scope = scope  # type: ignore[attr-defined]  # read by clean_placement
 
 
@@ -104,7 +103,12 @@ def _pk(obj) -> int | None:
 
 
 class PlacementMixin:
-    """For a model form that calls `place()`: its clean() checks the placement too."""
+    """A model form of a record an office holds: built with `user=`, it offers that user's
+    offices (`place`) and checks the choice (`clean_placement`)."""
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        place(self, user)  # type: ignore[arg-type]
 
     def clean(self):
         cleaned = super().clean()  # type: ignore[misc]

@@ -16,7 +16,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from accounts.roles import COORDINATOR, User
 from core import limits
 from core.autocomplete import AutocompleteSelect
-from jurisdictions.forms import PlacementMixin, place
+from jurisdictions.forms import PlacementMixin
 
 from .models import (
     DOCUMENT_EXTENSIONS,
@@ -77,8 +77,7 @@ class PartnerForm(PlacementMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        place(self, user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["region"].choices = region_choices()
         # partners.js narrows the list to the chosen province.
         self.fields["region"].widget.attrs["data-province-filter"] = "id_province"
@@ -146,8 +145,7 @@ class AgreementForm(PlacementMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        place(self, user)
+        super().__init__(*args, user=user, **kwargs)
         staff_or_coordinators = Q(is_staff=True) | Q(groups__name=COORDINATOR)
         self.fields["coordinator"].queryset = (
             get_user_model()

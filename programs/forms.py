@@ -18,7 +18,7 @@ from accounts.roles import COORDINATOR, MENTOR
 from core import limits
 from core.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from core.formatting import number
-from jurisdictions.forms import PlacementMixin, place
+from jurisdictions.forms import PlacementMixin
 from partners.models import Agreement, Partner, Province, Region
 from programs.models import (
     BackgroundField,
@@ -100,8 +100,7 @@ class ProgramForm(PlacementMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        place(self, user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["agreements"].queryset = Agreement.objects.visible_to(user).order_by("title")
         self.fields["partners"].queryset = Partner.objects.visible_to(user).current()
         self.fields["coordinator"].queryset = get_user_model().objects.filter(
@@ -147,8 +146,7 @@ class CadreForm(PlacementMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        place(self, user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["home_partner"].queryset = Partner.objects.visible_to(user)
         self.fields["city"].queryset = Region.objects.select_related("province")
         # The city list narrows to the chosen province (static/js/programs.js).
