@@ -60,7 +60,9 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
 
 @perm_or_404("evaluations.list_evaluations")
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    queryset = _visible(request).with_subjects().order_by("due_date", "pk")
+    queryset = (
+        Evaluation.objects.listed_for(request.user).with_subjects().order_by("due_date", "pk")
+    )
     filtered = EvaluationFilter(request.GET, queryset=queryset)
     context = {
         "filter": filtered,
