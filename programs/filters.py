@@ -144,8 +144,10 @@ class CadreFilter(CompactFilterSet):
             | Q(occupation__icontains=value)
             | Q(home_organisation__icontains=value)
         )
-        # unscoped: matching ids only, always narrowed to `queryset` (already scoped).
-        cadres = Cadre.objects.unscoped()
+        # Within `queryset` (already scoped): for a district, PostgreSQL then reads its
+        # office's 2,300 cadres by the unit index instead of matching the whole nation's
+        # names first (130 ms of a district's search at the national tier).
+        cadres = queryset.order_by()
         matching = (
             cadres.filter(own)
             .order_by()
