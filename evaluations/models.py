@@ -58,18 +58,30 @@ def _subject_ids(user: User) -> Q | None:
     For a list: as subqueries under one OR, PostgreSQL tests every evaluation against the
     three (a district's evaluation count took 350 ms at the national tier); as arrays, each
     branch is an index condition and the three are one bitmap scan."""
-    from partners.models import Agreement
+    from partners.models import Agreement, shared_agreements
     from programs.models import Mentorship, Program
 
     # Here even a small province's 11,000 pairs are worth reading (0.7 s against 1.4 s at
     # the national tier); a large one's 50,000 and more are not (docs/performance.md).
     cap = EVALUATION_SUBJECTS_CAP
 
-    # The subjects' own visible_to: the same rule as `_subjects`, shared agreements included.
+    # The same rule as `_subjects`, by ids: not the subjects' visible_to, which gives a
+    # coordinator who also mentors their own mentees' programs and pairs as well.
+    scope = scope_of(user)
+    agreements = Agreement.objects.unscoped().filter(scope.q())
+    shared = shared_agreements(scope)
+    if shared is not None:
+        agreements = agreements | Agreement.objects.unscoped().filter(pk__in=shared)
     kinds = (
-        Agreement.objects.visible_to(user).order_by().values_list(Value("a"), "pk")[: cap + 1],
-        Program.objects.visible_to(user).order_by().values_list(Value("p"), "pk")[: cap + 1],
-        Mentorship.objects.visible_to(user).order_by().values_list(Value("m"), "pk")[: cap + 1],
+        agreements.order_by().values_list(Value("a"), "pk")[: cap + 1],
+        Program.objects.unscoped()
+        .filter(scope.q())
+        .order_by()
+        .values_list(Value("p"), "pk")[: cap + 1],
+        Mentorship.objects.unscoped()
+        .filter(scope.q("enrolment__cadre__"))
+        .order_by()
+        .values_list(Value("m"), "pk")[: cap + 1],
     )
     ids: dict[str, list[int]] = {"a": [], "p": [], "m": []}
     for kind, pk in kinds[0].union(*kinds[1:], all=True):
