@@ -68,21 +68,17 @@ def _subject_ids(user: User) -> Q | None:
     # The same rule as `_subjects`, by ids: not the subjects' visible_to, which gives a
     # coordinator who also mentors their own mentees' programs and pairs as well.
     scope = scope_of(user)
-    agreements = Agreement.objects.unscoped().filter(scope.q())
-    shared = shared_agreements(scope)
-    if shared is not None:
-        agreements = agreements | Agreement.objects.unscoped().filter(pk__in=shared)
-    kinds = (
-        agreements.order_by().values_list(Value("a"), "pk")[: cap + 1],
-        Program.objects.unscoped()
-        .filter(scope.q())
-        .order_by()
-        .values_list(Value("p"), "pk")[: cap + 1],
+    kinds = [
+        Agreement.objects.unscoped().filter(scope.q()).values_list(Value("a"), "pk"),
+        Program.objects.unscoped().filter(scope.q()).values_list(Value("p"), "pk"),
         Mentorship.objects.unscoped()
         .filter(scope.q("enrolment__cadre__"))
-        .order_by()
-        .values_list(Value("m"), "pk")[: cap + 1],
-    )
+        .values_list(Value("m"), "pk"),
+    ]
+    shared = shared_agreements(scope)
+    if shared is not None:  # a part of its own: under an OR, the agreements were all read
+        kinds.append(shared.values_list(Value("a"), "agreement_id"))
+    kinds = [kind.order_by()[: cap + 1] for kind in kinds]
     ids: dict[str, list[int]] = {"a": [], "p": [], "m": []}
     for kind, pk in kinds[0].union(*kinds[1:], all=True):
         ids[kind].append(pk)
