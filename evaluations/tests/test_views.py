@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from core.testing import rendered_form
 from evaluations.models import ActionItem, Evaluation, Reminder
 from evaluations.services import evaluation_prepare
 from factories import ActionItemFactory, EvaluationFactory
@@ -230,7 +231,8 @@ def test_the_list_filters_and_searches(client, coordinator, world):
 def test_preferences_turn_a_kind_off(client, mentor_a):
     # Mentor A keeps only the "due today" reminder, in English.
     client.force_login(mentor_a)
-    client.post(url("preferences"), {"language": "en", "wanted": ["due_today"]})
+    form = rendered_form(client, url("preferences"), testid="preference-form")
+    form.submit(client, {"language": "en", "wanted": ["due_today"]})
     preference = mentor_a.reminder_preference
     assert preference.language == "en"
     assert "due_in_7" in preference.muted_kinds
