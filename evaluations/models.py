@@ -711,6 +711,16 @@ class Reminder(GuardedModel):
             return str(_("The message could not be sent."))
         return str(_("The e-mail could not be sent."))
 
+    def action_url(self) -> str:
+        """The page where the person acts on it."""
+        if self.evaluation_id:
+            return self.evaluation.get_absolute_url()
+        if self.action_item_id:
+            return self.action_item.evaluation.get_absolute_url()
+        if self.agreement_id:
+            return self.agreement.get_absolute_url()
+        return self.mentorship.get_absolute_url()
+
     @property
     def idempotency_key(self) -> str:
         """Sent to the provider with the message: a resend of this row is the same message."""

@@ -730,13 +730,17 @@ def absolute(path: str) -> str:
 
 
 def link_for(reminder: Reminder) -> str:
-    if reminder.evaluation_id:
-        return absolute(reminder.evaluation.get_absolute_url())
-    if reminder.action_item_id:
-        return absolute(reminder.action_item.evaluation.get_absolute_url())
-    if reminder.agreement_id:
-        return absolute(reminder.agreement.get_absolute_url())
-    return absolute(reminder.mentorship.get_absolute_url())
+    return absolute(reminder.action_url())
+
+
+def reminder_mark_seen(*, reminder: Reminder) -> None:
+    """The person opened it in Kader: read, once (the first opening's time is kept)."""
+    if reminder.seen_at is None:
+        reminder.seen_at = timezone.now()
+        # unscoped: the caller found the row through received_by(user), the person's own.
+        Reminder.objects.filter(pk=reminder.pk, seen_at__isnull=True).unscoped().update(
+            seen_at=reminder.seen_at
+        )
 
 
 def message_context(reminder: Reminder) -> dict:

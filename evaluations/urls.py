@@ -15,4 +15,6 @@ urlpatterns = [
     path("reminders/", views.reminder_list, name="reminder_list"),
     path("reminders/<int:pk>/retry/", views.reminder_retry, name="reminder_retry"),
     path("reminders/settings/", views.preferences, name="preferences"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
 ]
