@@ -216,6 +216,11 @@ def _handler_for(imitation: ProviderImitation):
     return Handler
 
 
+# The imitations' secrets: the tests sign callbacks with them (not secrets of anything real).
+WHATSAPP_APP_SECRET = "whatsapp-app-secret"  # noqa: S105
+SMS_WEBHOOK_SECRET = "sms-webhook-secret"  # noqa: S105
+
+
 def provider_env(whatsapp: ProviderImitation | None, sms: ProviderImitation | None) -> dict:
     """The environment that points Kader (a worker process, or settings) at imitations."""
     env = {
@@ -229,12 +234,12 @@ def provider_env(whatsapp: ProviderImitation | None, sms: ProviderImitation | No
             "KADER_WHATSAPP_API_URL": whatsapp.url,
             "KADER_WHATSAPP_PHONE_NUMBER_ID": "1234567890",
             "KADER_WHATSAPP_TOKEN": ProviderImitation.TOKEN,
-            "KADER_WHATSAPP_APP_SECRET": "whatsapp-app-secret",
+            "KADER_WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
         }
     if sms:
         env |= {
             "KADER_SMS_URL": f"{sms.url}/messages",
             "KADER_SMS_TOKEN": ProviderImitation.TOKEN,
-            "KADER_SMS_WEBHOOK_SECRET": "sms-webhook-secret",
+            "KADER_SMS_WEBHOOK_SECRET": SMS_WEBHOOK_SECRET,
         }
     return env

@@ -301,6 +301,7 @@ KADER_WHATSAPP_API_URL = env.str(
 KADER_WHATSAPP_PHONE_NUMBER_ID = env.str("KADER_WHATSAPP_PHONE_NUMBER_ID", default="")
 KADER_WHATSAPP_TOKEN = env.str("KADER_WHATSAPP_TOKEN", default="")
 KADER_WHATSAPP_APP_SECRET = env.str("KADER_WHATSAPP_APP_SECRET", default="")
+KADER_WHATSAPP_VERIFY_TOKEN = env.str("KADER_WHATSAPP_VERIFY_TOKEN", default="")
 KADER_WHATSAPP_TEMPLATE_PREFIX = env.str("KADER_WHATSAPP_TEMPLATE_PREFIX", default="kader_")
 KADER_SMS_URL = env.str("KADER_SMS_URL", default="")
 KADER_SMS_TOKEN = env.str("KADER_SMS_TOKEN", default="")
@@ -308,7 +309,7 @@ KADER_SMS_SENDER = env.str("KADER_SMS_SENDER", default="KADER")
 KADER_SMS_WEBHOOK_SECRET = env.str("KADER_SMS_WEBHOOK_SECRET", default="")
 # Seconds to wait for a provider's answer; a callback older than the window is a replay.
 KADER_PROVIDER_TIMEOUT = env.int("KADER_PROVIDER_TIMEOUT", default=10)
-KADER_WEBHOOK_WINDOW = env.int("KADER_WEBHOOK_WINDOW", default=300)
+KADER_WEBHOOK_WINDOW = env.int("KADER_WEBHOOK_WINDOW", default=3600)
 ADMINS = [("Kader admins", a) for a in env.list("ADMINS", default=[])]
 
 # HTTPS is assumed unless DEBUG is on; HTTPS=0 turns it off (a plain-HTTP test server).

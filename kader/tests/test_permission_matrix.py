@@ -54,6 +54,9 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "evaluations:my_evaluations": (None, "LNOOOO", "LNOOOO"),
     "evaluations:preferences": (None, "LNOOOO", "LNOOOO"),
     "evaluations:inbox": (None, "LNOOOO", "LNOOOO"),
+    # The providers' callbacks: no login, a signature instead (401 without one, for anyone).
+    "evaluations:webhook_whatsapp": (None, "UUUUUU", "UUUUUU"),
+    "evaluations:webhook_sms": (None, "MMMMMM", "UUUUUU"),
     # Only the recipient opens a reminder from their inbox (mentor A's, sent).
     "evaluations:inbox_open": ("reminder", "LNONNN", "LNONNN"),
     "evaluations:reminder_list": (None, "LNNNOO", "LNNNOO"),
