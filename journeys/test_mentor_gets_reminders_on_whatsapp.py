@@ -48,7 +48,6 @@ def providers():
 def budi(providers, settings):
     for name, value in provider_env(*providers).items():
         setattr(settings, name, value)  # the live server runs in this process
-    whatsapp, sms = providers
     for imitation in providers:
         imitation.requests.clear()
         imitation.accepted.clear()
@@ -109,7 +108,7 @@ def test_a_mentor_gets_a_reminder_on_whatsapp_and_sees_it_delivered(
     stack, providers, budi, journey_page, width, screenshot
 ):
     whatsapp, sms = providers
-    mentor, evaluation = budi
+    _mentor, evaluation = budi
     page = journey_page
     page.goto(stack.url)
     log_in(page, "budi")
