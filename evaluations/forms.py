@@ -356,6 +356,7 @@ class PreferenceForm(forms.ModelForm):
     class Meta:
         model = ReminderPreference
         fields = ["language"]
+        labels = {"language": _("Language of reminders")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -737,7 +737,7 @@ class Reminder(GuardedModel):
 
 
 class ReminderPreference(models.Model):
-    """A user's e-mail language and the reminder kinds they turned off."""
+    """A user's reminder language, the kinds they turned off, and each kind's channel."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
