@@ -80,7 +80,9 @@ def confirms_the_number(page, sms, screenshot) -> None:
 
 
 def chooses_whatsapp(page, screenshot) -> None:
-    page.get_by_role("link", name=id_("Reminder settings")).last.click()
+    open_menu(page)
+    page.locator("#user-menu").click()
+    page.get_by_role("link", name=id_("Reminder settings")).click()
     page.locator("select[name=channel_due_today]").select_option("whatsapp")
     page.get_by_test_id("preference-form").get_by_role("button").click()
     expect(page.locator(".alert-success")).to_be_visible()
