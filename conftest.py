@@ -22,7 +22,15 @@ from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import COORDINATOR, MENTOR
 from factories import PASSWORD, UserFactory
-from testkit import BASE_DIR, Inbox, SmtpServer, database_url, free_port
+from testkit import (
+    BASE_DIR,
+    Inbox,
+    ProviderImitation,
+    SmtpServer,
+    database_url,
+    free_port,
+    provider_env,
+)
 
 # Hypothesis profiles for the property-based tests over forms.
 #
@@ -258,11 +266,42 @@ def smtp(settings):
     server.stop()
 
 
+def _imitate(settings, kind: str):
+    imitation = ProviderImitation(kind).start()
+    pair = (imitation, None) if kind == "whatsapp" else (None, imitation)
+    for name, value in provider_env(*pair).items():
+        if value:
+            setattr(settings, name, value)
+    return imitation
+
+
 @pytest.fixture
-def worker(postgres, redis_url, transactional_db):
-    """A Celery worker on its own queue, against the test database."""
+def whatsapp_api(settings):
+    """An imitation of the WhatsApp Cloud API on 127.0.0.1; settings point at it."""
+    imitation = _imitate(settings, "whatsapp")
+    yield imitation
+    imitation.stop()
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """An imitation of the SMS gateway on 127.0.0.1; settings point at it."""
+    imitation = _imitate(settings, "sms")
+    yield imitation
+    imitation.stop()
+
+
+@pytest.fixture
+def worker(request, postgres, redis_url, transactional_db):
+    """A Celery worker on its own queue, against the test database (and the imitation
+    providers, when the test uses them)."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url}
+    imitations = [
+        request.getfixturevalue(name) if name in request.fixturenames else None
+        for name in ("whatsapp_api", "sms_gateway")
+    ]
+    env |= provider_env(*imitations)
     process = subprocess.Popen(
         [
             sys.executable,

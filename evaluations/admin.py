@@ -99,11 +99,41 @@ def send_again(modeladmin, request, queryset) -> None:
 
 @admin.register(Reminder)
 class ReminderAdmin(HistoryAdmin):
-    list_display = ["kind", "recipient", "for_date", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status", "kind", "for_date"]
-    search_fields = ["recipient__username", "recipient__email", "subject_key"]
-    raw_id_fields = ["recipient", "evaluation", "action_item", "agreement", "mentorship"]
-    readonly_fields = ["subject_key", "claimed_at", "sent_at", "created_at"]
+    list_display = [
+        "kind",
+        "recipient",
+        "for_date",
+        "channel",
+        "status",
+        "delivery",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "channel", "delivery", "kind", "for_date"]
+    search_fields = [
+        "recipient__username",
+        "recipient__email",
+        "subject_key",
+        "provider_message_id",
+    ]
+    raw_id_fields = [
+        "recipient",
+        "evaluation",
+        "action_item",
+        "agreement",
+        "mentorship",
+        "fell_back_from",
+    ]
+    readonly_fields = [
+        "subject_key",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+        "provider_message_id",
+        "delivery_at",
+        "seen_at",
+    ]
     list_select_related = ["recipient"]
     ordering = ["-pk"]
     actions = [send_again]
@@ -111,7 +141,7 @@ class ReminderAdmin(HistoryAdmin):
 
 @admin.register(ReminderPreference)
 class ReminderPreferenceAdmin(HistoryAdmin):
-    list_display = ["user", "language", "muted_kinds"]
+    list_display = ["user", "language", "muted_kinds", "channels"]
     list_filter = ["language"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]

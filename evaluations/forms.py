@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import COORDINATOR, MENTOR
 from core import limits
+from evaluations import channels
 from evaluations.models import (
     ActionItem,
+    Channel,
     Evaluation,
     HealthFactor,
     HealthRating,
@@ -340,8 +342,12 @@ class PlanForm(forms.ModelForm):
 
 
 class PreferenceForm(forms.ModelForm):
+    """The language of reminders, the kinds wanted, and the channel of each kind. A channel
+    whose provider is not set up says so in its label and is refused at its field, as is a
+    mobile channel before the person confirmed their number."""
+
     wanted = forms.MultipleChoiceField(
-        label=_("E-mail me these reminders"),
+        label=_("Send me these reminders"),
         choices=ReminderKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -350,13 +356,59 @@ class PreferenceForm(forms.ModelForm):
     class Meta:
         model = ReminderPreference
         fields = ["language"]
+        labels = {"language": _("Language of reminders")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         muted = set(self.instance.muted_kinds)
         self.initial["wanted"] = [k for k in ReminderKind.values if k not in muted]
+        enabled = set(channels.enabled_channels())
+        self.confirmed = bool(channels.confirmed_number(self.instance.user))
+        choices = [
+            (value, label if value in enabled else _("%(channel)s (off)") % {"channel": label})
+            for value, label in Channel.choices
+        ]
+        for kind, label in ReminderKind.choices:
+            self.fields[f"channel_{kind}"] = forms.ChoiceField(
+                label=_("%(kind)s: send by") % {"kind": label},
+                choices=choices,
+                initial=self.instance.channel_for(kind),
+            )
+
+    def channel_fields(self) -> list:
+        return [self[f"channel_{kind}"] for kind in ReminderKind.values]
+
+    def clean(self):
+        cleaned = super().clean()
+        enabled = set(channels.enabled_channels())
+        for kind in ReminderKind.values:
+            name = f"channel_{kind}"
+            channel = cleaned.get(name)
+            if not channel or channel == Channel.EMAIL:
+                continue
+            label = Channel(channel).label
+            if channel not in enabled:
+                self.add_error(
+                    name,
+                    _("%(channel)s is off on this Kader: choose another.") % {"channel": label},
+                )
+            elif not self.confirmed:
+                self.add_error(
+                    name,
+                    _(
+                        "Confirm your mobile number first (Mobile number page), "
+                        "then choose %(channel)s."
+                    )
+                    % {"channel": label},
+                )
+        return cleaned
 
     def save(self, commit: bool = True) -> ReminderPreference:
         wanted = set(self.cleaned_data["wanted"])
         self.instance.muted_kinds = [k for k in ReminderKind.values if k not in wanted]
+        self.instance.channels = {
+            kind: self.cleaned_data[f"channel_{kind}"]
+            for kind in ReminderKind.values
+            if self.cleaned_data[f"channel_{kind}"] != Channel.EMAIL
+        }
         return super().save(commit)

@@ -580,7 +580,40 @@ REMINDER_PROBLEMS = [
     ("The action item was done meanwhile", _("The action item was done meanwhile.")),
     ("The agreement is no longer lapsed", _("The agreement is no longer lapsed.")),
     ("The worker stopped while sending", _("Sending was interrupted.")),
+    ("No confirmed mobile number", _("The recipient has no confirmed mobile number.")),
+    ("Channel off", _("This channel is not set up on this Kader.")),
+    ("Delivery failed", _("The provider reported that the message was not delivered.")),
 ]
+
+# A provider's failure (core.messaging's reasons), stored as "<channel>: <reason>: <detail>".
+PROVIDER_PROBLEMS = {
+    "unreachable": _("%(channel)s could not reach this number."),
+    "rejected": _("%(channel)s rejected the message."),
+    "refused": _("%(channel)s refused our credentials."),
+    "rate limited": _("%(channel)s asked us to wait; it is sent again later."),
+    "timeout": _("%(channel)s did not answer in time."),
+    "unavailable": _("%(channel)s could not be reached."),
+}
+
+
+class Channel(models.TextChoices):
+    """How a reminder reaches its recipient; each is a backend in evaluations.channels."""
+
+    EMAIL = "email", _("E-mail")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+
+
+class Delivery(models.TextChoices):
+    """What the provider reported after accepting the message, in order."""
+
+    SENT = "sent", _("Sent to the phone")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Not delivered")
+
+
+DELIVERY_ORDER = {"": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
 
 class ReminderQuerySet(GuardedQuerySet):
@@ -605,9 +638,18 @@ class ReminderQuerySet(GuardedQuerySet):
     def sendable(self, now: dt.datetime) -> ReminderQuerySet:
         return self.filter(status=Reminder.Status.PENDING, next_attempt_at__lte=now)
 
+    def received_by(self, user: User) -> ReminderQuerySet:
+        """The person's own inbox: what was sent to them, on any channel."""
+        return self.filter(recipient=user, status=Reminder.Status.SENT).scoped()
+
+    def unread(self) -> ReminderQuerySet:
+        return self.filter(seen_at__isnull=True)
+
 
 class Reminder(GuardedModel):
-    """One e-mail that must go out exactly once: the outbox row comes first."""
+    """One message that must go out exactly once on its channel: the outbox row comes
+    first. When a channel fails for good, a new row for the next channel points back to
+    it (`fell_back_from`), so each row is one reminder on one channel."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -648,6 +690,25 @@ class Reminder(GuardedModel):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    fell_back_from = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fallbacks",
+        verbose_name=_("instead of"),
+    )
+    # The provider's id of the message (WhatsApp's wamid, the SMS gateway's id), by which
+    # its delivery callbacks find the row.
+    provider_message_id = models.CharField(max_length=128, blank=True, db_index=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, blank=True, default=""
+    )
+    delivery_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("opened in Kader at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ReminderQuerySet.as_manager()
@@ -659,10 +720,23 @@ class Reminder(GuardedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "recipient", "subject_key", "for_date"],
+                condition=Q(fell_back_from__isnull=True),
                 name="reminder_once_per_kind_recipient_subject_date",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["fell_back_from", "channel"],
+                condition=Q(fell_back_from__isnull=False),
+                name="reminder_fallback_once_per_channel",
+            ),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(status="sent", seen_at__isnull=True),
+                name="reminder_unread",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({self.for_date})"
@@ -679,7 +753,31 @@ class Reminder(GuardedModel):
         for start, words in REMINDER_PROBLEMS:
             if self.last_error.startswith(start):
                 return str(words)
+        channel, _sep, rest = self.last_error.partition(": ")
+        if channel in (Channel.WHATSAPP, Channel.SMS):
+            words = PROVIDER_PROBLEMS.get(rest.partition(": ")[0])
+            if words:
+                return str(words) % {"channel": Channel(channel).label}
+            return str(_("The message could not be sent."))
         return str(_("The e-mail could not be sent."))
+
+    def action_url(self) -> str:
+        """The page where the person acts on it."""
+        if self.evaluation_id:
+            return self.evaluation.get_absolute_url()
+        if self.action_item_id:
+            return self.action_item.evaluation.get_absolute_url()
+        if self.agreement_id:
+            return self.agreement.get_absolute_url()
+        return self.mentorship.get_absolute_url()
+
+    @property
+    def idempotency_key(self) -> str:
+        """Sent to the provider with the message: a resend of this row is the same message."""
+        return f"kader-reminder-{self.pk}"
+
+    def delivery_words(self) -> str:
+        return self.get_delivery_display() if self.delivery else ""
 
     @property
     def message_id(self) -> str:
@@ -689,7 +787,7 @@ class Reminder(GuardedModel):
 
 
 class ReminderPreference(models.Model):
-    """A user's e-mail language and the reminder kinds they turned off."""
+    """A user's reminder language, the kinds they turned off, and each kind's channel."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -701,6 +799,8 @@ class ReminderPreference(models.Model):
         _("e-mail language"), max_length=5, choices=settings.LANGUAGES, default="id"
     )
     muted_kinds = models.JSONField(_("reminders turned off"), default=list, blank=True)
+    # {kind: channel} for the kinds not sent by e-mail.
+    channels = models.JSONField(_("channels"), default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -712,3 +812,8 @@ class ReminderPreference(models.Model):
 
     def wants(self, kind: str) -> bool:
         return kind not in self.muted_kinds
+
+    def channel_for(self, kind: str) -> str:
+        return (
+            self.channels.get(kind, Channel.EMAIL) if isinstance(self.channels, dict) else "email"
+        )

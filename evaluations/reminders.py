@@ -32,7 +32,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.messaging import ProviderError
+from evaluations.channels import backend_for, next_channel
 from evaluations.models import (
+    Channel,
     Evaluation,
     Reminder,
     ReminderKind,
@@ -150,6 +153,18 @@ def _muted() -> str:
     )
 
 
+def _channel() -> str:
+    """SQL for the channel the recipient `d.recipient_id` chose for the kind `d.kind`."""
+    if connection.vendor == "postgresql":
+        chosen = "p.channels ->> d.kind::text"
+    else:
+        chosen = "json_extract(p.channels, '$.' || d.kind)"
+    return (
+        f"COALESCE((SELECT {chosen} FROM evaluations_reminderpreference p"  # noqa: S608
+        " WHERE p.user_id = d.recipient_id), 'email')"
+    )
+
+
 def _insert(subject: str, select: str, params: list, now: dt.datetime) -> int:
     """Insert the rows `select` yields (kind, recipient_id, for_date, subject_id) unless the
     recipient muted that kind or the row is there already; the number inserted."""
@@ -157,10 +172,11 @@ def _insert(subject: str, select: str, params: list, now: dt.datetime) -> int:
     sql = f"""
         INSERT INTO {Reminder._meta.db_table} (
             kind, recipient_id, for_date, subject_key, {subject}_id,
-            status, attempts, next_attempt_at, last_error, created_at
+            status, attempts, next_attempt_at, last_error, created_at,
+            channel, provider_message_id, delivery
         )
         SELECT d.kind, d.recipient_id, d.for_date, %s || CAST(d.subject_id AS TEXT),
-            d.subject_id, %s, 0, %s, '', %s
+            d.subject_id, %s, 0, %s, '', %s, {_channel()}, '', ''
         FROM ({select}) d
         WHERE d.recipient_id IS NOT NULL AND NOT {_muted()}
         ON CONFLICT DO NOTHING
@@ -405,8 +421,10 @@ def reminders_insert_due(*, today: dt.date, now: dt.datetime) -> int:
 
 
 def _row(due: Due, now: dt.datetime) -> Reminder:
+    chosen = ReminderPreference.objects.filter(user_id=due.recipient_id).first()
     return Reminder(
         next_attempt_at=now,  # sendable by this very sweep
+        channel=chosen.channel_for(due.kind) if chosen else Channel.EMAIL,
         kind=due.kind,
         recipient_id=due.recipient_id,
         for_date=due.for_date,
@@ -549,8 +567,12 @@ def _enqueue(ids: list[int], queue: str | None) -> None:
 # --- sending ---------------------------------------------------------------------------
 
 
-def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> int | None:
-    """Send one reminder if it is still pending; return a retry delay if SMTP failed."""
+def reminder_send(
+    *, reminder_id: int, now: dt.datetime | None = None, queue: str | None = None
+) -> int | None:
+    """Send one reminder on its channel if it is still pending; return a retry delay if
+    the channel failed for now. A channel that failed for good (or cannot carry it: off,
+    no confirmed number) hands the reminder to the next channel, in a new row."""
     now = now or timezone.now()
     if not _claim(reminder_id, now):
         return None  # sent, being sent, or not due yet: someone else has it
@@ -561,11 +583,28 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> int | 
     if reason:
         _finish(reminder, Reminder.Status.SKIPPED, last_error=reason)
         return None
+    backend = backend_for(reminder.channel)
+    why_not = backend.unavailable(reminder)
+    if why_not:
+        _fall_back(reminder, why_not, now, queue)
+        return None
     try:
-        build_message(reminder).send()
+        provider_id = backend.send(reminder)
+    except ProviderError as exc:
+        error = f"{reminder.channel}: {exc}"
+        if exc.permanent:
+            _fall_back(reminder, error, now, queue)
+            return None
+        return _failed(reminder, error, now, retry_after=exc.retry_after, queue=queue)
     except (smtplib.SMTPException, OSError) as exc:
-        return _failed(reminder, exc, now)
-    _finish(reminder, Reminder.Status.SENT, sent_at=timezone.now())
+        return _failed(reminder, f"{type(exc).__name__}: {exc}", now, queue=queue)
+    _finish(
+        reminder,
+        Reminder.Status.SENT,
+        sent_at=timezone.now(),
+        provider_message_id=provider_id,
+        last_error="",
+    )
     return None
 
 
@@ -579,22 +618,38 @@ def _claim(reminder_id: int, now: dt.datetime) -> bool:
     return claimed == 1
 
 
-def _finish(reminder: Reminder, status: str, **fields) -> None:
+def _finish(reminder: Reminder, status: str, **fields) -> bool:
     # Only the claim's owner may finish it: a reclaimed row is someone else's now.
-    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(
-        status=status, **fields
+    return (
+        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(
+            status=status, **fields
+        )
+        == 1
     )
 
 
-def _failed(reminder: Reminder, exc: Exception, now: dt.datetime) -> int | None:
-    error = f"{type(exc).__name__}: {exc}"[:500]
+def _failed(
+    reminder: Reminder,
+    error: str,
+    now: dt.datetime,
+    *,
+    retry_after: int | None = None,
+    queue: str | None = None,
+) -> int | None:
+    error = error[:500]
     log.warning(
         "reminder %s: sending failed (attempt %s): %s", reminder.pk, reminder.attempts, error
     )
     if reminder.attempts >= max_attempts():
-        _finish(reminder, Reminder.Status.FAILED, last_error=error)
+        if reminder.channel != Channel.EMAIL:
+            _fall_back(reminder, error, now, queue)
+        else:
+            _finish(reminder, Reminder.Status.FAILED, last_error=error)
         return None
     delay = retry_delay(reminder.attempts)
+    if retry_after is not None:
+        # The provider said when: no sooner, and never past the broker's visibility timeout.
+        delay = min(max(retry_after, 1), retry_delay(10**3))
     _finish(
         reminder,
         Reminder.Status.PENDING,
@@ -604,9 +659,51 @@ def _failed(reminder: Reminder, exc: Exception, now: dt.datetime) -> int | None:
     return delay
 
 
+def _fall_back(reminder: Reminder, error: str, now: dt.datetime, queue: str | None) -> None:
+    """This row failed for good: it says why, and the next channel gets a row of its own
+    (once: the (fell_back_from, channel) constraint), enqueued after the commit."""
+    with transaction.atomic():
+        if not _finish(reminder, Reminder.Status.FAILED, last_error=error[:500]):
+            return
+        ids = reminder_fall_back(reminder=reminder, now=now)
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids, queue))
+
+
+def reminder_fall_back(*, reminder: Reminder, now: dt.datetime) -> list[int]:
+    """The row for the next channel after `reminder`'s; the ids to enqueue (none if no
+    channel is left, or the row was there already)."""
+    channel = next_channel(reminder)
+    if channel is None:
+        return []
+    row = Reminder(
+        kind=reminder.kind,
+        recipient_id=reminder.recipient_id,
+        for_date=reminder.for_date,
+        subject_key=reminder.subject_key,
+        evaluation_id=reminder.evaluation_id,
+        action_item_id=reminder.action_item_id,
+        agreement_id=reminder.agreement_id,
+        mentorship_id=reminder.mentorship_id,
+        channel=channel,
+        fell_back_from=reminder,
+        next_attempt_at=now,
+    )
+    Reminder.objects.bulk_create([row], ignore_conflicts=True)
+    # unscoped: the system's own outbox row just written, found again to be enqueued.
+    return list(
+        Reminder.objects.filter(
+            fell_back_from=reminder, channel=channel, status=Reminder.Status.PENDING
+        )
+        .unscoped()
+        .values_list("pk", flat=True)
+    )
+
+
 def skip_reason(reminder: Reminder) -> str:
     """Why a reminder should not go out after all; empty when it should."""
-    if not reminder.recipient.email or not reminder.recipient.is_active:
+    recipient = reminder.recipient
+    if not recipient.is_active or (reminder.channel == Channel.EMAIL and not recipient.email):
         return "The recipient has no active e-mail address."
     if not preference_for(reminder.recipient).wants(reminder.kind):
         return "The recipient turned this reminder off."
@@ -633,19 +730,21 @@ def absolute(path: str) -> str:
 
 
 def link_for(reminder: Reminder) -> str:
-    if reminder.evaluation_id:
-        return absolute(reminder.evaluation.get_absolute_url())
-    if reminder.action_item_id:
-        return absolute(reminder.action_item.evaluation.get_absolute_url())
-    if reminder.agreement_id:
-        return absolute(reminder.agreement.get_absolute_url())
-    return absolute(reminder.mentorship.get_absolute_url())
+    return absolute(reminder.action_url())
 
 
-def build_message(reminder: Reminder) -> EmailMultiAlternatives:
-    """The e-mail in the recipient's language, text and HTML, with its stable Message-ID."""
-    preference = preference_for(reminder.recipient)
-    context = {
+def reminder_mark_seen(*, reminder: Reminder) -> None:
+    """The person opened it in Kader: read, once (the first opening's time is kept)."""
+    if reminder.seen_at is None:
+        reminder.seen_at = timezone.now()
+        # unscoped: the caller found the row through received_by(user), the person's own.
+        Reminder.objects.filter(pk=reminder.pk, seen_at__isnull=True).unscoped().update(
+            seen_at=reminder.seen_at
+        )
+
+
+def message_context(reminder: Reminder) -> dict:
+    return {
         "reminder": reminder,
         "recipient": reminder.recipient,
         "evaluation": reminder.evaluation or getattr(reminder.action_item, "evaluation", None),
@@ -656,6 +755,12 @@ def build_message(reminder: Reminder) -> EmailMultiAlternatives:
         "preferences_link": absolute(reverse("evaluations:preferences")),
         "days_overdue": _days_overdue(reminder),
     }
+
+
+def build_message(reminder: Reminder) -> EmailMultiAlternatives:
+    """The e-mail in the recipient's language, text and HTML, with its stable Message-ID."""
+    preference = preference_for(reminder.recipient)
+    context = message_context(reminder)
     with translation.override(preference.language):
         base = f"evaluations/emails/{reminder.kind}"
         subject = render_to_string(f"{base}-subject.txt", context).strip()

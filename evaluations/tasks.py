@@ -76,7 +76,7 @@ def send_reminders(self, reminder_ids: list[int]) -> None:
 
 def _send(task, reminder_ids: list[int]) -> None:
     for reminder_id in reminder_ids:
-        delay = reminders.reminder_send(reminder_id=reminder_id)
+        delay = reminders.reminder_send(reminder_id=reminder_id, queue=_queue_of(task))
         if delay is not None:
             enqueue_sends([reminder_id], queue=_queue_of(task), countdown=delay)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import views
+from evaluations import views, webhooks
 
 app_name = "evaluations"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("reminders/", views.reminder_list, name="reminder_list"),
     path("reminders/<int:pk>/retry/", views.reminder_retry, name="reminder_retry"),
     path("reminders/settings/", views.preferences, name="preferences"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
+    path("webhooks/whatsapp/", webhooks.whatsapp, name="webhook_whatsapp"),
+    path("webhooks/sms/", webhooks.sms, name="webhook_sms"),
 ]

@@ -28,7 +28,7 @@ from evaluations.forms import (
     owner_choices,
 )
 from evaluations.models import Evaluation, Reminder
-from evaluations.reminders import preference_for, reminders_retry
+from evaluations.reminders import preference_for, reminder_mark_seen, reminders_retry
 
 PAGE_SIZE = 25
 
@@ -270,6 +270,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         "action_item__evaluation",
         "agreement",
         "mentorship__enrolment__cadre",
+        "fell_back_from",
     )
     filtered = ReminderFilter(request.GET, queryset=queryset)
     context = {
@@ -291,6 +292,39 @@ def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if retried:
         messages.success(request, _("The reminder will be sent again."))
     return redirect(reminder.evaluation or "evaluations:reminder_list")
+
+
+SUBJECTS = (
+    "evaluation__agreement",
+    "evaluation__program",
+    "evaluation__mentorship__enrolment__cadre",
+    "evaluation__mentorship__mentor__user",
+    "action_item__evaluation",
+    "agreement",
+    "mentorship__enrolment__cadre",
+)
+
+
+@perm_or_404("evaluations.view_inbox")
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Every reminder sent to this person, on any channel, newest first."""
+    received = Reminder.objects.received_by(request.user).select_related(
+        *SUBJECTS, "fell_back_from"
+    )
+    return render(request, "evaluations/inbox.html", {"page": paginate(request, received)})
+
+
+@perm_or_404("evaluations.view_inbox")
+def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a reminder marks it read, then goes where it asks the person to act."""
+    reminder = get_object_or_404(
+        Reminder.objects.received_by(request.user).select_related(
+            "evaluation", "action_item__evaluation", "agreement", "mentorship"
+        ),
+        pk=pk,
+    )
+    reminder_mark_seen(reminder=reminder)
+    return redirect(reminder.action_url())
 
 
 @perm_or_404("evaluations.set_reminder_preferences")

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "evaluations.context_processors.inbox",
             ],
         },
     },
@@ -292,6 +293,23 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in e-mails (reminders) start with this; no trailing slash needed.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Reminders by WhatsApp and SMS (README, "Reminders by WhatsApp and SMS"): a channel whose
+# settings are empty is off, and the reminder settings page says so.
+KADER_WHATSAPP_API_URL = env.str(
+    "KADER_WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0"
+)
+KADER_WHATSAPP_PHONE_NUMBER_ID = env.str("KADER_WHATSAPP_PHONE_NUMBER_ID", default="")
+KADER_WHATSAPP_TOKEN = env.str("KADER_WHATSAPP_TOKEN", default="")
+KADER_WHATSAPP_APP_SECRET = env.str("KADER_WHATSAPP_APP_SECRET", default="")
+KADER_WHATSAPP_VERIFY_TOKEN = env.str("KADER_WHATSAPP_VERIFY_TOKEN", default="")
+KADER_WHATSAPP_TEMPLATE_PREFIX = env.str("KADER_WHATSAPP_TEMPLATE_PREFIX", default="kader_")
+KADER_SMS_URL = env.str("KADER_SMS_URL", default="")
+KADER_SMS_TOKEN = env.str("KADER_SMS_TOKEN", default="")
+KADER_SMS_SENDER = env.str("KADER_SMS_SENDER", default="KADER")
+KADER_SMS_WEBHOOK_SECRET = env.str("KADER_SMS_WEBHOOK_SECRET", default="")
+# Seconds to wait for a provider's answer; a callback older than the window is a replay.
+KADER_PROVIDER_TIMEOUT = env.int("KADER_PROVIDER_TIMEOUT", default=10)
+KADER_WEBHOOK_WINDOW = env.int("KADER_WEBHOOK_WINDOW", default=3600)
 ADMINS = [("Kader admins", a) for a in env.list("ADMINS", default=[])]
 
 # HTTPS is assumed unless DEBUG is on; HTTPS=0 turns it off (a plain-HTTP test server).

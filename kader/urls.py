@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import login_expiry, two_factor
+from accounts import login_expiry, mobile, two_factor
 from accounts.password_reset import RateLimitedPasswordResetView
 from accounts.security import AdminLoginForm, LoginForm
 from dashboard import views as dashboard_views
@@ -33,6 +33,7 @@ urlpatterns = [
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path("account/keep-alive/", login_expiry.keep_alive, name="keep_alive"),
+    path("account/mobile/", mobile.mobile_settings, name="mobile_settings"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("evaluations/", include("evaluations.urls")),

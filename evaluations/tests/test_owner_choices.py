@@ -92,4 +92,4 @@ def test_the_form_query_count_is_fixed(
     assert len(response.context["action_formset"].forms) == count + 1
 
 
-EXPECTED_GET = 13  # with the coordinator's scope
+EXPECTED_GET = 14  # with the coordinator's scope; +1: the nav's unread count

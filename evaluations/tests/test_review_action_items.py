@@ -184,5 +184,7 @@ def test_the_reports_keep_their_query_count_with_more_action_items(
 
 
 # +1 since jurisdictions: the scope, once per request.
-EXPECTED_REPORT = 13
+EXPECTED_REPORT = (
+    14  # +1 since the inbox: the nav's unread-reminder count (evaluations.context_processors).
+)
 EXPECTED_PDF = 13

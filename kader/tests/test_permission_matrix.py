@@ -53,10 +53,17 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "evaluations:evaluation_review": ("evaluation", "MMMMMM", "LNNNOO"),
     "evaluations:my_evaluations": (None, "LNOOOO", "LNOOOO"),
     "evaluations:preferences": (None, "LNOOOO", "LNOOOO"),
+    "evaluations:inbox": (None, "LNOOOO", "LNOOOO"),
+    # The providers' callbacks: no login, a signature instead (401 without one, for anyone).
+    "evaluations:webhook_whatsapp": (None, "UUUUUU", "UUUUUU"),
+    "evaluations:webhook_sms": (None, "MMMMMM", "UUUUUU"),
+    # Only the recipient opens a reminder from their inbox (mentor A's, sent).
+    "evaluations:inbox_open": ("reminder", "LNONNN", "LNONNN"),
     "evaluations:reminder_list": (None, "LNNNOO", "LNNNOO"),
     "evaluations:reminder_retry": ("reminder", "MMMMMM", "LNNNOO"),
     "two_factor_setup": (None, "LOOOOO", "LOOOOO"),
     "two_factor_verify": (None, "LOOOOO", "LOOOOO"),
+    "mobile_settings": (None, "LOOOOO", "LOOOOO"),
     "healthz": (None, "OOOOOO", "MMMMMM"),
     "dashboard:refresh": (None, "LMMMMM", "LNNNOO"),
     "home": (None, "LOOOOO", "LOOOOO"),
@@ -203,7 +210,7 @@ def world(coordinator, mentor_a, mentor_b, outsider, admin):
         "goal": DevelopmentGoalFactory(mentorship=pair_a),
         "session": SessionFactory(mentorship=pair_a, date=dt.date.today()),
         "evaluation": evaluation,
-        "reminder": ReminderFactory(evaluation=evaluation, recipient=mentor_a),
+        "reminder": ReminderFactory(evaluation=evaluation, recipient=mentor_a, status="sent"),
         "field": field,
         "feed": CalendarFeed.objects.create(user=mentor_a),
     }

@@ -63,4 +63,5 @@ def test_it_logs_a_session_in_constant_queries(client, mentor_a, size, django_as
 # (Model.validate_constraints), one query in a savepoint per constraint the form's fields
 # touch (duration, date, two text lengths): 3 statements each, whatever the data size.
 # cadre_detail +1 since jurisdictions: the coordinator's scope, resolved once per request.
-EXPECTED = {"cadre_detail": 11, "session_create": 19}
+# cadre_detail +1 since the inbox: the nav's unread count (evaluations.context_processors).
+EXPECTED = {"cadre_detail": 12, "session_create": 19}

@@ -104,4 +104,5 @@ def test_it_keeps_the_mentor_home_constant(client, mentor_a, size, django_assert
 
 # Session, user and groups (3), then each page's own; written out so a change shows up.
 # +1 since jurisdictions: the coordinator's scope, resolved once per request.
-EXPECTED = {"cadre_list": 6, "program_detail": 16, "mentor_home": 10}
+# +1 since the inbox: the nav's unread-reminder count (evaluations.context_processors).
+EXPECTED = {"cadre_list": 7, "program_detail": 17, "mentor_home": 11}

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import perm_or_404
+from core import messaging
 from core.autocomplete import search_term
 from programs import services
 from programs.filters import ProgramFilter
@@ -210,7 +211,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
     mentors = (
         MentorProfile.objects.visible_to(request.user)
         .with_load()
-        .select_related("user", "partner", "province")
+        .select_related("user__mobile", "partner", "province")
         .order_by("user__first_name", "user__last_name", "pk")
     )
     query = search_term(request)
@@ -222,7 +223,20 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
             | Q(partner__name__icontains=query)
         )
     page = paginate(request, mentors)
-    context = {"page": page, "query": query, "qs": querystring_without(request, "page")}
+    context = {
+        "page": page,
+        "query": query,
+        "qs": querystring_without(request, "page"),
+        # Who a reminder can reach, and how: a confirmed number counts on the channels set up.
+        "mobile_channels": [
+            name
+            for name, on in (
+                ("WhatsApp", messaging.whatsapp_enabled()),
+                ("SMS", messaging.sms_enabled()),
+            )
+            if on
+        ],
+    }
     return render(request, "programs/mentor_list.html", context)
 
 
