@@ -10,8 +10,24 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat, Greatest, Least, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -20,12 +36,14 @@ from core.scoping import unguarded
 from programs.models import (
     Cadre,
     CadreBackground,
+    DevelopmentGoal,
     Enrolment,
     MentorProfile,
     Mentorship,
     Program,
     Session,
 )
+from programs.signals import mentorship_paired
 
 
 class ProgramFull(ValidationError):
@@ -108,6 +126,9 @@ def _promote_to_participant(cadre: Cadre) -> None:
 
 # --- Pairing --------------------------------------------------------------------------
 
+# Options the pairing page shows: the best this many; any other mentor is found by typing.
+SUGGESTED = 20
+
 
 @dataclass
 class Suggestion:
@@ -133,30 +154,99 @@ def _words(text: str) -> set[str]:
 def _cadre_interests(enrolment: Enrolment) -> set[str]:
     cadre = enrolment.cadre
     texts = [cadre.development_focus, cadre.occupation, cadre.education_detail]
-    for mentorship in enrolment.mentorships.all():
-        texts += [goal.title for goal in mentorship.goals.all()]
+    # unscoped: the goals of the enrolment the caller holds (fetched through visible_to),
+    # in one query rather than one per earlier pair.
+    goals = DevelopmentGoal.objects.unscoped().filter(mentorship__enrolment=enrolment)
+    texts += list(goals.values_list("title", flat=True))
     return _words(" ".join(texts))
 
 
-def mentor_suggestions(*, enrolment: Enrolment, user) -> list[Suggestion]:
-    """Mentors ranked for a cadre: shared region, expertise against goals, free capacity.
+def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) -> list[Suggestion]:
+    """The `limit` best mentors for a cadre: expertise against goals, shared region, free
+    capacity.
 
     Weights: an expertise match counts most (it is why a pairing works), a shared
     province next (meeting in person), free places last; full mentors go to the end.
+    PostgreSQL ranks every eligible mentor and returns only the best (60,000 mentors at
+    national scale); `_score` is the rule in Python, which the tests hold the SQL to and
+    which ranks on SQLite.
     """
     interests = _cadre_interests(enrolment)
     cadre = enrolment.cadre
-    already = set(enrolment.mentorships.active().values_list("mentor_id", flat=True))
     mentors = (
         MentorProfile.objects.visible_to(user)
-        .filter(is_active=True)
-        .exclude(pk__in=already)
+        .available_for(enrolment)
         .select_related("user", "partner", "province")
-        .with_load()
     )
-    suggestions = [_score(m, cadre, interests) for m in mentors]
-    suggestions.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
-    return suggestions
+    if connection.vendor != "postgresql":
+        ranked = [_score(m, cadre, interests) for m in mentors.with_load()]
+        ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
+        return ranked[:limit]
+    ranked = _ranked_in_sql(mentors, cadre, sorted(interests))[:limit]
+    return [_suggestion(m) for m in ranked]
+
+
+def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str]):
+    """`_score` as annotations, ordered as `mentor_suggestions` orders."""
+    same_province = Q(province_id=cadre.province_id) if cadre.province_id else Q(pk__in=[])
+    same_city = (
+        same_province & Q(partner__region_id=cadre.city_id) if cadre.city_id else Q(pk__in=[])
+    )
+    load = (
+        Mentorship.objects.filter(mentor=OuterRef("pk"), status=Mentorship.Status.ACTIVE)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # A tag matches when one of its words (as `_words` splits them) is one of the cadre's.
+    matched = RawSQL(
+        "ARRAY(SELECT btrim(tag) FROM unnest(string_to_array("
+        '"programs_mentorprofile"."expertise", \',\')) AS tag'
+        " WHERE regexp_split_to_array(lower(tag), '\\W+') && %s::text[])",
+        (interests,),
+        output_field=ArrayField(CharField()),
+    )
+    free = F("mentee_capacity") - F("active_mentee_count")
+    return (
+        mentors.annotate(
+            active_mentee_count=Coalesce(Subquery(load), 0),
+            matched_tags=matched,
+            in_province=_flag(same_province),
+            in_city=_flag(same_city),
+        )
+        .annotate(
+            score=3
+            * Coalesce(
+                Func(F("matched_tags"), 1, function="array_length", output_field=IntegerField()), 0
+            )
+            + 2 * F("in_province")
+            + F("in_city")
+            + Least(Greatest(free, 0), 3),
+            full=_flag(Q(mentee_capacity__lte=F("active_mentee_count"))),
+            name=Coalesce(
+                NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name")), Value("")),
+                "user__username",
+            ),
+        )
+        .order_by("full", "-score", "name", "pk")
+    )
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=1), default=0, output_field=IntegerField())
+
+
+def _suggestion(mentor: MentorProfile) -> Suggestion:
+    tags = [tag for tag in mentor.matched_tags if tag]
+    return Suggestion(
+        mentor,
+        mentor.score,
+        bool(mentor.in_city),
+        bool(mentor.in_province),
+        tags,
+        mentor.free_capacity(),
+    )
 
 
 def _score(mentor: MentorProfile, cadre: Cadre, interests: set[str]) -> Suggestion:
@@ -188,7 +278,9 @@ def mentorship_create(
                 code="not_enrolled",
             )
         if enrolment.mentorships.active().filter(mentor=mentor).exists():
-            raise ValidationError(_("This mentor is already paired with this cadre."))
+            raise ValidationError(
+                _("This mentor is already paired with this cadre."), code="already_paired"
+            )
         full = mentor.free_capacity() <= 0
         if full and not override:
             raise MentorOverCapacity(
@@ -203,9 +295,11 @@ def mentorship_create(
                 },
                 code="over_capacity",
             )
-        return Mentorship.objects.create(
+        mentorship = Mentorship.objects.create(
             mentor=mentor, enrolment=enrolment, over_capacity=full, created_by=by
         )
+        mentorship_paired.send(sender=Mentorship, mentorship=mentorship)
+    return mentorship
 
 
 def mentorship_end(*, mentorship: Mentorship, on: dt.date | None = None) -> Mentorship:
