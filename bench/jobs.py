@@ -99,7 +99,8 @@ def summary(outcome) -> str:
             f"{outcome.created:,} created, {outcome.updated:,} moved, {outcome.deleted:,} deleted"
         )
     if hasattr(outcome, "create"):  # the planning's result before it was chunked
-        return f"{len(outcome.create):,} created, {len(outcome.update):,} moved, {len(outcome.delete):,} deleted"
+        made, moved, gone = len(outcome.create), len(outcome.update), len(outcome.delete)
+        return f"{made:,} created, {moved:,} moved, {gone:,} deleted"
     return str(outcome)
 
 
