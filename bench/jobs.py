@@ -83,10 +83,18 @@ def run_job(name: str) -> list[dict]:
                 "base_mb": round(base),
                 "peak_mb": round(rss_mb()),
                 "outcome": summary(outcome),
+                "slowest": slowest(queries.captured_queries),
                 "rolled_back": rolled_back,
             }
         )
     return results
+
+
+def slowest(queries: list[dict]) -> str:
+    if not queries:
+        return ""
+    query = max(queries, key=lambda q: float(q["time"]))
+    return f"{float(query['time']):.2f} s: {' '.join(query['sql'].split())[:90]}"
 
 
 def summary(outcome) -> str:
@@ -121,6 +129,7 @@ def main(argv: list[str]) -> None:
                 f"peak {row['peak_mb']:>5} MB (base {row['base_mb']} MB)  {row['outcome']}"
                 + ("  [rolled back]" if row["rolled_back"] else "")
             )
+            print(f"{'':<20} slowest query {row['slowest']}")
 
 
 if __name__ == "__main__":
