@@ -133,7 +133,7 @@ class Counts:
 
 
 def chunk_size() -> int:
-    return int(getattr(settings, "KADER_PLANNING_CHUNK", 2_000))
+    return settings.KADER_PLANNING_CHUNK
 
 
 def in_chunks(queryset: QuerySet, size: int) -> Iterator[list]:

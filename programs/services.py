@@ -10,24 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Concat, Greatest, Least, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -182,71 +166,66 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
         ranked = [_score(m, cadre, interests) for m in mentors.with_load()]
         ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
         return ranked[:limit]
-    ranked = _ranked_in_sql(mentors, cadre, sorted(interests))[:limit]
-    return [_suggestion(m) for m in ranked]
+    return _ranked_in_sql(mentors, cadre, sorted(interests), limit)
 
 
-def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str]):
-    """`_score` as annotations, ordered as `mentor_suggestions` orders."""
-    same_province = Q(province_id=cadre.province_id) if cadre.province_id else Q(pk__in=[])
-    same_city = (
-        same_province & Q(partner__region_id=cadre.city_id) if cadre.city_id else Q(pk__in=[])
-    )
-    load = (
-        Mentorship.objects.filter(mentor=OuterRef("pk"), status=Mentorship.Status.ACTIVE)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # A tag matches when one of its words (as `_words` splits them) is one of the cadre's.
-    matched = RawSQL(
-        "ARRAY(SELECT btrim(tag) FROM unnest(string_to_array("
-        '"programs_mentorprofile"."expertise", \',\')) AS tag'
-        " WHERE regexp_split_to_array(lower(tag), '\\W+') && %s::text[])",
-        (interests,),
-        output_field=ArrayField(CharField()),
-    )
-    free = F("mentee_capacity") - F("active_mentee_count")
-    return (
-        mentors.annotate(
-            active_mentee_count=Coalesce(Subquery(load), 0),
-            matched_tags=matched,
-            in_province=_flag(same_province),
-            in_city=_flag(same_city),
+# `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors (`%s` is
+# their ids' query). Each mentor's active pairs are counted once, on the index of active
+# pairs (mentor, enrolment), and each tag is split into words as `_words` splits it.
+RANKING = """
+    SELECT r.id, r.tags, r.in_province, r.in_city,
+        3 * cardinality(r.tags) + 2 * r.in_province::int + r.in_city::int
+            + LEAST(GREATEST(r.mentee_capacity - r.load, 0), 3) AS score
+    FROM (
+        SELECT mp.id, mp.mentee_capacity, COALESCE(l.n, 0) AS load,
+            COALESCE(mp.province_id = %s, false) AS in_province,
+            COALESCE(mp.province_id = %s AND pa.region_id = %s, false) AS in_city,
+            -- The words cut out of each tag only where one of them occurs at all.
+            CASE WHEN lower(mp.expertise) LIKE ANY (%s::text[]) THEN ARRAY(
+                SELECT btrim(tag) FROM unnest(string_to_array(mp.expertise, ',')) AS tag
+                WHERE regexp_split_to_array(lower(tag), '\\W+') && %s::text[]
+            ) ELSE '{}' END AS tags,
+            COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username) AS name
+        FROM programs_mentorprofile mp
+        JOIN auth_user u ON u.id = mp.user_id
+        LEFT JOIN partners_partner pa ON pa.id = mp.partner_id
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS n FROM programs_mentorship
+            WHERE mentor_id = mp.id AND status = 'active'
+        ) l ON true
+        WHERE mp.id IN (%s)
+    ) r
+    ORDER BY r.mentee_capacity <= r.load, score DESC, r.name, r.id
+    LIMIT %s
+"""
+
+
+def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> list[Suggestion]:
+    """The best `limit` of `mentors` (a scoped queryset), ranked in one query, then read
+    with what the page shows in a second."""
+    eligible, eligible_params = mentors.order_by().values("pk").query.sql_with_params()
+    province, city = cadre.province_id, cadre.city_id
+    sql = RANKING.replace("IN (%s)", f"IN ({eligible})")
+    # LIKE's wildcards in a word are its own characters, not patterns.
+    patterns = ["%" + re.sub(r"([\\%_])", r"\\\1", word) + "%" for word in interests]
+    params = [province, province, city, patterns, interests, *eligible_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ranked = cursor.fetchall()
+    # unscoped: the ids just chosen from `mentors`, which visible_to scoped.
+    found = MentorProfile.objects.unscoped().select_related("user", "partner", "province")
+    by_id = found.with_load().in_bulk([row[0] for row in ranked])
+    return [
+        Suggestion(
+            by_id[pk],
+            score,
+            in_city,
+            in_province,
+            [t for t in tags if t],
+            by_id[pk].free_capacity(),
         )
-        .annotate(
-            score=3
-            * Coalesce(
-                Func(F("matched_tags"), 1, function="array_length", output_field=IntegerField()), 0
-            )
-            + 2 * F("in_province")
-            + F("in_city")
-            + Least(Greatest(free, 0), 3),
-            full=_flag(Q(mentee_capacity__lte=F("active_mentee_count"))),
-            name=Coalesce(
-                NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name")), Value("")),
-                "user__username",
-            ),
-        )
-        .order_by("full", "-score", "name", "pk")
-    )
-
-
-def _flag(condition: Q) -> Case:
-    return Case(When(condition, then=1), default=0, output_field=IntegerField())
-
-
-def _suggestion(mentor: MentorProfile) -> Suggestion:
-    tags = [tag for tag in mentor.matched_tags if tag]
-    return Suggestion(
-        mentor,
-        mentor.score,
-        bool(mentor.in_city),
-        bool(mentor.in_province),
-        tags,
-        mentor.free_capacity(),
-    )
+        for pk, tags, in_province, in_city, score in ranked
+    ]
 
 
 def _score(mentor: MentorProfile, cadre: Cadre, interests: set[str]) -> Suggestion:
