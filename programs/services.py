@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,7 +203,10 @@ RANKING = """
 def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> list[Suggestion]:
     """The best `limit` of `mentors` (a scoped queryset), ranked in one query, then read
     with what the page shows in a second."""
-    eligible, eligible_params = mentors.order_by().values("pk").query.sql_with_params()
+    try:
+        eligible, eligible_params = mentors.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nobody in the person's scope: `none()` has no SQL
+        return []
     province, city = cadre.province_id, cadre.city_id
     sql = RANKING.replace("IN (%s)", f"IN ({eligible})")
     # LIKE's wildcards in a word are its own characters, not patterns.

@@ -212,3 +212,12 @@ def test_the_pairing_page_issues_a_fixed_number_of_queries(
 
 
 QUERIES = 8
+
+
+def test_a_coordinator_without_an_office_gets_an_empty_page_not_an_error(client):
+    # A coordinator whose membership was removed: their scope is empty, so is the ranking.
+    lost = UserFactory(username="lost", role=COORDINATOR, unit=False)
+    client.force_login(lost)
+    enrolment = EnrolmentFactory()
+    MentorProfileFactory()
+    assert services.mentor_suggestions(enrolment=enrolment, user=lost) == []
