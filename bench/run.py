@@ -308,7 +308,7 @@ def report(rows: list[dict], memory: list[float]) -> None:
     partial = bool(os.environ.get("BENCH_PAGES"))
     suffix = "-" + os.environ["BENCH_PAGES"].replace(",", "+").replace(" ", "") if partial else ""
     if len(suffix) > 120:  # a long list of pages: a name the file system takes
-        suffix = "-partial-" + hashlib.sha1(suffix.encode()).hexdigest()[:10]
+        suffix = "-partial-" + hashlib.sha256(suffix.encode()).hexdigest()[:10]
     out = ROOT / f"bench/results/{TIER}-{today}{suffix}.json"
     out.parent.mkdir(exist_ok=True)  # raw results are not kept in git
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

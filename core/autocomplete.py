@@ -29,13 +29,18 @@ def _ascii_digits(text: str) -> bool:
 
 
 class AutocompleteSelect(forms.Select):
-    def __init__(self, lookup_url_name: str, attrs: dict | None = None) -> None:
+    def __init__(
+        self, lookup_url_name: str, attrs: dict | None = None, lookup_args: list | None = None
+    ) -> None:
         super().__init__(attrs)
         self.lookup_url_name = lookup_url_name
+        # For a lookup that depends on the object being edited (the mentors one may pair
+        # with this enrolment): the endpoint's URL arguments.
+        self.lookup_args = lookup_args or []
 
     def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
         attrs = super().build_attrs(base_attrs, extra_attrs)
-        attrs["data-autocomplete-url"] = reverse(self.lookup_url_name)
+        attrs["data-autocomplete-url"] = reverse(self.lookup_url_name, args=self.lookup_args)
         return attrs
 
     def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:

@@ -13,6 +13,10 @@ class EvaluationsConfig(AppConfig):
         post_save.connect(signals.agreement_saved, sender="partners.Agreement")
         post_save.connect(signals.program_saved, sender="programs.Program")
         post_save.connect(signals.mentorship_saved, sender="programs.Mentorship")
+        from evaluations.reminders import mentee_paired
+        from programs.signals import mentorship_paired
+
+        mentorship_paired.connect(mentee_paired)
         from programs.timeline import register_due_source, register_timeline_source
 
         register_timeline_source(timeline.cadre_entries)

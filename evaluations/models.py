@@ -559,6 +559,7 @@ class ReminderKind(models.TextChoices):
     AGREEMENT_ENDING = "agreement_ending", _("Agreement ending soon")
     AGREEMENT_LAPSED = "agreement_lapsed", _("Agreement ended: its end date passed")
     MENTEE_STALE = "mentee_stale", _("Mentee not met for 30 days")
+    MENTEE_NEW = "mentee_new", _("New mentee paired with you")
 
 
 # What a reminder's raw `last_error` (the SMTP exception, or why it was not sent) means,
@@ -579,6 +580,7 @@ REMINDER_PROBLEMS = [
     ("The evaluation was submitted meanwhile", _("The evaluation was submitted meanwhile.")),
     ("The action item was done meanwhile", _("The action item was done meanwhile.")),
     ("The agreement is no longer lapsed", _("The agreement is no longer lapsed.")),
+    ("The pairing ended meanwhile", _("The pairing ended meanwhile.")),
     ("The worker stopped while sending", _("Sending was interrupted.")),
     ("No confirmed mobile number", _("The recipient has no confirmed mobile number.")),
     ("Channel off", _("This channel is not set up on this Kader.")),

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -115,6 +117,37 @@ class Changes:
         return self
 
 
+@dataclass
+class Counts:
+    """How many evaluations a run of the whole plan created, moved and deleted."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    def __iadd__(self, changes: Changes) -> Counts:
+        self.created += len(changes.create)
+        self.updated += len(changes.update)
+        self.deleted += len(changes.delete)
+        return self
+
+
+def chunk_size() -> int:
+    return settings.KADER_PLANNING_CHUNK
+
+
+def in_chunks(queryset: QuerySet, size: int) -> Iterator[list]:
+    """The rows of `queryset` in lists of `size`, by ascending id (keyset: each chunk is
+    one indexed range read, whatever the offset; its prefetches run per chunk)."""
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
+
+
 def _overlaps(period: Period, evaluation: Evaluation) -> bool:
     return period.start <= evaluation.period_end and evaluation.period_start <= period.end
 
@@ -200,16 +233,47 @@ def apply(changes: Changes) -> Changes:
             pk__in=changes.delete, status=Evaluation.Status.SCHEDULED, planned=True
         ).unscoped().delete()
     if changes.update:
-        bulk_update_with_history(
-            changes.update,
-            Evaluation,
-            ["period_start", "period_end", "due_date", "evaluator"],
-            batch_size=BATCH,
-            default_change_reason=PLANNED,
-        )
+        _update(changes.update)
     if changes.create:
         _create(changes.create)
     return changes
+
+
+MOVED = ["period_start", "period_end", "due_date", "evaluator"]
+
+
+def _update(evaluations: list[Evaluation]) -> None:
+    """The moved evaluations' dates and evaluator, with their history rows.
+
+    On PostgreSQL one `UPDATE … FROM (VALUES …)` per batch: a join on the ids, where
+    `bulk_update`'s `CASE WHEN id = …` per column makes every row search the whole batch.
+    Re-checked in the query, as the delete is: never an evaluation started meanwhile.
+    """
+    if connection.vendor != "postgresql":
+        bulk_update_with_history(
+            evaluations, Evaluation, MOVED, batch_size=BATCH, default_change_reason=PLANNED
+        )
+        return
+    table = Evaluation._meta.db_table
+    for start in range(0, len(evaluations), BATCH):
+        batch = evaluations[start : start + BATCH]
+        rows = ", ".join(["(%s::bigint, %s::date, %s::date, %s::date, %s::bigint)"] * len(batch))
+        params = [
+            value
+            for e in batch
+            for value in (e.pk, e.period_start, e.period_end, e.due_date, e.evaluator_id)
+        ]
+        sql = f"""
+            UPDATE {table} e SET period_start = v.period_start, period_end = v.period_end,
+                due_date = v.due_date, evaluator_id = v.evaluator_id
+            FROM (VALUES {rows}) AS v (id, period_start, period_end, due_date, evaluator_id)
+            WHERE e.id = v.id AND e.status = %s AND e.planned
+        """  # noqa: S608 -- only the table's name and placeholders are formatted in
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, Evaluation.Status.SCHEDULED])
+    Evaluation.history.bulk_history_create(
+        evaluations, batch_size=BATCH, update=True, default_change_reason=PLANNED
+    )
 
 
 def _create(evaluations: list[Evaluation]) -> None:

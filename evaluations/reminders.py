@@ -433,9 +433,20 @@ def _row(due: Due, now: dt.datetime) -> Reminder:
     )
 
 
-def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: dt.date) -> None:
-    """One reminder outside the sweep (e.g. "submitted"), sent after the commit."""
-    due = Due(kind, recipient.pk, for_date, "evaluation", evaluation.pk)
+def reminder_create(
+    *,
+    kind: str,
+    recipient,
+    for_date: dt.date,
+    evaluation: Evaluation | None = None,
+    mentorship=None,
+) -> None:
+    """One reminder outside the sweep (an evaluation "submitted", a mentor's new mentee),
+    about an evaluation or a mentorship, sent after the commit."""
+    subject, subject_id = (
+        ("evaluation", evaluation.pk) if evaluation is not None else ("mentorship", mentorship.pk)
+    )
+    due = Due(kind, recipient.pk, for_date, subject, subject_id)
     Reminder.objects.bulk_create([_row(due, timezone.now())], ignore_conflicts=True)
     # unscoped: the one row just written, found again to be enqueued; the outbox is the
     # system's, and the person whose action caused it (a mentor submitting) need not see it.
@@ -443,7 +454,7 @@ def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: d
         Reminder.objects.filter(
             kind=kind,
             recipient=recipient,
-            subject_key=f"evaluation:{evaluation.pk}",
+            subject_key=f"{subject}:{subject_id}",
             for_date=for_date,
             status=Reminder.Status.PENDING,
         )
@@ -451,6 +462,17 @@ def reminder_create(*, kind: str, recipient, evaluation: Evaluation, for_date: d
         .values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: _enqueue(ids, None))
+
+
+def mentee_paired(sender, mentorship, **kwargs) -> None:
+    """A coordinator paired a mentor with a cadre (`programs.signals.mentorship_paired`):
+    the mentor hears of their new mentee through the outbox, once."""
+    reminder_create(
+        kind=K.MENTEE_NEW,
+        recipient=mentorship.mentor.user,
+        mentorship=mentorship,
+        for_date=mentorship.started_on,
+    )
 
 
 @dataclass
@@ -714,6 +736,8 @@ def skip_reason(reminder: Reminder) -> str:
         return "The action item was done meanwhile."
     if reminder.kind == K.AGREEMENT_LAPSED and reminder.agreement.status != "ended":
         return "The agreement is no longer lapsed."
+    if reminder.kind == K.MENTEE_NEW and reminder.mentorship.status != "active":
+        return "The pairing ended meanwhile."
     return ""
 
 

@@ -1,7 +1,8 @@
 """Journey 1. A coordinator sets up a partnership from nothing: a new partner with two
 contacts, a formal industry agreement with two indicators and its signed document, a
-program under it, cadres imported from a spreadsheet, enrolled and paired with the
-mentor the app suggests, evaluations planned — and sees all of it on the dashboard."""
+program under it, cadres imported from a spreadsheet, enrolled and paired (one with the
+mentor the app suggests, one with a mentor found by typing; each mentor is told by e-mail),
+evaluations planned — and sees all of it on the dashboard."""
 
 from __future__ import annotations
 
@@ -195,7 +196,39 @@ def enrol_and_pair(page, screenshot) -> None:
     expect(page.get_by_test_id("enrolments").locator("li", has_text="Ayu Lestari")).to_contain_text(
         "Budi Santoso"
     )
+    # Bagus gets Dewi, found by typing her name rather than picked from the suggestions.
+    page.get_by_test_id("enrolments").locator("li", has_text="Bagus Wijaya").get_by_role(
+        "link", name="Pair a mentor"
+    ).click()
+    other = page.get_by_test_id("other-mentor")
+    other.locator(".ts-control").click()
+    with page.expect_response(lambda r: "/pair/mentors/" in r.url and "Dewi" in r.url):
+        page.keyboard.type("Dewi")
+    option = page.locator(".ts-dropdown .option", has_text="Dewi Lestari")
+    expect(option).to_be_visible()
+    screenshot(page, "pairing-by-typing")
+    option.click()
+    page.get_by_test_id("save").click()
+    expect(page.locator(".alert-success").first).to_contain_text(
+        "The mentor is paired with Bagus Wijaya."
+    )
+    bagus = page.get_by_test_id("enrolments").locator("li", has_text="Bagus Wijaya")
+    expect(bagus).to_contain_text("Dewi Lestari")
     screenshot(page, "program")
+
+
+def mentors_hear_of_their_mentees(stack) -> None:
+    """Each mentor's new-mentee e-mail, through the outbox and the worker (in Indonesian,
+    their default language)."""
+    expected = {
+        ("budi@example.org", "Mentee baru Anda: Ayu Lestari"),
+        ("dewi@example.org", "Mentee baru Anda: Bagus Wijaya"),
+    }
+
+    def sent() -> set:
+        return {(m["To"], m["Subject"]) for m in stack.inbox.messages}
+
+    assert stack.wait_for(lambda: expected <= sent(), 60), sent()
 
 
 def sees_it_on_the_dashboard(page, screenshot) -> None:
@@ -237,5 +270,6 @@ def test_a_coordinator_sets_up_a_partnership_from_nothing(
     import_cadres(page, screenshot, spreadsheet(tmp_path))
     enrol_and_pair(page, screenshot)
     assert_fits(page, width)
+    mentors_hear_of_their_mentees(stack)
     sees_it_on_the_dashboard(page, screenshot)
     assert_fits(page, width)

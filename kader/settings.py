@@ -359,6 +359,9 @@ KADER_DASHBOARD_COLD_IN_REQUEST = env.bool("KADER_DASHBOARD_COLD_IN_REQUEST", de
 # How long a list's rendered rows are kept (core/fragments.py). A kept table is never stale
 # (its key is the fingerprint of what it shows): this only bounds the cache's memory.
 KADER_ROWS_SECONDS = env.int("KADER_ROWS_SECONDS", default=600)
+# The daily planning step reads and writes this many subjects (agreements, programs, pairs)
+# per transaction (evaluations/services.py `evaluations_plan_all`): its memory bound.
+KADER_PLANNING_CHUNK = env.int("KADER_PLANNING_CHUNK", default=2_000)
 OTP_TOTP_ISSUER = "Kader"
 # /healthz names the components that run (and which is down) only to staff or to a caller
 # sending this token in the X-Healthz-Token header; everyone else gets the status alone.

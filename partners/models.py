@@ -553,6 +553,7 @@ class Agreement(Jurisdictional):
             lapsed,
             cls,
             ["status", "closed_on", "updated_at"],
+            batch_size=1_000,
             default_change_reason="Ended: the end date passed",
         )
         return lapsed

@@ -253,22 +253,60 @@ class EnrolmentForm(forms.ModelForm):
         return data
 
 
+def mentor_label(mentor: MentorProfile) -> str:
+    """A mentor as the pairing's autocomplete lists them: the name, then what they know."""
+    expertise = Truncator(mentor.expertise).chars(60)
+    return f"{mentor} · {expertise}" if expertise else str(mentor)
+
+
 class PairingForm(forms.Form):
+    """A suggestion (radio buttons the page draws from the ranked suggestions) or any other
+    eligible mentor found by typing (an autocomplete that renders only the chosen one).
+
+    Both fields accept only mentors the coordinator sees who may be paired with this
+    enrolment, so a forged or ineligible id is refused at its field.
+    """
+
     mentor = forms.ModelChoiceField(
-        label=_("Mentor"),
+        label=_("Suggested mentor"),
         queryset=MentorProfile.objects.none(),
-        widget=forms.RadioSelect,
+        required=False,
+        # The page draws its own radio buttons, for the suggestions only (never every row).
+        widget=forms.HiddenInput,
+    )
+    other = forms.ModelChoiceField(
+        label=_("Or find another mentor"),
+        help_text=_("Type a name or an expertise. A mentor chosen here is paired instead."),
+        queryset=MentorProfile.objects.none(),
+        required=False,
+        empty_label=_("(none: the suggestion above)"),
     )
     override = forms.BooleanField(
         label=_("Pair over capacity: I know this mentor already has a full load."),
         required=False,
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, enrolment: Enrolment, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = MentorProfile.objects.visible_to(user).filter(
-            is_active=True
-        )
+        eligible = MentorProfile.objects.visible_to(user).available_for(enrolment)
+        self.fields["mentor"].queryset = eligible
+        other = self.fields["other"]
+        # Before the queryset: setting it hands the widget its choices.
+        other.widget = AutocompleteSelect("programs:mentor_lookup", lookup_args=[enrolment.pk])
+        other.queryset = eligible.select_related("user")
+        other.label_from_instance = mentor_label
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        chosen = data.get("other") or data.get("mentor")
+        if chosen is None:
+            self.add_error(
+                "mentor", _("Choose a mentor: one of the suggestions, or another by name.")
+            )
+        data["chosen"] = chosen
+        return data
 
 
 class MentorProfileForm(forms.ModelForm):

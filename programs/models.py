@@ -502,6 +502,14 @@ class MentorProfileQuerySet(GuardedQuerySet):
         # units above them (a province's or the nation's pool of mentors).
         return _visible(self, user, "", Q(user=user), with_above=True)
 
+    def available_for(self, enrolment: Enrolment) -> MentorProfileQuerySet:
+        """Mentors who take mentees and are not already this enrolment's active mentor:
+        whom a coordinator may pair with it (capacity is the pairing's own question)."""
+        paired = Mentorship.objects.filter(
+            mentor=OuterRef("pk"), enrolment=enrolment, status=Mentorship.Status.ACTIVE
+        )
+        return self.filter(is_active=True).exclude(Exists(paired))
+
     def with_load(self) -> MentorProfileQuerySet:
         return self.annotate(
             active_mentee_count=Count(

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -20,12 +20,14 @@ from core.scoping import unguarded
 from programs.models import (
     Cadre,
     CadreBackground,
+    DevelopmentGoal,
     Enrolment,
     MentorProfile,
     Mentorship,
     Program,
     Session,
 )
+from programs.signals import mentorship_paired
 
 
 class ProgramFull(ValidationError):
@@ -108,6 +110,9 @@ def _promote_to_participant(cadre: Cadre) -> None:
 
 # --- Pairing --------------------------------------------------------------------------
 
+# Options the pairing page shows: the best this many; any other mentor is found by typing.
+SUGGESTED = 20
+
 
 @dataclass
 class Suggestion:
@@ -133,30 +138,97 @@ def _words(text: str) -> set[str]:
 def _cadre_interests(enrolment: Enrolment) -> set[str]:
     cadre = enrolment.cadre
     texts = [cadre.development_focus, cadre.occupation, cadre.education_detail]
-    for mentorship in enrolment.mentorships.all():
-        texts += [goal.title for goal in mentorship.goals.all()]
+    # unscoped: the goals of the enrolment the caller holds (fetched through visible_to),
+    # in one query rather than one per earlier pair.
+    goals = DevelopmentGoal.objects.unscoped().filter(mentorship__enrolment=enrolment)
+    texts += list(goals.values_list("title", flat=True))
     return _words(" ".join(texts))
 
 
-def mentor_suggestions(*, enrolment: Enrolment, user) -> list[Suggestion]:
-    """Mentors ranked for a cadre: shared region, expertise against goals, free capacity.
+def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) -> list[Suggestion]:
+    """The `limit` best mentors for a cadre: expertise against goals, shared region, free
+    capacity.
 
     Weights: an expertise match counts most (it is why a pairing works), a shared
     province next (meeting in person), free places last; full mentors go to the end.
+    PostgreSQL ranks every eligible mentor and returns only the best (60,000 mentors at
+    national scale); `_score` is the rule in Python, which the tests hold the SQL to and
+    which ranks on SQLite.
     """
     interests = _cadre_interests(enrolment)
     cadre = enrolment.cadre
-    already = set(enrolment.mentorships.active().values_list("mentor_id", flat=True))
     mentors = (
         MentorProfile.objects.visible_to(user)
-        .filter(is_active=True)
-        .exclude(pk__in=already)
+        .available_for(enrolment)
         .select_related("user", "partner", "province")
-        .with_load()
     )
-    suggestions = [_score(m, cadre, interests) for m in mentors]
-    suggestions.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
-    return suggestions
+    if connection.vendor != "postgresql":
+        ranked = [_score(m, cadre, interests) for m in mentors.with_load()]
+        ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
+        return ranked[:limit]
+    return _ranked_in_sql(mentors, cadre, sorted(interests), limit)
+
+
+# `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors (`%s` is
+# their ids' query). Each mentor's active pairs are counted once, on the index of active
+# pairs (mentor, enrolment), and each tag is split into words as `_words` splits it.
+RANKING = """
+    SELECT r.id, r.tags, r.in_province, r.in_city,
+        3 * cardinality(r.tags) + 2 * r.in_province::int + r.in_city::int
+            + LEAST(GREATEST(r.mentee_capacity - r.load, 0), 3) AS score
+    FROM (
+        SELECT mp.id, mp.mentee_capacity, COALESCE(l.n, 0) AS load,
+            COALESCE(mp.province_id = %s, false) AS in_province,
+            COALESCE(mp.province_id = %s AND pa.region_id = %s, false) AS in_city,
+            -- The words cut out of each tag only where one of them occurs at all.
+            CASE WHEN lower(mp.expertise) LIKE ANY (%s::text[]) THEN ARRAY(
+                SELECT btrim(tag) FROM unnest(string_to_array(mp.expertise, ',')) AS tag
+                WHERE regexp_split_to_array(lower(tag), '\\W+') && %s::text[]
+            ) ELSE '{}' END AS tags,
+            COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username) AS name
+        FROM programs_mentorprofile mp
+        JOIN auth_user u ON u.id = mp.user_id
+        LEFT JOIN partners_partner pa ON pa.id = mp.partner_id
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS n FROM programs_mentorship
+            WHERE mentor_id = mp.id AND status = 'active'
+        ) l ON true
+        WHERE mp.id IN (%s)
+    ) r
+    ORDER BY r.mentee_capacity <= r.load, score DESC, r.name, r.id
+    LIMIT %s
+"""
+
+
+def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> list[Suggestion]:
+    """The best `limit` of `mentors` (a scoped queryset), ranked in one query, then read
+    with what the page shows in a second."""
+    try:
+        eligible, eligible_params = mentors.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nobody in the person's scope: `none()` has no SQL
+        return []
+    province, city = cadre.province_id, cadre.city_id
+    sql = RANKING.replace("IN (%s)", f"IN ({eligible})")
+    # LIKE's wildcards in a word are its own characters, not patterns.
+    patterns = ["%" + re.sub(r"([\\%_])", r"\\\1", word) + "%" for word in interests]
+    params = [province, province, city, patterns, interests, *eligible_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ranked = cursor.fetchall()
+    # unscoped: the ids just chosen from `mentors`, which visible_to scoped.
+    found = MentorProfile.objects.unscoped().select_related("user", "partner", "province")
+    by_id = found.with_load().in_bulk([row[0] for row in ranked])
+    return [
+        Suggestion(
+            by_id[pk],
+            score,
+            in_city,
+            in_province,
+            [t for t in tags if t],
+            by_id[pk].free_capacity(),
+        )
+        for pk, tags, in_province, in_city, score in ranked
+    ]
 
 
 def _score(mentor: MentorProfile, cadre: Cadre, interests: set[str]) -> Suggestion:
@@ -188,7 +260,9 @@ def mentorship_create(
                 code="not_enrolled",
             )
         if enrolment.mentorships.active().filter(mentor=mentor).exists():
-            raise ValidationError(_("This mentor is already paired with this cadre."))
+            raise ValidationError(
+                _("This mentor is already paired with this cadre."), code="already_paired"
+            )
         full = mentor.free_capacity() <= 0
         if full and not override:
             raise MentorOverCapacity(
@@ -203,9 +277,11 @@ def mentorship_create(
                 },
                 code="over_capacity",
             )
-        return Mentorship.objects.create(
+        mentorship = Mentorship.objects.create(
             mentor=mentor, enrolment=enrolment, over_capacity=full, created_by=by
         )
+        mentorship_paired.send(sender=Mentorship, mentorship=mentorship)
+    return mentorship
 
 
 def mentorship_end(*, mentorship: Mentorship, on: dt.date | None = None) -> Mentorship:

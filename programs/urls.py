@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/enrol/", views.enrolment_create, name="enrolment_create"),
     path("enrolments/<int:pk>/", views.enrolment_edit, name="enrolment_edit"),
     path("enrolments/<int:pk>/pair/", views.pairing, name="pairing"),
+    path("enrolments/<int:pk>/pair/mentors/", views.mentor_lookup, name="mentor_lookup"),
     path("cadres/", views.cadre_list, name="cadre_list"),
     path("cadres/new/", views.cadre_create, name="cadre_create"),
     path("cadres/import/", views.cadre_import, name="cadre_import"),

@@ -177,8 +177,9 @@ CASES = [
          "mentor_a", w("programs.Enrolment")),
     Case("programs:enrolment_edit", "enrolment", (G.EnrolmentForm,), "coordinator", "mentor_a",
          w("programs.Enrolment", "programs.Mentorship")),
+    # A pairing tells the mentor through the outbox: a reminder row.
     Case("programs:pairing", "enrolment", (G.PairingForm,), "coordinator", "mentor_a",
-         w("programs.Mentorship", "programs.Enrolment")),
+         w("programs.Mentorship", "programs.Enrolment", "evaluations.Reminder")),
     Case("programs:cadre_create", None, (G.CadreForm,), "coordinator", "mentor_a",
          w("programs.Cadre")),
     Case("programs:cadre_edit", "cadre", (G.CadreForm,), "coordinator", "mentor_a",

@@ -123,6 +123,7 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "programs:mentor_edit": ("profile", "LNNNOO", "LNNNOO"),
     "programs:mentor_home": (None, "LNOONO", "LNOONO"),
     "programs:mentor_list": (None, "LNNNOO", "LNNNOO"),
+    "programs:mentor_lookup": ("enrolment", "LNNNOO", "MMMMMM"),
     "programs:mentorship_detail": ("mentorship", "LNONOO", "LNONOO"),
     "programs:mentorship_end": ("mentorship", "LMMMMM", "LNNNOO"),
     "programs:pairing": ("enrolment", "LNNNOO", "LNNNOO"),

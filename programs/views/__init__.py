@@ -28,6 +28,7 @@ from programs.views.programs import (  # noqa: F401
     mentor_create,
     mentor_edit,
     mentor_list,
+    mentor_lookup,
     pairing,
     program_create,
     program_detail,

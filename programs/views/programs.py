@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts.access import perm_or_404
 from core import messaging
-from core.autocomplete import search_term
+from core.autocomplete import lookup_response, search_term
 from programs import services
 from programs.filters import ProgramFilter
 from programs.forms import (
@@ -21,6 +22,7 @@ from programs.forms import (
     MentorProfileForm,
     PairingForm,
     ProgramForm,
+    mentor_label,
 )
 from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
 from programs.reporting import diversity_summary
@@ -171,19 +173,24 @@ def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/enrolment_edit.html", context)
 
 
-@perm_or_404("programs.pair_mentors")
-def pairing(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = get_object_or_404(
+def _pairable(request: HttpRequest, pk: int) -> Enrolment:
+    return get_object_or_404(
         Enrolment.objects.visible_to(request.user).select_related(
             "program", "cadre__province", "cadre__city"
         ),
         pk=pk,
     )
-    form = PairingForm(request.POST or None, user=request.user)
+
+
+@perm_or_404("programs.pair_mentors")
+def pairing(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _pairable(request, pk)
+    form = PairingForm(request.POST or None, user=request.user, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
+        field = "other" if form.cleaned_data.get("other") else "mentor"
         try:
             services.mentorship_create(
-                mentor=form.cleaned_data["mentor"],
+                mentor=form.cleaned_data["chosen"],
                 enrolment=enrolment,
                 override=form.cleaned_data["override"],
                 by=request.user,
@@ -191,7 +198,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         except services.MentorOverCapacity as error:
             form.add_error("override", error)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(field if error.code == "already_paired" else None, error)
         else:
             messages.success(
                 request, _("The mentor is paired with %(cadre)s.") % {"cadre": enrolment.cadre}
@@ -204,6 +211,22 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "selected": str(form["mentor"].value() or ""),
     }
     return render(request, "programs/pairing.html", context)
+
+
+@require_GET
+@perm_or_404("programs.pair_mentors")
+def mentor_lookup(request: HttpRequest, pk: int) -> JsonResponse:
+    """Mentors who may be paired with this enrolment, by name or expertise (the pairing
+    page's autocomplete; the form accepts the same set)."""
+    enrolment = _pairable(request, pk)
+    mentors = (
+        MentorProfile.objects.visible_to(request.user)
+        .available_for(enrolment)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    search = ["user__first_name", "user__last_name", "user__username", "expertise"]
+    return lookup_response(request, mentors, search, label=mentor_label)
 
 
 @perm_or_404("programs.manage_mentors")

@@ -1,0 +1,136 @@
+"""Each background job over a seeded database: wall time, queries and peak memory.
+
+    DATABASE_URL=… [REDIS_URL=…] .venv/bin/python bench/jobs.py [job …]
+
+Jobs: planning (the daily planning step, run twice: the second run must change nothing),
+sweep (the reminder sweep without its planning step, rolled back), requeue, lapsed (agreements
+past their end date, rolled back), sessions (expired-session cleanup, rolled back), warm (the
+dashboard warm-up). Each job runs in a fresh Python process, so its peak RSS (the process's
+`ru_maxrss`) is its own; "base" is that process's RSS after Django's start-up. The planning
+step writes for real (it is idempotent: a second run measures the daily case); the others
+roll back and can be repeated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# KADER_ROOT: another checkout's code, measured with this script (a before/after).
+ROOT = Path(os.environ.get("KADER_ROOT") or Path(__file__).resolve().parent.parent)
+JOBS = ["planning", "sweep", "requeue", "lapsed", "sessions", "warm"]
+
+
+class Rollback(Exception):
+    pass
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_job(name: str) -> list[dict]:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kader.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+    os.environ.setdefault("HTTPS", "0")
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.tasks import clear_expired_sessions
+    from dashboard import figures_cache
+    from evaluations.reminders import agreements_end_lapsed, reminders_requeue, reminders_sweep
+    from evaluations.services import evaluations_plan_all
+
+    steps = {
+        "planning": [
+            ("planning", evaluations_plan_all, False),
+            ("planning again", evaluations_plan_all, False),
+        ],
+        "sweep": [("sweep", lambda: reminders_sweep(enqueue=False), True)],
+        "requeue": [("requeue", lambda: reminders_requeue(enqueue=False), True)],
+        "lapsed": [("lapsed agreements", lambda: agreements_end_lapsed(enqueue=False), True)],
+        "sessions": [("expired sessions", clear_expired_sessions, True)],
+        "warm": [("dashboard warm-up", figures_cache.warm, False)],
+    }[name]
+    results = []
+    base = rss_mb()
+    for label, step, rolled_back in steps:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            try:
+                with transaction.atomic():
+                    outcome = step()
+                    if rolled_back:
+                        raise Rollback
+            except Rollback:
+                pass
+            elapsed = time.perf_counter() - started
+        results.append(
+            {
+                "job": label,
+                "seconds": round(elapsed, 2),
+                "queries": len(queries),
+                "base_mb": round(base),
+                "peak_mb": round(rss_mb()),
+                "outcome": summary(outcome),
+                "slowest": slowest(queries.captured_queries),
+                "rolled_back": rolled_back,
+            }
+        )
+    return results
+
+
+def slowest(queries: list[dict]) -> str:
+    if not queries:
+        return ""
+    query = max(queries, key=lambda q: float(q["time"]))
+    return f"{float(query['time']):.2f} s: {' '.join(query['sql'].split())[:90]}"
+
+
+def summary(outcome) -> str:
+    if isinstance(outcome, list):
+        return f"{len(outcome):,} ids"
+    if hasattr(outcome, "decided"):
+        return f"{outcome.decided:,} decided, {len(outcome.enqueued):,} sendable"
+    if hasattr(outcome, "created"):
+        return (
+            f"{outcome.created:,} created, {outcome.updated:,} moved, {outcome.deleted:,} deleted"
+        )
+    if hasattr(outcome, "create"):  # the planning's result before it was chunked
+        made, moved, gone = len(outcome.create), len(outcome.update), len(outcome.delete)
+        return f"{made:,} created, {moved:,} moved, {gone:,} deleted"
+    return str(outcome)
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--one"]:
+        print(json.dumps(run_job(argv[1])))
+        return
+    for name in argv or JOBS:
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", name], capture_output=True, text=True, check=False
+        )
+        if done.returncode:
+            print(f"{name}: failed\n{done.stderr[-3000:]}")
+            continue
+        for row in json.loads(done.stdout.strip().splitlines()[-1]):
+            print(
+                f"{row['job']:<20} {row['seconds']:>8.2f} s {row['queries']:>7,} queries "
+                f"peak {row['peak_mb']:>5} MB (base {row['base_mb']} MB)  {row['outcome']}"
+                + ("  [rolled back]" if row["rolled_back"] else "")
+            )
+            print(f"{'':<20} slowest query {row['slowest']}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
