@@ -60,7 +60,9 @@ def test_a_big_xlsx_of_the_filtered_cadres_is_written_by_the_worker(
     CadreFactory(full_name="Kader Alumni", stage="alumni")
     client.force_login(coordinator)
     client.cookies["kader_language"] = "en"
-    assert client.get(reverse("programs:cadre_list"), {"stage": "candidate"}).status_code == 200  # where they start
+    assert (
+        client.get(reverse("programs:cadre_list"), {"stage": "candidate"}).status_code == 200
+    )  # where they start
 
     started = time.monotonic()
     response = client.get("/exports/cadres.xlsx", {"stage": "candidate"})
