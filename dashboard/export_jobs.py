@@ -31,8 +31,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.roles import User
 from core.scoping import guarding
+from dashboard import exports
 from dashboard.exports import (
-    CHUNK_SIZE,
     LISTS,
     ExportList,
     headers_of,
@@ -132,7 +132,7 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
             rows_written=min(written, total)
         )
 
-    objects = rows.iterator(chunk_size=CHUNK_SIZE)
+    objects = rows.iterator(chunk_size=exports.CHUNK_SIZE)
     with tempfile.TemporaryFile(suffix=".xlsx") as target:
         write_xlsx(
             headers_of(spec),
@@ -141,6 +141,7 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
             target=target,
             rows_per_sheet=settings.KADER_EXPORT_ROWS_PER_SHEET,
             progress=progress,
+            every=exports.CHUNK_SIZE,
         )
         name = export.file.storage.save(f"exports/{export.pk}/{export.filename}", File(target))
     now = timezone.now()
