@@ -127,7 +127,11 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
     total = rows.count()
     Export.objects.visible_to(export.requested_by).filter(pk=export.pk).update(rows_total=total)
 
+    written_so_far = [0]
+
     def progress(written: int) -> None:
+        written_so_far[0] = written
+        # Rows added since the count must not push the bar past its end.
         Export.objects.visible_to(export.requested_by).filter(pk=export.pk).update(
             rows_written=min(written, total)
         )
@@ -151,6 +155,8 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
         .update(
             status=Export.Status.DONE,
             file=name,
+            rows_written=written_so_far[0],
+            rows_total=written_so_far[0],
             finished_at=now,
             expires_at=now + keep_for(),
         )
@@ -252,8 +258,9 @@ def list_label(name: str) -> str:
 
 
 def exports_delete_expired(*, now: dt.datetime, chunk: int = 500, max_chunks: int = 20) -> int:
-    """Delete expired exports' files, then their rows, `chunk` at a time; at most
-    `chunk * max_chunks` per run (beat runs it again an hour later for the rest)."""
+    """Delete expired exports, `chunk` at a time, at most `chunk * max_chunks` per run
+    (beat runs it again an hour later for the rest); each file goes with its row
+    (dashboard.signals.delete_export_file)."""
     deleted = 0
     for _round in range(max_chunks):
         # unscoped: expiry is the system's, across every person's exports.
@@ -261,14 +268,11 @@ def exports_delete_expired(*, now: dt.datetime, chunk: int = 500, max_chunks: in
             Export.objects.unscoped()
             .expired(now)
             .order_by("expires_at", "pk")
-            .values_list("pk", "file")[:chunk]
+            .values_list("pk", flat=True)[:chunk]
         )
         if not batch:
             break
-        for _pk, name in batch:
-            if name:
-                Export.file.field.storage.delete(name)
-        Export.objects.unscoped().filter(pk__in=[pk for pk, _name in batch]).delete()
+        Export.objects.unscoped().filter(pk__in=batch).delete()
         deleted += len(batch)
     return deleted
 

@@ -4,6 +4,7 @@ pages' fixed query counts."""
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -37,6 +38,7 @@ def xlsx_bytes() -> bytes:
 
 def done_export(user, **fields) -> Export:
     now = timezone.now()
+    fields = {"expires_at": now + dt.timedelta(hours=24), **fields}
     export = Export.objects.create(
         requested_by=user,
         list_name="cadres",
@@ -44,7 +46,6 @@ def done_export(user, **fields) -> Export:
         rows_written=1,
         rows_total=1,
         finished_at=now,
-        expires_at=now + dt.timedelta(hours=24),
         **fields,
     )
     export.file.save(f"{export.pk}.xlsx", ContentFile(xlsx_bytes()))
@@ -250,3 +251,29 @@ def test_a_mentor_has_exports_too(client):
     mentor = UserFactory(username="mentor_c", role=MENTOR)
     client.force_login(mentor)
     assert client.get(reverse("dashboard:export_list")).status_code == 200
+
+
+def test_expiry_deletes_expired_exports_and_their_files_in_chunks(
+    coordinator, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    expired = [done_export(coordinator, expires_at=now - dt.timedelta(minutes=1)) for _ in range(5)]
+    kept = done_export(coordinator)
+    paths = [Path(e.file.path) for e in expired]
+    assert all(p.exists() for p in paths)
+    # Two rows at a time, at most two rounds: four go now, the fifth at the next run.
+    with django_capture_on_commit_callbacks(execute=True):  # files go after the commit
+        assert export_jobs.exports_delete_expired(now=now, chunk=2, max_chunks=2) == 4
+        assert export_jobs.exports_delete_expired(now=now, chunk=2, max_chunks=2) == 1
+    assert list(Export.objects.all()) == [kept]
+    assert not any(p.exists() for p in paths)
+    assert Path(kept.file.path).exists()
+
+
+def test_a_deleted_account_takes_its_exports_files_along(
+    coordinator, django_capture_on_commit_callbacks
+):
+    path = Path(done_export(coordinator).file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator.delete()
+    assert not path.exists()
