@@ -45,6 +45,9 @@ from dashboard.models import QUERY_MAX_LENGTH, Export
 log = logging.getLogger(__name__)
 
 
+UNFINISHED = (Export.Status.QUEUED, Export.Status.RUNNING)
+
+
 def keep_for() -> dt.timedelta:
     return dt.timedelta(hours=settings.KADER_EXPORT_KEEP_HOURS)
 
@@ -57,6 +60,14 @@ def export_request(request: HttpRequest, spec: ExportList) -> HttpResponse:
     query = request.GET.urlencode()
     if len(query) > QUERY_MAX_LENGTH:
         return HttpResponseBadRequest(_("These filters are too long to export. Use fewer."))
+    # A second click while the first is still being written opens that one.
+    running = (
+        Export.objects.visible_to(request.user)
+        .filter(list_name=spec.name, query=query, status__in=UNFINISHED)
+        .first()
+    )
+    if running is not None:
+        return redirect(running)
     export = export_create(
         user=request.user,
         list_name=spec.name,

@@ -170,6 +170,18 @@ def test_an_xlsx_over_the_threshold_goes_to_the_background(
         assert not Export.objects.exists()
 
 
+def test_a_second_click_opens_the_export_already_under_way(client, coordinator, settings):
+    settings.KADER_EXPORT_BACKGROUND_ROWS = 1
+    CadreFactory.create_batch(2, stage="candidate")
+    client.force_login(coordinator)
+    first = client.get("/exports/cadres.xlsx", {"stage": "candidate"})
+    again = client.get("/exports/cadres.xlsx", {"stage": "candidate"})
+    assert first["Location"] == again["Location"]
+    other = client.get("/exports/cadres.xlsx")  # other filters: another export
+    assert other["Location"] != first["Location"]
+    assert Export.objects.count() == 2
+
+
 def test_filters_too_long_to_keep_are_refused_with_a_message(client, coordinator, settings):
     settings.KADER_EXPORT_BACKGROUND_ROWS = 0
     CadreFactory()
