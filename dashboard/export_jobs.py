@@ -6,6 +6,11 @@ with its page; a Celery task rebuilds the list for the person who asked (their
 `visible_to`, their filters, the scope guard on as in a request), writes the workbook in
 constant memory with its progress, keeps it in private storage for `KADER_EXPORT_KEEP_HOURS`
 and e-mails them; beat deletes expired files and rows in bounded chunks.
+
+The "ready" e-mail is sent here, not through the reminder outbox (evaluations.Reminder):
+an outbox row names an evaluation, action item, agreement or pair, and evaluations may not
+know of the dashboard's exports (the layers point down). Its once-only claim is the same
+idea: `notified_at` is set by a conditional UPDATE before the message goes out.
 """
 
 from __future__ import annotations
