@@ -4,7 +4,9 @@ Each list is an `ExportList`: who may export it (the same permission as the list
 its rows (the list's own FilterSet over `visible_to(user)`, fed the same query string),
 and its columns. Rows are read with `iterator(chunk_size=…)`, so memory stays flat at
 100,000 rows: CSV goes out line by line; XLSX is written by openpyxl's write-only workbook
-to a temporary file, which is then streamed.
+to a temporary file, which is then streamed. An XLSX of more rows than
+`KADER_EXPORT_BACKGROUND_ROWS` is written by a worker instead (dashboard/export_jobs.py):
+at about 12 s per 100,000 rows it would outlast the request.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Model, Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, QueryDict, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -257,18 +258,53 @@ def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
         yield writer.writerow([safe_text(value) for value in row])
 
 
-def write_xlsx(headers: list[str], rows: Iterable[list], title: str):
-    """The workbook in a temporary file (write-only: rows go to disk as they come)."""
+# One sheet holds 1,048,576 rows: the header and 1,048,575 data rows.
+SHEET_ROWS = 1_048_575
+
+
+def write_xlsx(
+    headers: list[str],
+    rows: Iterable[list],
+    title: str,
+    *,
+    target=None,
+    rows_per_sheet: int = SHEET_ROWS,
+    progress: Callable[[int], None] | None = None,
+    every: int = CHUNK_SIZE,
+):
+    """The workbook in `target` (a temporary file by default), written row by row.
+
+    openpyxl's write-only workbook keeps no cell in memory (each sheet goes to its own
+    temporary file, strings inline), so memory stays flat whatever the row count. Past
+    `rows_per_sheet` data rows the rows go on to a new sheet, "title (2)", with the
+    header repeated. `progress(n)` is told every `every` rows and at the end.
+    """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(headers)
-    for row in rows:
+    sheet, written = None, 0
+    for written, row in enumerate(rows, start=1):
+        if (written - 1) % rows_per_sheet == 0:
+            number = (written - 1) // rows_per_sheet + 1
+            sheet = _new_sheet(workbook, title, number, headers)
         sheet.append([_text_cell(sheet, value) for value in row])
-    # Closed (and so deleted) by the FileResponse once it has been sent.
-    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+        if progress and written % every == 0:
+            progress(written)
+    if sheet is None:
+        _new_sheet(workbook, title, 1, headers)
+    if progress:
+        progress(written)
+    if target is None:
+        # Closed (and so deleted) by the FileResponse once it has been sent.
+        target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(target)
     target.seek(0)
     return target
+
+
+def _new_sheet(workbook: Workbook, title: str, number: int, headers: list[str]):
+    name = title[:31] if number == 1 else f"{title[:24]} ({number})"
+    sheet = workbook.create_sheet(title=name)
+    sheet.append(headers)
+    return sheet
 
 
 def _text_cell(sheet, value: Any) -> Any:
@@ -280,7 +316,7 @@ def _text_cell(sheet, value: Any) -> Any:
 
 
 def export_response(spec: ExportList, request: HttpRequest, fmt: str):
-    headers = [str(column.header) for column in spec.columns]
+    headers = headers_of(spec)
     objects = spec.rows(request).iterator(chunk_size=CHUNK_SIZE)
     filename = f"kader-{spec.name}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
@@ -304,9 +340,22 @@ def _in_language(lines: Iterator[str]) -> Iterator[str]:
     return stream()
 
 
-@login_required
-def export(request: HttpRequest, name: str, fmt: str):
-    spec = LISTS.get(name)
-    if spec is None or fmt not in ("csv", "xlsx") or not spec.allowed(request.user):
-        raise Http404
-    return export_response(spec, request, fmt)
+def headers_of(spec: ExportList) -> list[str]:
+    return [str(column.header) for column in spec.columns]
+
+
+def rows_up_to(spec: ExportList, request: HttpRequest, limit: int) -> int:
+    """The list's rows counted up to `limit` + 1: a `LIMIT` inside the count stops the
+    scan as soon as it has found that many, so a list of 1.2 million rows costs what one
+    of 5,001 does (an exact `COUNT(*)` of the cadres takes seconds at national scale)."""
+    return spec.rows(request).order_by().values("pk")[: limit + 1].count()
+
+
+def request_for(user: User, query: str) -> HttpRequest:
+    """A request as the list saw it: this user, this query string (for the worker, which
+    rebuilds the list through the same functions as the page)."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.user = user
+    request.GET = QueryDict(query)
+    return request

@@ -278,6 +278,14 @@ KADER_IMPORT_MAX_CELLS = env.int("KADER_IMPORT_MAX_CELLS", default=40_000)
 KADER_IMPORT_KEPT_SECONDS = env.int("KADER_IMPORT_KEPT_SECONDS", default=2 * 3600)
 KADER_IMPORT_PREVIEW_ROWS = env.int("KADER_IMPORT_PREVIEW_ROWS", default=100)
 
+# Exports (dashboard/export_jobs.py): an XLSX of more rows than this is written by a worker
+# (counted with a LIMIT, so the check is cheap); kept this many hours in MEDIA_ROOT (never
+# served publicly), for the person who asked only. A sheet holds 1,048,575 data rows under
+# its header; past that the rows go on in a new sheet (set lower only to test it).
+KADER_EXPORT_BACKGROUND_ROWS = env.int("KADER_EXPORT_BACKGROUND_ROWS", default=5000)
+KADER_EXPORT_KEEP_HOURS = env.int("KADER_EXPORT_KEEP_HOURS", default=24)
+KADER_EXPORT_ROWS_PER_SHEET = env.int("KADER_EXPORT_ROWS_PER_SHEET", default=1_048_575)
+
 # Django 6 behaviour now: a web address typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -73,6 +73,10 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "dashboard:calendar_feed": ("feed", "OOOOOO", "MMMMMM"),
     "dashboard:calendar_settings": (None, "LNOOOO", "LNOOOO"),
     "dashboard:export": ("export", "LNOOOO", "LNOOOO"),
+    # Mentor A's own export: nobody else gets it, not a coordinator, not a superuser.
+    "dashboard:export_detail": ("export_job", "LNONNN", "LNONNN"),
+    "dashboard:export_download": ("export_job", "LNONNN", "LNONNN"),
+    "dashboard:export_list": (None, "LNOOOO", "LNOOOO"),
     "dashboard:program_pdf": ("program", "LNNNOO", "LNNNOO"),
     "dashboard:program_report": ("program", "LNNNOO", "LNNNOO"),
     "programs:session_list": (None, "LNOOOO", "LNOOOO"),
@@ -172,8 +176,10 @@ def test_no_page_answers_403_to_a_user_without_the_role():
 
 
 @pytest.fixture
-def world(coordinator, mentor_a, mentor_b, outsider, admin):
-    """Mentor A's pair, goal, session, evaluation and reminder; a coordinator's agreement."""
+def world(coordinator, mentor_a, mentor_b, outsider, admin, settings, tmp_path):
+    """Mentor A's pair, goal, session, evaluation, reminder and finished export; a
+    coordinator's agreement."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     agreement = AgreementFactory(formality="formal")
     partner = agreement.partners.get()
     program = ProgramFactory()
@@ -214,7 +220,26 @@ def world(coordinator, mentor_a, mentor_b, outsider, admin):
         "reminder": ReminderFactory(evaluation=evaluation, recipient=mentor_a, status="sent"),
         "field": field,
         "feed": CalendarFeed.objects.create(user=mentor_a),
+        "export_job": _finished_export(mentor_a),
     }
+
+
+def _finished_export(user):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from dashboard.models import Export
+
+    now = timezone.now()
+    export = Export.objects.create(
+        requested_by=user,
+        list_name="sessions",
+        status=Export.Status.DONE,
+        finished_at=now,
+        expires_at=now + dt.timedelta(hours=24),
+    )
+    export.file.save("sessions.xlsx", ContentFile(b"PK not really a workbook"))
+    return export
 
 
 def kwargs_for(name: str, source: str | None, world) -> dict:
