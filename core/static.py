@@ -41,7 +41,8 @@ class VendorFinder(BaseFinder):
         self.entries: list[tuple[str, FileSystemStorage, list[str]]] = []
         for prefix, folder, files in settings.KADER_VENDOR_FILES:
             storage = FileSystemStorage(location=root / folder)
-            storage.prefix = prefix  # read by collectstatic, as for STATICFILES_DIRS
+            # Read by collectstatic, as Django's own finder sets it for STATICFILES_DIRS.
+            storage.prefix = prefix  # type: ignore[attr-defined]
             maps = [f"{name}.map" for name in files if storage.exists(f"{name}.map")]
             self.entries.append((prefix, storage, [*files, *maps]))
 
@@ -56,7 +57,10 @@ class VendorFinder(BaseFinder):
             if not storage.exists(name)
         ]
 
-    def find(self, path: str, find_all: bool = False, **kwargs) -> str | list[str] | None:
+    # The stubs overload find() on find_all's literal value; one body serves both.
+    def find(  # type: ignore[override]
+        self, path: str, find_all: bool = False, **kwargs
+    ) -> str | list[str] | None:
         found = []
         for prefix, storage, files in self.entries:
             name = path.removeprefix(f"{prefix}/")

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 
 from kader import health
 
-
 THEME_COLOUR = "#198754"  # Kader's green (static/favicon.svg, Bootstrap's "success")
 
 
@@ -45,7 +44,9 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
         "icons": icons,
     }
     response = JsonResponse(
-        manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
     )
     patch_cache_control(response, public=True, max_age=3600)
     return response
