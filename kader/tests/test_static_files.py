@@ -39,6 +39,15 @@ def test_text_files_are_sent_compressed(live_server, encoding):
     assert int(packed.headers["Content-Length"]) < len(plain.content) / 5
 
 
+def test_pages_are_sent_compressed_to_a_browser_that_accepts_it(live_server):
+    url = live_server.url + "/accounts/login/"
+    plain = requests.get(url, headers={"Accept-Encoding": "identity"}, timeout=10)
+    packed = requests.get(url, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert int(packed.headers["Content-Length"]) < len(plain.content) / 2
+
+
 def test_a_file_under_its_plain_name_is_not_served(live_server):
     # Only hashed names are kept: a link written without {% static %} fails at once.
     response = requests.get(live_server.url + "/static/css/kader.css", timeout=10)
@@ -65,3 +74,10 @@ def test_the_web_app_manifest_installs_kader_in_indonesian_with_its_icons(live_s
         assert icon["sizes"] == f"{width}x{height}"
         sizes.setdefault(icon.get("purpose", "any"), []).append(width)
     assert sizes == {"any": [192, 512], "maskable": [512]}
+
+
+def test_the_manifest_reads_no_data(client, django_assert_num_queries):
+    # Whatever the database holds, the manifest is the same: not one query.
+    with django_assert_num_queries(0):
+        response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
