@@ -44,6 +44,9 @@ migrate: install
 run: export DEBUG ?= 1
 run: install messages
 	$(MANAGE) migrate --noinput
+	@# Static files as production serves them (hashed names, gzip and brotli, cached for a
+	@# year): after changing one in static/, collect again (the server picks it up).
+	$(MANAGE) collectstatic --noinput --verbosity=0
 	$(MANAGE) seed_demo
 	@echo
 	@echo "Kader is starting at http://127.0.0.1:8000 — log in as coordinator / kader-demo"

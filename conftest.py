@@ -168,12 +168,61 @@ def _dashboard_built_in_request(settings):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # Tests don't run collectstatic; the manifest storage would need it.
+def _static_storage(request, settings):
+    # A page a browser loads from the live server links the collected files, as production
+    # does (see `live_server`). Other tests render pages without collecting: plain names.
+    if "live_server" in request.fixturenames:
+        return
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def collected_static() -> Path:
+    """STATIC_ROOT as production has it after `collectstatic` (hashed names, gzip and
+    brotli copies, core/static.py); collected again only when a source file is newer than
+    the last collection's manifest, since collecting costs a loaded machine 20 s."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    ignored = apps.get_app_config("staticfiles").ignore_patterns
+    sources = (
+        storage.path(path)
+        for finder in finders.get_finders()
+        for path, storage in finder.list(ignored)
+    )
+    if not manifest.exists() or max(map(os.path.getmtime, sources)) > manifest.stat().st_mtime:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return Path(settings.STATIC_ROOT)
+
+
+def _as_is(handler):
+    return handler
+
+
+@pytest.fixture(scope="session")
+def live_server(request, collected_static):
+    """pytest-django's live server, but its static files are served as in production:
+    by WhiteNoise from the collected files (hashed names, compressed, cached for a year),
+    not by Django's development handler, which serves the sources as they are, uncompressed
+    and without a cache lifetime."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _as_is  # WhiteNoiseMiddleware answers /static/
+    server.start()
+    yield server
+    server.stop()
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}

@@ -3,12 +3,53 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
-from django.utils.cache import add_never_cache_headers
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language, gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kader import health
+
+THEME_COLOUR = "#198754"  # Kader's green (static/favicon.svg, Bootstrap's "success")
+
+
+@require_GET
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: Kader installs on a phone's home screen as an app of its own
+    (issue 19). Public: a browser fetches it without the login's cookie."""
+    icons = [
+        {"src": static("icons/app-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("icons/app-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("icons/app-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    manifest = {
+        "name": "Kader",
+        "short_name": "Kader",
+        "description": gettext("Kader — cadre partnership management"),
+        "lang": get_language(),
+        "id": "/",
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    response = JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 @never_cache

@@ -65,6 +65,7 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "two_factor_verify": (None, "LOOOOO", "LOOOOO"),
     "mobile_settings": (None, "LOOOOO", "LOOOOO"),
     "healthz": (None, "OOOOOO", "MMMMMM"),
+    "web_manifest": (None, "OOOOOO", "MMMMMM"),  # public: fetched without the login's cookie
     "dashboard:refresh": (None, "LMMMMM", "LNNNOO"),
     "home": (None, "LOOOOO", "LOOOOO"),
     "keep_alive": (None, "MMMMMM", "UOOOOO"),

@@ -1,8 +1,29 @@
 // Filter drop-downs over big tables: the server renders only the chosen option, and Tom
 // Select asks the lookup endpoint (data-autocomplete-url) for 20 matches as one types.
 // Without this script the <select> still submits the current choice or "All".
+// Tom Select itself (its script and style, named by this script's data-library and
+// data-style) is fetched only by a page that has such a <select>: most pages have none.
 (function () {
   "use strict";
+  var self = document.currentScript;
+  var loading = null;
+  function loadLibrary() {
+    if (typeof TomSelect !== "undefined") { return Promise.resolve(); }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var style = document.createElement("link");
+        style.rel = "stylesheet";
+        style.href = self.dataset.style;
+        document.head.appendChild(style);
+        var script = document.createElement("script");
+        script.src = self.dataset.library;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
   function setUp(select) {
     if (select.tomselect || typeof TomSelect === "undefined") { return; }
     var url = select.dataset.autocompleteUrl;
@@ -33,7 +54,9 @@
     });
   }
   function setUpAll() {
-    document.querySelectorAll("select[data-autocomplete-url]").forEach(setUp);
+    var selects = document.querySelectorAll("select[data-autocomplete-url]");
+    if (!selects.length) { return; }
+    loadLibrary().then(function () { selects.forEach(setUp); }, function () {});
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUpAll);
