@@ -252,10 +252,11 @@ def test_an_exports_page_issues_a_fixed_number_of_queries(client, coordinator, s
     assert queries_for(client, export.get_absolute_url()) == DETAIL_QUERIES
 
 
-# The session, the user, their groups (the permission), the page of exports, its count.
-LIST_QUERIES = 5
-# The session, the user, their groups, the export.
-DETAIL_QUERIES = 4
+# The session, the user, their groups (the permission), the page of exports, its count,
+# and the nav's unread-reminder count (evaluations.context_processors, since the inbox).
+LIST_QUERIES = 6
+# The session, the user, their groups, the export, the nav's unread-reminder count.
+DETAIL_QUERIES = 5
 
 
 def test_a_mentor_has_exports_too(client):
