@@ -26,6 +26,10 @@ ICONS = sorted(
     {
         "archive",
         "arrow-clockwise",
+        "arrow-left",
+        "check-circle",
+        "download",
+        "file-earmark-spreadsheet",
         "arrow-down",
         "arrow-down-right",
         "arrow-repeat",

@@ -48,7 +48,11 @@ def fingerprint(env: dict[str, str], database: str) -> dict[str, str]:
     return dict(line.split("|", 1) for line in out.splitlines())
 
 
-def test_it_restores_a_backup_into_a_fresh_database_with_the_same_data(postgres, tmp_path):
+def test_it_restores_a_backup_into_a_fresh_database_with_the_same_data(
+    postgres, tmp_path, collected_static
+):
+    # collected_static: the restored site renders a page with the real settings, whose
+    # static storage links the collected (hashed) files.
     coordinator = UserFactory(username="backup_coord", role=COORDINATOR)
     AgreementFactory.create_batch(3, formality="formal")
     SessionFactory.create_batch(2, topics="Catatan sesi — ‘kutip’ & <b>")

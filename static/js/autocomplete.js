@@ -49,6 +49,10 @@
           // Only this answer's matches: not the ones loaded for earlier keystrokes.
           control.clearOptions();
           callback(data.results);
+          // Typed while this answer was on its way (the list asked for on focus, say):
+          // ask for what the box says now, or the list would stay the earlier one.
+          var now = control.inputValue();
+          if (now !== query && control.canLoad(now)) { control.load(now); }
         }).catch(function () { callback(); });
       }
     });
