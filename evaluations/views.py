@@ -258,19 +258,23 @@ def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
 # --- reminders -------------------------------------------------------------------------
 
 
+# What a reminder is about: read with it wherever reminders are listed.
+SUBJECTS = (
+    "evaluation__agreement",
+    "evaluation__program",
+    "evaluation__mentorship__enrolment__cadre",
+    "evaluation__mentorship__mentor__user",
+    "action_item__evaluation",
+    "agreement",
+    "mentorship__enrolment__cadre",
+)
+
+
 @perm_or_404("evaluations.view_reminder")
 def reminder_list(request: HttpRequest) -> HttpResponse:
     # Everything "about" shows, in the list's one query.
     queryset = Reminder.objects.visible_to(request.user).select_related(
-        "recipient",
-        "evaluation__agreement",
-        "evaluation__program",
-        "evaluation__mentorship__enrolment__cadre",
-        "evaluation__mentorship__mentor__user",
-        "action_item__evaluation",
-        "agreement",
-        "mentorship__enrolment__cadre",
-        "fell_back_from",
+        "recipient", *SUBJECTS, "fell_back_from"
     )
     filtered = ReminderFilter(request.GET, queryset=queryset)
     context = {
@@ -292,17 +296,6 @@ def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if retried:
         messages.success(request, _("The reminder will be sent again."))
     return redirect(reminder.evaluation or "evaluations:reminder_list")
-
-
-SUBJECTS = (
-    "evaluation__agreement",
-    "evaluation__program",
-    "evaluation__mentorship__enrolment__cadre",
-    "evaluation__mentorship__mentor__user",
-    "action_item__evaluation",
-    "agreement",
-    "mentorship__enrolment__cadre",
-)
 
 
 @perm_or_404("evaluations.view_inbox")
