@@ -27,7 +27,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.roles import User
+from core.emails import templated_email
 from core.scoping import guarding
 from dashboard import exports
 from dashboard.exports import (
@@ -223,21 +223,20 @@ def export_notify(*, export_id: int) -> bool:
 
 def _message(export: Export) -> EmailMultiAlternatives:
     link = settings.SITE_URL.rstrip("/") + export.get_absolute_url()
-    context = {"export": export, "user": export.requested_by, "link": link}
-    with translation.override(export.language):
-        context["list_label"] = list_label(export.list_name)
-        base = "dashboard/emails/export_ready"
-        subject = render_to_string(f"{base}-subject.txt", context).strip()
-        text = render_to_string(f"{base}-body-text.txt", context)
-        html = render_to_string(f"{base}-body-html.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
+    context = {
+        "export": export,
+        "user": export.requested_by,
+        "link": link,
+        # Lazy: translated as the e-mail is rendered, in the export's language.
+        "list_label": LIST_LABELS.get(export.list_name, export.list_name),
+    }
+    return templated_email(
+        "dashboard/emails/export_ready",
+        context,
+        language=export.language,
         to=[export.requested_by.email],
         headers={"Message-ID": f"<export-{export.pk}@kader>"},
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 LIST_LABELS = {

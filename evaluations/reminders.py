@@ -28,10 +28,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from core.emails import templated_email
 from core.messaging import ProviderError
 from evaluations.channels import backend_for, next_channel
 from evaluations.models import (
@@ -784,20 +784,13 @@ def message_context(reminder: Reminder) -> dict:
 def build_message(reminder: Reminder) -> EmailMultiAlternatives:
     """The e-mail in the recipient's language, text and HTML, with its stable Message-ID."""
     preference = preference_for(reminder.recipient)
-    context = message_context(reminder)
-    with translation.override(preference.language):
-        base = f"evaluations/emails/{reminder.kind}"
-        subject = render_to_string(f"{base}-subject.txt", context).strip()
-        text = render_to_string(f"{base}-body-text.txt", context)
-        html = render_to_string(f"{base}-body-html.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
+    return templated_email(
+        f"evaluations/emails/{reminder.kind}",
+        message_context(reminder),
+        language=preference.language,
         to=[reminder.recipient.email],
         headers={"Message-ID": reminder.message_id, "Content-Language": preference.language},
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _days_overdue(reminder: Reminder) -> int:
