@@ -14,12 +14,13 @@ import time
 
 import pytest
 import requests
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import MENTOR
 from factories import AgreementFactory, EvaluationFactory, UserFactory
-from journeys.conftest import PASSWORD, assert_fits, open_menu
+from journeys.conftest import PASSWORD, assert_fits, choose_language, open_menu
 from journeys.conftest import translated as id_
 from testkit import WHATSAPP_APP_SECRET, ProviderImitation, log_in, provider_env
 
@@ -137,6 +138,16 @@ def test_a_mentor_gets_a_reminder_on_whatsapp_and_sees_it_delivered(
     expect(item.get_by_test_id("reminder-channel")).to_have_text("WhatsApp")
     assert_fits(page, width)
     screenshot(page, "inbox-delivered")
+
+    # The same inbox read in English.
+    choose_language(page, "en")
+    page.goto(stack.url + reverse("evaluations:inbox"))
+    item = page.get_by_test_id("inbox-item")
+    expect(item.get_by_test_id("reminder-delivery")).to_have_text("Delivered")
+    open_menu(page)
+    expect(page.get_by_test_id("nav-inbox")).to_contain_text("My reminders")
+    assert_fits(page, width)
+    screenshot(page, "inbox-delivered-en")
 
     item.get_by_test_id("inbox-open").click()
     page.wait_for_url(f"**{evaluation.get_absolute_url()}")
