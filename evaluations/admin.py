@@ -10,6 +10,7 @@ from evaluations.models import (
     Reminder,
     ReminderPreference,
 )
+from jurisdictions.offices import office_list_filter
 
 
 class IndicatorResultInline(admin.TabularInline):
@@ -47,7 +48,12 @@ class ReminderInline(admin.TabularInline):
 @admin.register(Evaluation)
 class EvaluationAdmin(HistoryAdmin):
     list_display = ["__str__", "kind", "status", "due_date", "evaluator"]
-    list_filter = ["status", "kind", "due_date"]
+    list_filter = [
+        "status",
+        "kind",
+        "due_date",
+        office_list_filter("agreement__", "program__", "mentorship__enrolment__cadre__"),
+    ]
     search_fields = [
         "agreement__title",
         "program__name",

@@ -7,9 +7,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import User
 from core.filters import SortFilter
 from core.widgets import YesNoWidget
 from evaluations.models import Evaluation, Reminder, ReminderKind
+from jurisdictions.offices import OfficeFilter, offer_offices
 
 SUBJECTS = [
     ("agreement", _("Agreements")),
@@ -23,6 +25,8 @@ class EvaluationFilter(df.FilterSet):
     status = df.ChoiceFilter(label=_("Status"), choices=Evaluation.Status.choices)
     subject = df.ChoiceFilter(label=_("Subject"), choices=SUBJECTS, method="by_subject")
     overdue = df.BooleanFilter(label=_("Overdue"), method="overdue_only", widget=YesNoWidget())
+    # The office of the evaluation's subject: the agreement's, the program's or the cadre's.
+    office = OfficeFilter(paths=("agreement__", "program__", "mentorship__enrolment__cadre__"))
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("due_date", "due"), ("status", "status"), ("period_start", "period")),
@@ -37,8 +41,9 @@ class EvaluationFilter(df.FilterSet):
         model = Evaluation
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        offer_offices(self, user)
         self.filters["q"].field.widget.attrs["placeholder"] = _(
             "Agreement, program, cadre, evaluator"
         )

@@ -63,7 +63,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Evaluation.objects.listed_for(request.user).with_subjects().order_by("due_date", "pk")
     )
-    filtered = EvaluationFilter(request.GET, queryset=queryset)
+    filtered = EvaluationFilter(request.GET, queryset=queryset, user=request.user)
     context = {
         "filter": filtered,
         "page": paginate(request, filtered.qs),

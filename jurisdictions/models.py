@@ -63,6 +63,16 @@ class Organisation(models.Model):
 
 
 class UnitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UnitQuerySet:
+        """The offices a person may narrow a list to: those of their scope."""
+        from .scope import scope_of
+
+        scope = scope_of(user)
+        if scope.is_empty:
+            return self.none()
+        ids = scope.unit_ids()
+        return self.all() if ids is None else self.filter(pk__in=sorted(ids))
+
     def below(self, unit: Unit) -> UnitQuerySet:
         """`unit` and every unit under it."""
         return self.filter(path__startswith=unit.path)

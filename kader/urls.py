@@ -40,6 +40,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("partners/", include("partners.urls")),
     path("programs/", include("programs.urls")),
+    path("offices/", include("jurisdictions.urls")),
     path("", include("dashboard.urls")),
 ]
 

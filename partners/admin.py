@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from core.admin_lists import HistoryAdmin, LargeTableAdmin
+from jurisdictions.offices import office_list_filter
 
 from .models import (
     Agreement,
@@ -95,6 +96,8 @@ class PartnerAdmin(HistoryImportExportAdmin):
         ("archived_at", admin.EmptyFieldListFilter),
         *(field for field, _label in Partner.STRENGTHS),
         "province",
+        "organisation",
+        office_list_filter(),
     ]
     search_fields = ["name", "contacts__name", "contacts__email", "region__name"]
     list_select_related = ["province", "region"]
@@ -132,7 +135,14 @@ class AgreementAdmin(HistoryAdmin):
         "coordinator",
     ]
     # No filter by coordinator: it would list every user; search finds a coordinator's.
-    list_filter = ["status", "formality", "basis", "evaluation_cadence"]
+    list_filter = [
+        "status",
+        "formality",
+        "basis",
+        "evaluation_cadence",
+        "organisation",
+        office_list_filter(),
+    ]
     search_fields = ["title", "reference", "partners__name", "coordinator__username"]
     list_select_related = ["coordinator"]
     raw_id_fields = ["coordinator"]

@@ -13,6 +13,7 @@ from accounts.roles import COORDINATOR, User
 from core.autocomplete import AutocompleteSelect
 from core.filters import SortFilter
 from core.widgets import YesNoWidget
+from jurisdictions.offices import OfficeFilter, offer_offices
 
 from .models import Agreement, Partner, manages_partnerships, province_choices
 
@@ -40,6 +41,7 @@ class PartnerFilter(df.FilterSet):
         method="archived_filter",
         widget=YesNoWidget(),
     )
+    office = OfficeFilter()
     sort = SortFilter(
         label=_("Sort by"),
         fields=(
@@ -63,6 +65,7 @@ class PartnerFilter(df.FilterSet):
     def __init__(self, *args, user: User, **kwargs) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+        offer_offices(self, user)
         self.filters["q"].field.widget.attrs["placeholder"] = _("Name, contact or city")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -112,6 +115,7 @@ class AgreementFilter(df.FilterSet):
         queryset=get_user_model().objects.none(),
         widget=AutocompleteSelect("partners:coordinator_lookup"),
     )
+    office = OfficeFilter()
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("start_date", "start"), ("end_date", "end"), ("title", "title")),
@@ -131,6 +135,7 @@ class AgreementFilter(df.FilterSet):
         self.filters["partner"].queryset = Partner.objects.visible_to(user).only("pk", "name")
         self.filters["coordinator"].queryset = coordinators()
         self.filters["coordinator"].field.label_from_instance = person_label
+        offer_offices(self, user)
         self.filters["q"].field.widget.attrs["placeholder"] = _("Title, number or partner")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:

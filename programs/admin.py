@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from core.admin_lists import HistoryAdmin
+from jurisdictions.offices import office_list_filter
 from programs.models import (
     BackgroundField,
     Cadre,
@@ -27,7 +28,14 @@ from programs.resources import CadreResource
 @admin.register(Program)
 class ProgramAdmin(HistoryAdmin):
     list_display = ["name", "kind", "status", "start_date", "end_date", "capacity", "is_online"]
-    list_filter = ["kind", "status", "is_online", "start_date"]
+    list_filter = [
+        "kind",
+        "status",
+        "is_online",
+        "start_date",
+        "organisation",
+        office_list_filter(),
+    ]
     search_fields = ["name", "place", "objectives"]
     autocomplete_fields = ["agreements", "partners"]
     raw_id_fields = ["coordinator"]
@@ -68,7 +76,7 @@ class BackgroundInline(admin.StackedInline):
 class CadreAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [CadreResource]
     list_display = ["full_name", "email", "stage", "province", "city", "occupation"]
-    list_filter = ["stage", "education", "province"]
+    list_filter = ["stage", "education", "province", "organisation", office_list_filter()]
     search_fields = ["full_name", "email", "phone", "occupation", "home_organisation"]
     list_select_related = ["province", "city"]
     # Walks the (full_name, id) index; Django would add "-pk", which the index cannot serve.
@@ -89,7 +97,7 @@ class BackgroundFieldAdmin(HistoryAdmin):
 class EnrolmentAdmin(HistoryAdmin):
     list_display = ["cadre", "program", "status", "enrolled_on", "outcome"]
     # No filter by program (3,000 at national): search by its name instead.
-    list_filter = ["status", "outcome"]
+    list_filter = ["status", "outcome", office_list_filter("cadre__")]
     search_fields = ["cadre__full_name", "cadre__email", "program__name"]
     list_select_related = ["cadre", "program"]
     ordering = ["-pk"]  # newest first without sorting 1.2 M rows by program and name
@@ -99,7 +107,7 @@ class EnrolmentAdmin(HistoryAdmin):
 @admin.register(MentorProfile)
 class MentorProfileAdmin(HistoryAdmin):
     list_display = ["__str__", "partner", "province", "mentee_capacity", "is_active"]
-    list_filter = ["is_active", "province"]
+    list_filter = ["is_active", "province", "organisation", office_list_filter()]
     search_fields = ["user__username", "user__first_name", "user__last_name", "expertise"]
     list_select_related = ["user", "partner", "province"]
     ordering = ["-pk"]  # sorting 60,000 profiles by their users' names costs 0.4 s
@@ -116,7 +124,7 @@ class GoalInline(admin.TabularInline):
 @admin.register(Mentorship)
 class MentorshipAdmin(HistoryAdmin):
     list_display = ["__str__", "program_name", "status", "started_on", "over_capacity"]
-    list_filter = ["status", "over_capacity"]
+    list_filter = ["status", "over_capacity", office_list_filter("enrolment__cadre__")]
     search_fields = [
         "enrolment__cadre__full_name",
         "mentor__user__username",
@@ -146,7 +154,12 @@ class DevelopmentGoalAdmin(HistoryAdmin):
 @admin.register(Session)
 class SessionAdmin(HistoryAdmin):
     list_display = ["date", "mentorship", "duration_minutes", "mode", "attendance", "logged_by"]
-    list_filter = ["mode", "attendance", "date"]
+    list_filter = [
+        "mode",
+        "attendance",
+        "date",
+        office_list_filter("mentorship__enrolment__cadre__"),
+    ]
     # By the cadre's name only: a substring search of topics and notes reads all 12 million
     # sessions (10 s at national); the name narrows to a few cadres first.
     search_fields = ["mentorship__enrolment__cadre__full_name"]

@@ -10,6 +10,7 @@ from accounts.roles import User
 from core.autocomplete import AutocompleteSelect
 from core.filters import SortFilter
 from core.pagination import id_list
+from jurisdictions.offices import OfficeFilter, offer_offices
 from partners.models import Agreement, Partner, province_choices
 from programs.models import Cadre, Enrolment, Program, Session
 
@@ -65,8 +66,12 @@ class ProgramFilter(CompactFilterSet):
         label=_("Status"), choices=Program.Status.choices, empty_label=_("All")
     )
     partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=_partners, field_name="partners"
+        label=_("Partner"),
+        queryset=_partners,
+        field_name="partners",
+        widget=AutocompleteSelect("partners:partner_lookup"),
     )
+    office = OfficeFilter()
     sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Default"),
@@ -80,7 +85,11 @@ class ProgramFilter(CompactFilterSet):
 
     class Meta:
         model = Program
-        fields = ["q", "kind", "status", "partner"]
+        fields = ["q", "kind", "status", "partner", "office"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offer_offices(self, self.request.user)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
@@ -112,6 +121,7 @@ class CadreFilter(CompactFilterSet):
         method="with_partner",
         widget=AutocompleteSelect("partners:partner_lookup"),
     )
+    office = OfficeFilter()
     sort = ProvinceFirstOrdering(
         label=_("Sort by"),
         empty_label=_("Default"),
@@ -131,7 +141,11 @@ class CadreFilter(CompactFilterSet):
 
     class Meta:
         model = Cadre
-        fields = ["q", "province", "stage", "program", "partner"]
+        fields = ["q", "province", "stage", "program", "partner", "office"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offer_offices(self, self.request.user)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Three parts joined by UNION rather than one OR across joined tables: on
@@ -196,6 +210,7 @@ class SessionFilter(CompactFilterSet):
         empty_label=_("All"),
         field_name="mentorship__enrolment__cadre__province",
     )
+    office = OfficeFilter(paths=("mentorship__enrolment__cadre__",))
     formality = django_filters.ChoiceFilter(
         label=_("Formality"), choices=Agreement.Formality.choices, method="by_agreement"
     )
@@ -220,6 +235,7 @@ class SessionFilter(CompactFilterSet):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["program"].queryset = Program.objects.visible_to(user).order_by("name")
+        offer_offices(self, user)
         for name in ("date_from", "date_to"):
             self.filters[name].field.widget.input_type = "date"
 

@@ -105,6 +105,7 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "partners:partner_lookup": (None, "LNOOOO", "MMMMMM"),
     "partners:coordinator_lookup": (None, "LNNNOO", "MMMMMM"),
     "partners:agreement_lookup": (None, "LNNNOO", "MMMMMM"),
+    "offices:unit_lookup": (None, "LNNNOO", "MMMMMM"),
     "password_change": (None, "LOOOOO", "LOOOOO"),
     "password_change_done": (None, "LOOOOO", "LMMMMM"),
     "password_reset": (None, "OOOOOO", "OOOOOO"),
