@@ -7,8 +7,3 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
-
-    def ready(self) -> None:
-        from core import lookups
-
-        lookups.register()

@@ -118,7 +118,7 @@ def _sessions(request: HttpRequest) -> QuerySet:
 
 
 def _evaluations(request: HttpRequest) -> QuerySet:
-    visible = Evaluation.objects.listed_for(request.user).with_subjects().order_by("due_date", "pk")
+    visible = Evaluation.objects.visible_to(request.user).with_subjects().order_by("due_date", "pk")
     return EvaluationFilter(request.GET, queryset=visible, user=request.user).qs
 
 

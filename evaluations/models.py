@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import User, is_mentor
 from core import limits
 from core.scoping import GuardedModel, GuardedQuerySet
+from jurisdictions.models import Placed
 from jurisdictions.scope import scope_of
 
 LONG_TEXT = limits.LONG_TEXT
@@ -48,77 +49,16 @@ def _in_scope(rows: models.QuerySet, user: User, subjects: Q | None, own: Q | No
     return (rows.none() if condition is None else rows.filter(condition)).scoped()
 
 
-EVALUATION_SUBJECTS_CAP = 20000
-
-
-def _subject_ids(user: User) -> Q | None:
-    """`_subjects` for an office, with the ids of its agreements, programs and pairs read
-    first (one statement), or None where there are more than a list should carry.
-
-    For a list: as subqueries under one OR, PostgreSQL tests every evaluation against the
-    three (a district's evaluation count took 350 ms at the national tier); as arrays, each
-    branch is an index condition and the three are one bitmap scan."""
-    from partners.models import Agreement, shared_agreements
-    from programs.models import Mentorship, Program
-
-    # Here even a small province's 11,000 pairs are worth reading (0.7 s against 1.4 s at
-    # the national tier); a large one's 50,000 and more are not (docs/performance.md).
-    cap = EVALUATION_SUBJECTS_CAP
-
-    # The same rule as `_subjects`, by ids: not the subjects' visible_to, which gives a
-    # coordinator who also mentors their own mentees' programs and pairs as well.
-    scope = scope_of(user)
-    kinds = [
-        Agreement.objects.unscoped().filter(scope.q()).values_list(Value("a"), "pk"),
-        Program.objects.unscoped().filter(scope.q()).values_list(Value("p"), "pk"),
-        Mentorship.objects.unscoped()
-        .filter(scope.q("enrolment__cadre__"))
-        .values_list(Value("m"), "pk"),
-    ]
-    shared = shared_agreements(scope)
-    if shared is not None:  # a part of its own: under an OR, the agreements were all read
-        kinds.append(shared.values_list(Value("a"), "agreement_id"))
-    kinds = [kind.order_by()[: cap + 1] for kind in kinds]
-    ids: dict[str, list[int]] = {"a": [], "p": [], "m": []}
-    for kind, pk in kinds[0].union(*kinds[1:], all=True):
-        ids[kind].append(pk)
-    if any(len(found) > cap for found in ids.values()):
-        return None
-    return Q(agreement__any=ids["a"]) | Q(program__any=ids["p"]) | Q(mentorship__any=ids["m"])
-
-
 def _subjects(user: User, prefix: str = "") -> Q | None:
-    """Evaluations (reached through `prefix`) whose subject lies in the user's scope: an
-    agreement of their units or shared with them, a program of their units, or a pair whose
-    cadre is in their units."""
-    from partners.models import Agreement, shared_agreements
+    """Evaluations (reached through `prefix`) whose subject lies in the user's scope: by the
+    evaluation's own office, which is its subject's (`Placed`: an agreement's, a program's,
+    a pair's cadre's), or an agreement shared with the user's units."""
+    from partners.models import shared_agreements
 
     scope = scope_of(user)
     if scope.is_empty:
         return None
-    if any(grant.units is None for grant in scope.grants):
-        # A whole organisation: joins, which PostgreSQL hashes. The ids of 900,000 pairs
-        # in a subquery do not fit its hash memory and were tested row by row: the
-        # dashboard's evaluation figures passed the 30 s statement limit at national scale.
-        condition = (
-            scope.q(f"{prefix}agreement__")
-            | scope.q(f"{prefix}program__")
-            | scope.q(f"{prefix}mentorship__enrolment__cadre__")
-        )
-    else:
-        # Offices: each subject's ids in a subquery of its own (on the subject's unit index),
-        # not one OR across three joins, which PostgreSQL could only test row by row: a
-        # district's evaluation list took 59 ms that way at the district tier, 9 ms this way.
-        Program = apps.get_model("programs", "Program")
-        Mentorship = apps.get_model("programs", "Mentorship")
-        agreements = Agreement.objects.unscoped().filter(scope.q()).values("pk")
-        programs = Program.objects.unscoped().filter(scope.q()).values("pk")
-        pairs = Mentorship.objects.unscoped().filter(scope.q("enrolment__cadre__")).values("pk")
-        condition = (
-            Q(**{f"{prefix}agreement_id__in": agreements})
-            | Q(**{f"{prefix}program_id__in": programs})
-            | Q(**{f"{prefix}mentorship_id__in": pairs})
-        )
+    condition = scope.q(prefix)
     shared = shared_agreements(scope)
     if shared is not None:
         condition |= Q(**{f"{prefix}agreement_id__in": shared})
@@ -149,17 +89,6 @@ class EvaluationQuerySet(GuardedQuerySet):
         own = Q(evaluator=user) if is_mentor(user) else None
         return _in_scope(self, user, _subjects(user), own)
 
-    def listed_for(self, user: User) -> EvaluationQuerySet:
-        """`visible_to(user)` for a list: for an office, by its subjects' ids read first
-        (`_subject_ids`); otherwise as `visible_to`."""
-        if not scope_of(user).is_offices:
-            return self.visible_to(user)
-        subjects = _subject_ids(user)
-        if subjects is None:
-            return self.visible_to(user)
-        own = Q(evaluator=user) if is_mentor(user) else None
-        return _in_scope(self, user, subjects, own)
-
     def open(self) -> EvaluationQuerySet:
         return self.filter(status__in=Evaluation.OPEN_STATUSES)
 
@@ -184,7 +113,9 @@ class EvaluationQuerySet(GuardedQuerySet):
         )
 
 
-class Evaluation(GuardedModel):
+class Evaluation(Placed):
+    """An evaluation of one subject; its office is its subject's (`Placed`)."""
+
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -254,7 +185,8 @@ class Evaluation(GuardedModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    # The office is the subject's, copied by the database: its history is the subject's.
+    history = HistoricalRecords(excluded_fields=["organisation", "unit"])
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -301,6 +233,8 @@ class Evaluation(GuardedModel):
             models.Index(fields=["status", "due_date"]),
             # The evaluation list's sorts (keyset pagination walks them).
             models.Index(fields=["due_date", "id"], name="evaluation_due_idx"),
+            # An office's evaluations by due date, and their count (issue 17).
+            models.Index(fields=["unit", "due_date", "id"], name="evaluation_unit_due_idx"),
             models.Index(fields=["status", "id"], name="evaluation_status_idx"),
             models.Index(fields=["period_start", "id"], name="evaluation_period_idx"),
         ]

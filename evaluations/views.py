@@ -61,7 +61,7 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
 @perm_or_404("evaluations.list_evaluations")
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     queryset = (
-        Evaluation.objects.listed_for(request.user).with_subjects().order_by("due_date", "pk")
+        Evaluation.objects.visible_to(request.user).with_subjects().order_by("due_date", "pk")
     )
     filtered = EvaluationFilter(request.GET, queryset=queryset, user=request.user)
     context = {

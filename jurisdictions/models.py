@@ -174,6 +174,41 @@ def national_unit() -> int | None:
     return Unit.objects.filter(level=Unit.Level.NATIONAL).values_list("pk", flat=True).first()
 
 
+class Placed(GuardedModel):
+    """A record whose office is its subject's (a session's is its cadre's; an evaluation's
+    is its agreement's, program's or pair's): copied onto the row so that an office's list
+    filters, sorts and counts on the row's own index, where the join to the subject made
+    PostgreSQL walk a nation's rows (issue 17, docs/performance.md).
+
+    The copy is kept by database triggers that the owning app's migration installs: set on
+    every insert and update of the row, and again whenever its subject moves to another unit
+    or organisation, so bulk updates, imports and the admin cannot leave it behind. The
+    application never writes it (an instance just created still holds None: the database
+    has the value)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+        db_index=False,  # the lists' indexes lead with the unit
+        verbose_name=_("organisation"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+        db_index=False,
+        verbose_name=_("unit"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Jurisdictional(GuardedModel):
     """A record an office is responsible for: who (organisation) and where (unit)."""
 

@@ -42,12 +42,6 @@ class Scope:
         return not self.everything and not self.grants
 
     @property
-    def is_offices(self) -> bool:
-        """Offices only (provinces, districts): no whole organisation, not everything. Such
-        a scope holds a small part of the data, which a list may read by ids first."""
-        return bool(self.grants) and all(g.units is not None for g in self.grants)
-
-    @property
     def key(self) -> str:
         """Names the scope for caches: people with the same scope share cached figures."""
         if self.everything:

@@ -26,7 +26,7 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import is_mentor
 from core import limits
 from core.scoping import GuardedModel, GuardedQuerySet
-from jurisdictions.models import Jurisdictional
+from jurisdictions.models import Jurisdictional, Placed
 from jurisdictions.scope import scope_of
 
 if TYPE_CHECKING:
@@ -764,33 +764,10 @@ class DevelopmentGoal(GuardedModel):
             )
 
 
-# The most ids of an office's pairs that the session list reads before its rows
-# (`listed_for`): a district has about 1,800 at the national tier (20 ms to read). A
-# province's 11,000–70,000 took longer to read (0.2–0.5 s) than the walk takes to find a
-# page, so a province keeps the walk (docs/performance.md).
-OFFICE_IDS_CAP = 5000
-
-
 class SessionQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> SessionQuerySet:
-        return _visible(
-            self, user, "mentorship__enrolment__cadre__", Q(mentorship__mentor__user=user)
-        )
-
-    def listed_for(self, user: User) -> SessionQuerySet:
-        """`visible_to(user)` for a list in date order. For an office (a district), the ids
-        of its pairs are read first and the sessions looked up by pair: otherwise PostgreSQL
-        walks every session newest first, joining each to its cadre to test the unit, and
-        kept 1 in 500 for a district (0.5–1 s at 12 million sessions; 50 ms this way). A
-        wider scope keeps the walk, which finds its rows soon."""
-        if not scope_of(user).is_offices:
-            return self.visible_to(user)
-        pairs = Mentorship.objects.visible_to(user).order_by().values_list("pk", flat=True)
-        ids = list(pairs[: OFFICE_IDS_CAP + 1])
-        if len(ids) > OFFICE_IDS_CAP:
-            return self.visible_to(user)
-        # unscoped: the same rule, through the pairs' own visible_to just above.
-        return self.unscoped().filter(mentorship__any=ids)
+        # The session's own office (`Placed`): the list filters and sorts on one index.
+        return _visible(self, user, "", Q(mentorship__mentor__user=user))
 
     def attended(self) -> SessionQuerySet:
         return self.filter(attendance=Session.Attendance.ATTENDED)
@@ -799,8 +776,8 @@ class SessionQuerySet(GuardedQuerySet):
         return self.attended().aggregate(total=Sum("duration_minutes"))["total"] or 0
 
 
-class Session(GuardedModel):
-    """One mentoring meeting, logged by the mentor."""
+class Session(Placed):
+    """One mentoring meeting, logged by the mentor. Its office is its cadre's (`Placed`)."""
 
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -843,7 +820,8 @@ class Session(GuardedModel):
     )
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    # The office is the cadre's, copied by the database: its history is the cadre's.
+    history = HistoricalRecords(excluded_fields=["organisation", "unit"])
     objects = SessionQuerySet.as_manager()
 
     class Meta:
@@ -853,6 +831,8 @@ class Session(GuardedModel):
         indexes = [
             # The session list's order (-date, -pk): newest first without sorting millions.
             models.Index(fields=["date", "id"], name="session_date_idx"),
+            # An office's sessions newest first, and their count (issue 17).
+            models.Index(fields=["unit", "date", "id"], name="session_unit_date_idx"),
             models.Index(fields=["duration_minutes", "id"], name="session_duration_idx"),
             # A mentorship's last session in one index step (the reminder sweep's staleness
             # pass over a million mentorships, the mentor's own list).

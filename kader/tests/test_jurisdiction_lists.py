@@ -1,14 +1,14 @@
-"""The session and evaluation lists of an office read its subjects' ids first
-(`listed_for`, for speed at national scale): they must show exactly what `visible_to`
-allows, for every persona, whether the ids are read or there are too many and the lists
-fall back to `visible_to` itself (issue 17)."""
+"""Sessions and evaluations are scoped by their own copy of their subject's office
+(`jurisdictions.models.Placed`, kept by database triggers, for speed at national scale):
+for every persona they must show exactly what the subject's office allows — the rule as it
+reads through the cadre, the agreement or the program (issue 17)."""
 
 import datetime as dt
 
 import pytest
+from django.db.models import Q
 
-from accounts.roles import COORDINATOR, MENTOR
-from evaluations import models as evaluation_models
+from accounts.roles import COORDINATOR, MENTOR, is_mentor
 from evaluations.models import Evaluation
 from factories import (
     AgreementFactory,
@@ -24,8 +24,9 @@ from factories import (
 )
 from jurisdictions.models import Unit
 from jurisdictions.regions import ensure_loaded
-from programs import models as program_models
-from programs.models import Session
+from jurisdictions.scope import scope_of
+from partners.models import Agreement, shared_agreements
+from programs.models import Cadre, Program, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -75,18 +76,48 @@ def ids(queryset) -> set[int]:
     return set(queryset.values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("cap", [10_000, 0], ids=["ids read first", "too many: visible_to"])
-def test_the_lists_show_exactly_what_visible_to_allows(country, monkeypatch, cap):
-    monkeypatch.setattr(program_models, "OFFICE_IDS_CAP", cap)
-    monkeypatch.setattr(evaluation_models, "EVALUATION_SUBJECTS_CAP", cap)
+def by_subject(user) -> tuple[set[int], set[int]]:
+    """The sessions and evaluations `user` may see, decided through their subjects' rows."""
+    scope = scope_of(user)
+    sessions = Session.objects.unscoped()
+    evaluations = Evaluation.objects.unscoped()
+    if scope.everything:
+        return ids(sessions), ids(evaluations)
+    pairs_in_scope = Q(pk__in=[]) if scope.is_empty else scope.q("mentorship__enrolment__cadre__")
+    own_pairs = Q(mentorship__mentor__user=user) if is_mentor(user) else Q(pk__in=[])
+    subjects = Q(pk__in=[])
+    if not scope.is_empty:
+        subjects = scope.q("agreement__") | scope.q("program__") | pairs_in_scope
+        shared = shared_agreements(scope)
+        if shared is not None:
+            subjects |= Q(agreement_id__in=shared)
+    own_evaluations = Q(evaluator=user) if is_mentor(user) else Q(pk__in=[])
+    return (
+        ids(sessions.filter(pairs_in_scope | own_pairs)),
+        ids(evaluations.filter(subjects | own_evaluations)),
+    )
+
+
+def test_the_lists_show_exactly_what_the_subjects_offices_allow(country):
     for name, user in personas().items():
-        sessions = ids(Session.objects.listed_for(user))
-        assert sessions == ids(Session.objects.visible_to(user)), name
-        evaluations = ids(Evaluation.objects.listed_for(user))
-        assert evaluations == ids(Evaluation.objects.visible_to(user)), name
+        sessions, evaluations = by_subject(user)
+        assert ids(Session.objects.visible_to(user)) == sessions, name
+        assert ids(Evaluation.objects.visible_to(user)) == evaluations, name
     # Not vacuous: a district sees some and not all; the shared agreement's evaluation too.
     district = UserFactory(role=COORDINATOR, unit="32.73")
-    seen = ids(Evaluation.objects.listed_for(district))
+    seen = ids(Evaluation.objects.visible_to(district))
     assert 0 < len(seen) < Evaluation.objects.count()
     assert Evaluation.objects.filter(pk__in=seen, agreement__also_covers__code="32.73").exists()
-    assert 0 < ids(Session.objects.listed_for(district)).__len__() < Session.objects.count()
+    assert 0 < len(ids(Session.objects.visible_to(district))) < Session.objects.count()
+
+
+def test_they_still_agree_after_every_subject_moved(country):
+    # Bandung's cadre, program and agreement all move to Semarang, by a bulk update (no
+    # model code runs): the copies follow, and the lists with them.
+    semarang = Unit.objects.get(code="33.74")
+    for model in (Cadre, Program, Agreement):
+        model.objects.unscoped().filter(unit__code="32.73").update(unit=semarang)
+    for name, user in personas().items():
+        sessions, evaluations = by_subject(user)
+        assert ids(Session.objects.visible_to(user)) == sessions, name
+        assert ids(Evaluation.objects.visible_to(user)) == evaluations, name

@@ -23,7 +23,7 @@ def sessions_for(user: User) -> QuerySet:
     pairs = Mentorship.objects.select_related(
         "enrolment__cadre", "enrolment__program", "mentor__user"
     )
-    visible = Session.objects.listed_for(user).order_by("-date", "-pk")
+    visible = Session.objects.visible_to(user).order_by("-date", "-pk")
     return visible.prefetch_related(Prefetch("mentorship", pairs))
 
 
