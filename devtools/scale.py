@@ -108,29 +108,34 @@ def seed(tier: str | Tier, seed: int = 1, say: Callable[[str], None] = print) ->
     size = TIERS[tier] if isinstance(tier, str) else tier
     run = SeedRun.start(seed, say)
     started = time.perf_counter()
-    regions = partners.regions()  # before anything is written: none means no migrations yet
-    staff = accounts.seed(run, mentors=size.mentors, password=PASSWORD)
-    register = partners.seed(
-        run, partners=size.partners, regions=regions, coordinators=staff.coordinators
-    )
-    cohort = programs.seed(
-        run,
-        programs=size.programs,
-        cadres=size.cadres,
-        sessions=size.sessions,
-        regions=regions,
-        register=register,
-        staff=staff,
-    )
-    evaluations.seed(
-        run,
-        evaluations=size.evaluations,
-        register=register,
-        cohort=cohort,
-        coordinators=staff.coordinators,
-    )
-    offices = jurisdictions.seed(run, national=staff.coordinators, password=PASSWORD)
-    _place(offices["organisation"])
+    _row_triggers(enabled=False)
+    try:
+        regions = partners.regions()  # before anything is written: none means no migrations yet
+        staff = accounts.seed(run, mentors=size.mentors, password=PASSWORD)
+        register = partners.seed(
+            run, partners=size.partners, regions=regions, coordinators=staff.coordinators
+        )
+        cohort = programs.seed(
+            run,
+            programs=size.programs,
+            cadres=size.cadres,
+            sessions=size.sessions,
+            regions=regions,
+            register=register,
+            staff=staff,
+        )
+        evaluations.seed(
+            run,
+            evaluations=size.evaluations,
+            register=register,
+            cohort=cohort,
+            coordinators=staff.coordinators,
+        )
+        offices = jurisdictions.seed(run, national=staff.coordinators, password=PASSWORD)
+        _place(offices["organisation"])
+        _place_sessions_and_evaluations()
+    finally:
+        _row_triggers(enabled=True)
     _settle([get_user_model(), *domain_models(), Membership])
     say(f"Seeded in {time.perf_counter() - started:.1f} s.")
     return run.out.counts
@@ -185,6 +190,43 @@ def _place(second_organisation: int) -> None:
                 f"UPDATE {table} SET organisation_id = %s WHERE id %% %s = 0",  # noqa: S608
                 [second_organisation, jurisdictions.SHARE_EVERY],
             )
+
+
+def _row_triggers(*, enabled: bool) -> None:
+    """Off while loading: the triggers that copy a subject's office onto its sessions and
+    evaluations (jurisdictions/placing.py) would run once per row as they are copied in, and
+    again for every session of every cadre `_place` moves (12 million sessions: 5 minutes
+    more, then a row-by-row re-placing). `_place_sessions_and_evaluations` does it once, by
+    joins. (Replica mode also skips the foreign-key checks of the rows the seeders wrote.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET session_replication_role = {'origin' if enabled else 'replica'}")
+
+
+def _place_sessions_and_evaluations() -> None:
+    """What the triggers would have set: each session's office is its cadre's; each
+    evaluation's is its agreement's, program's or pair's cadre's."""
+    pair_office = (
+        "FROM programs_mentorship m JOIN programs_enrolment e ON e.id = m.enrolment_id "
+        "JOIN programs_cadre c ON c.id = e.cadre_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute(
+            "UPDATE programs_session s SET organisation_id = c.organisation_id, "  # noqa: S608
+            f"unit_id = c.unit_id {pair_office} WHERE m.id = s.mentorship_id"
+        )
+        for subject, column in (
+            ("partners_agreement", "agreement_id"),
+            ("programs_program", "program_id"),
+        ):
+            cursor.execute(
+                f"UPDATE evaluations_evaluation v SET organisation_id = x.organisation_id, "  # noqa: S608
+                f"unit_id = x.unit_id FROM {subject} x WHERE x.id = v.{column}"
+            )
+        cursor.execute(
+            "UPDATE evaluations_evaluation v SET organisation_id = c.organisation_id, "  # noqa: S608
+            f"unit_id = c.unit_id {pair_office} WHERE m.id = v.mentorship_id"
+        )
 
 
 def _settle(models: list[type[Model]]) -> None:

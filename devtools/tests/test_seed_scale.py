@@ -129,3 +129,36 @@ def test_it_staffs_every_office_and_places_every_record():
     visible = Cadre.objects.visible_to(office)
     expected = Cadre.objects.filter(city=cadre.city).exclude(organisation=second)
     assert set(visible) == set(expected) and cadre in visible
+
+
+def test_it_places_every_session_and_evaluation_as_the_triggers_would():
+    # The seed loads with the row triggers off and places the rows by joins at the end:
+    # every session sits in its cadre's office, every evaluation in its subject's; and the
+    # triggers are on again afterwards (a session saved now is placed by the database).
+    need_postgres()
+    from evaluations.models import Evaluation
+    from programs.models import Session
+
+    scale.seed("tiny", seed=4, say=lambda _line: None)
+    sessions = Session.objects.unscoped().select_related("mentorship__enrolment__cadre")
+    assert sessions.exists()
+    for session in sessions:
+        cadre = session.mentorship.enrolment.cadre
+        assert (session.organisation_id, session.unit_id) == (cadre.organisation_id, cadre.unit_id)
+    evaluations = Evaluation.objects.unscoped().select_related(
+        "agreement", "program", "mentorship__enrolment__cadre"
+    )
+    assert evaluations.filter(mentorship__isnull=False).exists()
+    for evaluation in evaluations:
+        subject = (
+            evaluation.agreement or evaluation.program or evaluation.mentorship.enrolment.cadre
+        )
+        assert (evaluation.organisation_id, evaluation.unit_id) == (
+            subject.organisation_id,
+            subject.unit_id,
+        )
+    session = sessions.first()
+    Session.objects.unscoped().filter(pk=session.pk).update(unit=None)
+    session.save()
+    session.refresh_from_db()
+    assert session.unit_id == session.mentorship.enrolment.cadre.unit_id
