@@ -164,8 +164,10 @@ def scope_of(user: User) -> Scope:
 
 
 def forget_scope(user: User) -> None:
-    """After a membership of `user` changed in this request."""
-    user.__dict__.pop("_kader_scope", None)
+    """After a membership of `user` changed in this request: the scope and what other apps
+    keep beside it (names starting `_kader_scope`)."""
+    for name in [n for n in user.__dict__ if n.startswith("_kader_scope")]:
+        del user.__dict__[name]
 
 
 def describe(scope: Scope) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from django.db.models import Q
 
 from accounts.roles import COORDINATOR, MENTOR, is_mentor
+from evaluations import models as evaluation_models
 from evaluations.models import Evaluation
 from factories import (
     AgreementFactory,
@@ -98,7 +99,9 @@ def by_subject(user) -> tuple[set[int], set[int]]:
     )
 
 
-def test_the_lists_show_exactly_what_the_subjects_offices_allow(country):
+@pytest.mark.parametrize("cap", [1000, 0], ids=["shared ids as a list", "as a subquery"])
+def test_the_lists_show_exactly_what_the_subjects_offices_allow(country, monkeypatch, cap):
+    monkeypatch.setattr(evaluation_models, "SHARED_IDS_CAP", cap)
     for name, user in personas().items():
         sessions, evaluations = by_subject(user)
         assert ids(Session.objects.visible_to(user)) == sessions, name
