@@ -1,8 +1,10 @@
 """Journey 6. A district coordinator in Kota Bandung does a day's work and never meets
 another district's people: the lists and the search show only Bandung's partners and
 cadres, a new cadre lands in Bandung by default, the export holds only Bandung's rows, a
-Kabupaten Bogor cadre's address answers "page not found", and the dashboard counts Bandung.
-Meanwhile the provincial coordinator of Jawa Barat sees both districts."""
+Kabupaten Bogor cadre's address answers "page not found", and the dashboard counts Bandung;
+she is offered no office to narrow her lists to (she has one). Meanwhile the provincial
+coordinator of Jawa Barat sees both districts, and narrows the directory to Kabupaten Bogor
+by typing its name into the Office filter."""
 
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ def lists_show_only_bandung(page) -> None:
         expect(table).to_contain_text(name)
     expect(table).not_to_contain_text(FOREIGN_CADRE)
     expect(page.get_by_test_id("count")).to_have_text(str(len(OWN_CADRES)))
+    # One office: nothing to narrow to.
+    expect(page.locator("#id_office")).to_have_count(0)
     # Searching for the other district's cadre by name finds nobody. On a phone the
     # search sits behind its button.
     toggle = page.get_by_role("button", name="Search and filters")
@@ -149,3 +153,27 @@ def test_a_district_coordinator_keeps_to_their_district(
     table = province.locator("table")
     for name in [*OWN_CADRES, NEW_CADRE, FOREIGN_CADRE]:
         expect(table).to_contain_text(name)
+    narrows_to_bogor(province, width, screenshot)
+
+
+def narrows_to_bogor(page, width, screenshot) -> None:
+    toggle = page.get_by_role("button", name="Search and filters")
+    if toggle.is_visible():
+        toggle.click()
+    # Opening the box lists her offices first; typing narrows them.
+    with page.expect_response(lambda r: "/offices/lookup/" in r.url):
+        page.locator("#id_office + .ts-wrapper .ts-control").click()
+    page.keyboard.type("Bogor")
+    option = page.locator("#id_office-ts-dropdown .option", has_text="Kabupaten Bogor (32.01)")
+    expect(option).to_be_visible()
+    # Only Jawa Barat's offices are offered: not Kota Bogor's namesakes elsewhere.
+    expect(page.locator("#id_office-ts-dropdown .option", has_text="(33.")).to_have_count(0)
+    option.click()
+    page.get_by_role("button", name="Apply").click()
+    table = page.locator("table")
+    expect(table).to_contain_text(FOREIGN_CADRE)
+    for name in [*OWN_CADRES, NEW_CADRE]:
+        expect(table).not_to_contain_text(name)
+    expect(page.get_by_test_id("count")).to_have_text("1")
+    screenshot(page, "province-narrowed-to-an-office")
+    assert_fits(page, width)
