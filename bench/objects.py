@@ -29,21 +29,22 @@ from programs.models import (
     Session,
 )
 
-# {"kwargs": URL keyword arguments, "query": a query string, "post": form data}
+# {"value": the URL's argument (an id, a token), "query": a query string, "post": form data}
 Found = dict
 BENCH_EXPORT_QUERY = "bench=1"  # marks the finished export the bench makes for itself
 
 
-def first(queryset, pk_name: str = "pk") -> Found | None:
+def first(queryset) -> Found | None:
     pk = queryset.order_by("pk").values_list("pk", flat=True).first()
-    return None if pk is None else {"kwargs": {pk_name: pk}}
+    return None if pk is None else {"value": pk}
 
 
 def _unpaired(user) -> Found | None:
-    # An active enrolment without an active pair: the page that lists suggestions.
+    # An enrolment waiting for a mentor (applied, or active without an active pair): the
+    # page that lists suggestions.
     enrolments = (
         Enrolment.objects.visible_to(user)
-        .filter(status="active")
+        .filter(status__in=["applied", "active"])
         .exclude(mentorships__status="active")
     )
     return first(enrolments)
@@ -71,12 +72,12 @@ def _field(user) -> Found:
     field = BackgroundField.objects.order_by("pk").first() or BackgroundField.objects.create(
         key="bench", label="Bench", is_active=True
     )
-    return {"kwargs": {"pk": field.pk}}
+    return {"value": field.pk}
 
 
 def _feed(user) -> Found:
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    return {"kwargs": {"token": feed.token}}
+    return {"value": feed.token}
 
 
 def _export(user) -> Found:
@@ -94,7 +95,7 @@ def _export(user) -> Found:
             expires_at=now + timezone.timedelta(days=365),
         )
         export.file.save("bench.xlsx", ContentFile(b"PK" + b"\0" * 4096))
-    return {"kwargs": {"pk": export.pk}}
+    return {"value": export.pk}
 
 
 def _evaluation(user) -> Found | None:

@@ -27,6 +27,7 @@ class Page:
     status: int = 200  # the answer a GET expects
     model: str | None = None  # the admin changelist it is compared to
     kwargs: dict = field(default_factory=dict)  # URL arguments that are not an object's id
+    param: str = "pk"  # the URL argument the object's value fills
 
 
 EXPORT_LISTS = ("partners", "agreements", "programs", "cadres", "sessions", "evaluations")
@@ -41,7 +42,7 @@ COORDINATOR: list[Page] = [
     Page("new partner form", "partners:partner_create"),
     Page("partner edit form", "partners:partner_edit", "partner"),
     Page("partner lookup", "partners:partner_lookup", query="q=yay"),
-    Page("communication log form", "partners:communication_create", "partner"),
+    Page("communication log form", "partners:communication_create", "partner", param="partner_pk"),
     Page("communication log edit form", "partners:communication_edit", "log"),
     Page("agreement list", "partners:agreement_list", model="partners.Agreement"),
     Page("agreement page", "partners:agreement_detail", "agreement", model="partners.Agreement"),
@@ -58,6 +59,7 @@ COORDINATOR: list[Page] = [
     Page("program edit form", "programs:program_edit", "program"),
     Page("program lookup", "programs:program_lookup", query="q=men"),
     Page("enrolment form", "programs:enrolment_create", "program"),
+    Page("enrolment: cadre lookup", "programs:enrolment_cadres", "program", query="q=siti"),
     Page("enrolment edit form", "programs:enrolment_edit", "enrolment"),
     Page("pairing a mentee", "programs:pairing", "unpaired"),
     Page("pairing: mentor lookup", "programs:mentor_lookup", "unpaired", query="q=sit"),
@@ -90,6 +92,7 @@ COORDINATOR: list[Page] = [
     Page("evaluation page", "evaluations:evaluation_detail", "evaluation"),
     Page("evaluation form", "evaluations:evaluation_fill", "evaluation"),
     Page("evaluation planning form", "evaluations:evaluation_plan", "evaluation"),
+    Page("evaluator lookup", "evaluations:evaluator_lookup", query="q=sit"),
     Page("my evaluations", "evaluations:my_evaluations"),
     Page("reminder list", "evaluations:reminder_list", model="evaluations.Reminder"),
     Page("reminder settings", "evaluations:preferences"),
@@ -100,7 +103,7 @@ COORDINATOR: list[Page] = [
     Page("program report", "dashboard:program_report", "program"),
     Page("program report (PDF)", "dashboard:program_pdf", "program"),
     Page("calendar settings", "dashboard:calendar_settings"),
-    Page("calendar feed", "dashboard:calendar_feed", "feed"),
+    Page("calendar feed", "dashboard:calendar_feed", "feed", param="token"),
     Page("my exports", "dashboard:export_list"),
     Page("an export's page", "dashboard:export_detail", "export"),
     Page("an export's file", "dashboard:export_download", "export"),
@@ -148,7 +151,7 @@ MENTOR_PAGES: list[Page] = [
     Page("partner lookup", "partners:partner_lookup", query="q=yay"),
     Page("program lookup", "programs:program_lookup", query="q=men"),
     Page("calendar settings", "dashboard:calendar_settings"),
-    Page("calendar feed", "dashboard:calendar_feed", "feed"),
+    Page("calendar feed", "dashboard:calendar_feed", "feed", param="token"),
     Page("settings for a phone", "mobile_settings"),
     Page("my exports", "dashboard:export_list"),
     Page(

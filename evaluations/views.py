@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import perm_or_404
+from core.autocomplete import lookup_response
 from core.pagination import paginate
 from evaluations import services
 from evaluations.filters import EvaluationFilter, ReminderFilter
@@ -26,6 +27,8 @@ from evaluations.forms import (
     PreferenceForm,
     ReviewForm,
     owner_choices,
+    people_with_a_role,
+    person_label,
 )
 from evaluations.models import Evaluation, Reminder
 from evaluations.reminders import preference_for, reminder_mark_seen, reminders_retry
@@ -224,6 +227,15 @@ def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Evaluation sent back to its evaluator."))
     return redirect(evaluation)
+
+
+@require_GET
+@perm_or_404("evaluations.plan_evaluation")
+def evaluator_lookup(request: HttpRequest) -> JsonResponse:
+    """Who may evaluate, by name (the planning form's autocomplete; the form accepts the
+    same people): coordinators and mentors, 60,000 at national scale."""
+    people = people_with_a_role().only("pk", "username", "first_name", "last_name")
+    return lookup_response(request, people, ["username", "first_name", "last_name"], person_label)
 
 
 @perm_or_404("evaluations.plan_evaluation")

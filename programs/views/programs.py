@@ -22,6 +22,8 @@ from programs.forms import (
     MentorProfileForm,
     PairingForm,
     ProgramForm,
+    cadre_label,
+    enrolable_cadres,
     mentor_label,
 )
 from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
@@ -147,6 +149,21 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(cadre)s is enrolled.") % form.cleaned_data)
             return redirect(program)
     return render(request, "programs/enrolment_form.html", {"form": form, "program": program})
+
+
+@require_GET
+@perm_or_404("programs.manage_programs")
+def enrolment_cadres(request: HttpRequest, pk: int) -> JsonResponse:
+    """Cadres who may join this program, by name (the enrolment form's autocomplete; the
+    form accepts the same set)."""
+    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+    cadres = (
+        enrolable_cadres(program, request.user)
+        .select_related("province")
+        .only("pk", "full_name", "province", "province__name")
+        .order_by("full_name", "pk")
+    )
+    return lookup_response(request, cadres, ["full_name"], label=cadre_label)
 
 
 @perm_or_404("programs.manage_programs")
