@@ -39,6 +39,12 @@ def first(queryset) -> Found | None:
     return None if pk is None else {"value": pk}
 
 
+def _program(user) -> Found | None:
+    # A running program if the persona has one (its page shows the most), else any.
+    programs = Program.objects.visible_to(user)
+    return first(programs.filter(status="running")) or first(programs)
+
+
 def _unpaired(user) -> Found | None:
     # An enrolment waiting for a mentor (applied, or active without an active pair): the
     # page that lists suggestions.
@@ -129,7 +135,7 @@ RESOLVERS: dict[str, Callable] = {
     "partner": lambda user: first(Partner.objects.visible_to(user)),
     "log": lambda user: first(CommunicationLog.objects.visible_to(user)),
     "agreement": lambda user: first(Agreement.objects.visible_to(user)),
-    "program": lambda user: first(Program.objects.visible_to(user).filter(status="running")),
+    "program": _program,
     "enrolment": lambda user: first(Enrolment.objects.visible_to(user)),
     "unpaired": _unpaired,
     "middle": _middle,

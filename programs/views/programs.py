@@ -39,14 +39,32 @@ SECTION_ROWS = 25
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = (
         Program.objects.visible_to(request.user)
-        .with_seats_taken()
         .select_related("coordinator")
         .order_by("-start_date", "name")
     )
     filters = ProgramFilter(request.GET, queryset=programs, request=request)
     page = paginate(request, filters.qs)
+    page.object_list = with_seats_counted(list(page.object_list))
     context = {"filters": filters, "page": page, "qs": querystring_without(request, "page")}
     return render(request, "programs/program_list.html", context)
+
+
+def with_seats_counted(programs: list[Program]) -> list[Program]:
+    """Seats taken for one page's programs, in one query. Annotated on the list's queryset,
+    PostgreSQL counted the enrolments of every program before the page's LIMIT (and in the
+    paginator's count): 4.5 s for 3,000 programs and 1.2 million enrolments."""
+    # unscoped: every seat of programs the user already sees counts, as in seats_taken().
+    counts = dict(
+        Enrolment.objects.unscoped()
+        .filter(program__in=programs, status__in=Enrolment.SEAT_STATUSES)
+        .order_by()  # the model's ordering joins every enrolment's cadre
+        .values_list("program")
+        .annotate(taken=Count("pk"))
+        .values_list("program", "taken")
+    )
+    for program in programs:
+        program.seats_taken_count = counts.get(program.pk, 0)
+    return programs
 
 
 @perm_or_404("programs.manage_programs")
