@@ -131,8 +131,9 @@ def test_a_lookup_answers_twenty_in_constant_queries(
 
 
 # Written out so that a change shows up: the session, the user and their groups, then the
-# lookup's one query; the cadres' also resolve the coordinator's scope and the program.
-EXPECTED_LOOKUP = {"enrolment's cadres": 6, "evaluators": 4}
+# lookup's one query; the cadres' also resolve the coordinator's scope and the program,
+# and read the matching ids before ordering them.
+EXPECTED_LOOKUP = {"enrolment's cadres": 7, "evaluators": 4}
 
 
 def test_the_enrolment_lookup_offers_only_cadres_not_yet_in_the_program(as_coordinator):
