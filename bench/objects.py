@@ -135,6 +135,10 @@ RESOLVERS: dict[str, Callable] = {
     "partner": lambda user: first(Partner.objects.visible_to(user)),
     "log": lambda user: first(CommunicationLog.objects.visible_to(user)),
     "agreement": lambda user: first(Agreement.objects.visible_to(user)),
+    # A closed agreement's edit form redirects to its page: a draft or active one of theirs.
+    "open_agreement": lambda user: first(
+        Agreement.objects.changeable_by(user).filter(status__in=["draft", "active"])
+    ),
     "program": _program,
     "enrolment": lambda user: first(Enrolment.objects.visible_to(user)),
     "unpaired": _unpaired,

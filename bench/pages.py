@@ -47,7 +47,7 @@ COORDINATOR: list[Page] = [
     Page("agreement list", "partners:agreement_list", model="partners.Agreement"),
     Page("agreement page", "partners:agreement_detail", "agreement", model="partners.Agreement"),
     Page("new agreement form", "partners:agreement_create"),
-    Page("agreement edit form", "partners:agreement_edit", "agreement"),
+    Page("agreement edit form", "partners:agreement_edit", "open_agreement"),
     Page("agreement renewal form", "partners:agreement_renew", "agreement"),
     Page("agreement termination form", "partners:agreement_terminate", "agreement"),
     Page("agreement lookup", "partners:agreement_lookup", query="q=kerja"),
