@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kader.settings")
@@ -153,13 +155,18 @@ def probe(host: str, page: dict, session) -> dict:
         data = dict(page["post"], csrfmiddlewaretoken=session.cookies["csrftoken"])
         answer = session.post(url, data, headers={"Referer": url}, allow_redirects=False)
         return _probed(started, None, len(answer.content), answer.status_code == 302)
-    answer = session.get(url, stream=True, allow_redirects=False, timeout=600)
-    first, read = time.perf_counter(), 0
-    for chunk in answer.iter_content(chunk_size=65536):
-        read += len(chunk)
-        if page["kind"] == "stream" and read >= STREAM_MB * 1024 * 1024:
-            break
-    answer.close()
+    read = 0
+    try:
+        answer = session.get(url, stream=True, allow_redirects=False, timeout=(10, 280))
+        first = time.perf_counter()
+        for chunk in answer.iter_content(chunk_size=65536):
+            read += len(chunk)
+            if page["kind"] == "stream" and read >= STREAM_MB * 1024 * 1024:
+                break
+        answer.close()
+    except requests.RequestException as error:  # a worker killed at gunicorn's timeout
+        print(f"{page['name']:<45} failed: {error}", flush=True)
+        return _probed(started, None, read, False)
     expected = {200, 302} if page["kind"] == "xlsx" else {page["status"]}
     first = first if page["kind"] == "stream" else None
     return _probed(started, first, read, answer.status_code in expected)
@@ -183,8 +190,6 @@ def _probed(started: float, first: float | None, read: int, ok: bool) -> dict:
 
 
 def logged_in(host: str, username: str):
-    import requests
-
     session = requests.Session()
     page = session.get(host + "/accounts/login/").text
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
