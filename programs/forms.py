@@ -155,8 +155,11 @@ class CadreForm(PlacementMixin, forms.ModelForm):
         self.fields["city"].queryset = Region.objects.select_related("province")
         # The city list narrows to the chosen province (static/js/programs.js).
         self.fields["province"].widget.attrs["data-narrows"] = "id_city"
-        # 514 regencies and 553 offices: written in Python, not one template per option.
+        # 514 regencies and 553 offices: written in Python, not one template per option;
+        # the regencies' names as plain tuples (as model instances, ≈ 20 ms).
         plain_selects(self, "province", "city", "organisation", "unit")
+        regions = Region.objects.order_by("province__name", "name").values_list("pk", "name")
+        self.fields["city"].widget.choices = [("", "---------"), *regions]
 
 
 class BackgroundForm(forms.ModelForm):
