@@ -144,6 +144,6 @@ def test_it_keeps_a_coordinators_feed_to_the_earliest_of_each_kind(
     monkeypatch.setattr(calendar, "EVENTS_PER_KIND", 2)
     for days in (30, 10, 20):
         EvaluationFactory(due_date=soon(days))
-    events = [c for c in read_feed(client, coordinator).walk("VEVENT")]
+    events = list(read_feed(client, coordinator).walk("VEVENT"))
     due = sorted(e.decoded("dtstart") for e in events if "evaluation-" in str(e["uid"]))
     assert due == [soon(10), soon(20)]

@@ -1,4 +1,4 @@
-""""My evaluations" lists at most MINE_SHOWN open evaluations per group, counts them all,
+"""The "My evaluations" page lists at most MINE_SHOWN open evaluations per group, counts them all,
 and costs the same queries with 3 evaluations as with 30 (issue 20: a national coordinator
 evaluates thousands, which made a page of 1.7 MB)."""
 
