@@ -3,7 +3,7 @@
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
@@ -17,7 +17,7 @@ class PlainSelect(forms.Select):
     an option group, as in Django's own choices.
     """
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         selected = {str(v) for v in self.format_value(value)}
         parts = []
         for key, label in self.choices:
@@ -40,6 +40,7 @@ def plain_selects(form: forms.BaseForm, *names: str) -> None:
     """Draw these choice fields of the form with PlainSelect (same choices, same attributes)."""
     for name in names:
         field = form.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # a ModelChoiceField is one too
         field.widget = PlainSelect(attrs=field.widget.attrs)
         field.widget.choices = field.choices
 
