@@ -112,6 +112,15 @@ def _evaluation(user) -> Found | None:
     return first(evaluations)
 
 
+def _session(user) -> Found | None:
+    # One the mentor logged in the last 14 days: older ones are read-only, and their edit
+    # and delete pages redirect. The bench's own "log a session (POST)" leaves some.
+    sessions = Session.objects.visible_to(user).filter(logged_by=user)
+    recent = sessions.filter(created_at__gte=timezone.now() - timezone.timedelta(days=13))
+    pk = recent.order_by("-pk").values_list("pk", flat=True).first()
+    return {"value": pk} if pk else first(sessions)
+
+
 def _reminder(user) -> Found | None:
     return first(Reminder.objects.received_by(user))
 
@@ -150,7 +159,7 @@ RESOLVERS: dict[str, Callable] = {
     "profile": lambda user: first(MentorProfile.objects.visible_to(user)),
     "mentorship": lambda user: first(Mentorship.objects.visible_to(user).filter(status="active")),
     "goal": lambda user: first(DevelopmentGoal.objects.visible_to(user)),
-    "session": lambda user: first(Session.objects.visible_to(user)),
+    "session": _session,
     "evaluation": _evaluation,
     "reminder": _reminder,
     "feed": _feed,

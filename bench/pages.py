@@ -131,7 +131,8 @@ COORDINATOR: list[Page] = [
 
 MENTOR_PAGES: list[Page] = [
     Page("mentor home", "programs:mentor_home"),
-    Page("dashboard", "home"),
+    # A mentor's home page is their mentees: "/" sends them there.
+    Page("dashboard", "home", status=302),
     Page("pair page", "programs:mentorship_detail", "mentorship"),
     Page("goal form", "programs:goal_create", "mentorship"),
     Page("goal progress form", "programs:goal_progress", "goal"),
