@@ -34,6 +34,11 @@ from programs.models import Session
 # stays small for a phone on mobile data.
 PAST = dt.timedelta(days=90)
 AHEAD = dt.timedelta(days=400)
+# At most this many events of each kind, the earliest first: a national coordinator sees
+# hundreds of thousands of open evaluations in that window (a feed of hundreds of MB that
+# took minutes: icalendar writes about 3,000 events a second), which no phone shows
+# usefully. A mentor's own stay far below it.
+EVENTS_PER_KIND = 200
 
 
 def absolute(path: str) -> str:
@@ -60,6 +65,7 @@ def events_for(user: User, today: dt.date) -> Iterator[Event]:
         .open()
         .filter(due_date__range=(start, end))
         .with_subjects()
+        .order_by("due_date", "pk")[:EVENTS_PER_KIND]
     )
     for e in evaluations:
         summary = _("Evaluation due: %(subject)s") % {"subject": e.subject}
@@ -69,6 +75,7 @@ def events_for(user: User, today: dt.date) -> Iterator[Event]:
         .open()
         .filter(due_date__range=(start, end))
         .select_related("evaluation")
+        .order_by("due_date", "pk")[:EVENTS_PER_KIND]
     )
     for item in items:
         summary = _("Action due: %(action)s") % {"action": item.description}
@@ -83,7 +90,7 @@ def _agreement_events(user: User, start: dt.date, end: dt.date, stamp) -> Iterat
         status__in=[Agreement.Status.DRAFT, Agreement.Status.ACTIVE],
         end_date__range=(start, end),
     )
-    for a in agreements:
+    for a in agreements.order_by("end_date", "pk")[:EVENTS_PER_KIND]:
         summary = _("Agreement ends: %(title)s") % {"title": a.title}
         yield _event(f"agreement-end-{a.pk}", a.end_date, summary, a.get_absolute_url(), stamp)
 
@@ -95,6 +102,7 @@ def _session_events(user: User, start: dt.date, today: dt.date, stamp) -> Iterat
         Session.objects.visible_to(user)
         .filter(logged_by=user, date__range=(start, today))
         .select_related("mentorship__enrolment__cadre")
+        .order_by("-date", "-pk")[:EVENTS_PER_KIND]
     )
     for s in sessions:
         summary = _("Mentoring: %(name)s (%(duration)s)") % {

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, QueryDict, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -330,11 +331,16 @@ def export_response(spec: ExportList, request: HttpRequest, fmt: str):
 
 def _in_language(lines: Iterator[str]) -> Iterator[str]:
     """Rows are rendered while the response streams, after the view has returned: keep
-    the request's language for the labels in them."""
+    the request's language for the labels in them.
+
+    Inside a transaction: outside one, Django declares the rows' server-side cursor WITH
+    HOLD, and PostgreSQL then computes the whole result before the first row (a national
+    coordinator's 12 million sessions: minutes before the first line, gigabytes of
+    temporary files). In a transaction the cursor hands rows over as it finds them."""
     language = translation.get_language()
 
     def stream() -> Iterator[str]:
-        with translation.override(language):
+        with translation.override(language), transaction.atomic():
             yield from lines
 
     return stream()

@@ -18,7 +18,7 @@ from accounts.access import perm_or_404
 from dashboard import pdf
 from evaluations.models import ActionItem, Evaluation, IndicatorResult, attainment
 from partners.models import Agreement, AgreementParty, SuccessIndicator
-from programs.models import Cadre, Enrolment, Program, Session
+from programs.models import Cadre, Enrolment, Mentorship, Program, Session
 from programs.reporting import diversity_summary
 
 
@@ -121,10 +121,17 @@ def program_report_data(program: Program) -> dict:
     enrolments = program.enrolments.taking_seats()
     cadres = Cadre.objects.unscoped().filter(pk__in=enrolments.values("cadre_id"))
     agreements = program.agreements.all()
+    # The pairs' ids first (a few hundred): with the join inside the OR, PostgreSQL tested
+    # every evaluation in the country against it (1.6 s at national scale); with a list,
+    # both halves are index scans.
+    pairs = list(
+        Mentorship.objects.unscoped()
+        .filter(enrolment__program=program)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     evaluations = _evaluations(
-        Evaluation.objects.unscoped().filter(
-            Q(program=program) | Q(mentorship__enrolment__program=program)
-        )
+        Evaluation.objects.unscoped().filter(Q(program=program) | Q(mentorship__in=pairs))
     )
     today = timezone.localdate()
     return {

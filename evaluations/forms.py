@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import COORDINATOR, MENTOR
 from core import limits
+from core.autocomplete import AutocompleteSelect
 from evaluations import channels
 from evaluations.models import (
     ActionItem,
@@ -27,6 +28,12 @@ from partners.models import Agreement
 from programs.models import Mentorship, Program
 
 SCORES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+def person_label(person) -> str:
+    # The name people know each other by, and the username that tells two Budis apart.
+    name = person.get_full_name()
+    return f"{name} ({person.username})" if name else person.username
 
 
 def people_with_a_role():
@@ -135,9 +142,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         ]
 
     def label_from_instance(self, person) -> str:
-        # The name people know each other by, and the username that tells two Budis apart.
-        name = person.get_full_name()
-        return f"{name} ({person.username})" if name else person.username
+        return person_label(person)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -329,7 +334,12 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = people_with_a_role()
+        evaluator = self.fields["evaluator"]
+        # 60,000 mentors at national scale: typed, never listed. Before the queryset:
+        # setting it hands the widget its choices.
+        evaluator.widget = AutocompleteSelect("evaluations:evaluator_lookup")
+        evaluator.queryset = people_with_a_role()
+        evaluator.label_from_instance = person_label
         limits.limit_date_inputs(self)
         if self.instance.period_start:
             self.fields["due_date"].widget.attrs["min"] = self.instance.period_start.isoformat()

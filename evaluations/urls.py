@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/fill/", views.evaluation_fill, name="evaluation_fill"),
     path("<int:pk>/review/", views.evaluation_review, name="evaluation_review"),
     path("<int:pk>/plan/", views.evaluation_plan, name="evaluation_plan"),
+    path("evaluators/", views.evaluator_lookup, name="evaluator_lookup"),
     path("agreements/<int:agreement_pk>/plan/", views.agreement_plan, name="agreement_plan"),
     path("reminders/", views.reminder_list, name="reminder_list"),
     path("reminders/<int:pk>/retry/", views.reminder_retry, name="reminder_retry"),

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import perm_or_404
+from core.autocomplete import lookup_response
 from core.pagination import paginate
 from evaluations import services
 from evaluations.filters import EvaluationFilter, ReminderFilter
@@ -26,6 +27,8 @@ from evaluations.forms import (
     PreferenceForm,
     ReviewForm,
     owner_choices,
+    people_with_a_role,
+    person_label,
 )
 from evaluations.models import Evaluation, Reminder
 from evaluations.reminders import preference_for, reminder_mark_seen, reminders_retry
@@ -46,16 +49,40 @@ def _visible(request: HttpRequest):
 
 @perm_or_404("evaluations.view_own_evaluations")
 def my_evaluations(request: HttpRequest) -> HttpResponse:
-    mine = _visible(request).filter(evaluator=request.user).with_subjects()
     today = timezone.localdate()
-    open_ones = list(mine.open().order_by("due_date"))
+    # Every one of the person's evaluations as (status, due date, id) first, on the
+    # evaluator's index, then the rows shown by id: ordered by due date under a LIMIT,
+    # PostgreSQL walked the due-date index through everyone's evaluations (0.7–1.4 s per
+    # list for a national coordinator, who evaluates thousands).
+    dated = sorted(
+        _visible(request)
+        .filter(evaluator=request.user)
+        .order_by()
+        .values_list("due_date", "pk", "status")
+    )
+    open_ = [(d, pk) for d, pk, status in dated if status in Evaluation.OPEN_STATUSES]
+    overdue = [pk for d, pk in open_ if d < today]
+    due = [pk for d, pk in open_ if d >= today]
+    done = [pk for d, pk, status in reversed(dated) if status not in Evaluation.OPEN_STATUSES]
+    done_page = _page(request, done, 10)
+    shown = [*overdue[:MINE_SHOWN], *due[:MINE_SHOWN], *done_page.object_list]
+    # unscoped: the ids were read through visible_to just above.
+    rows = Evaluation.objects.unscoped().filter(pk__in=shown).with_subjects().in_bulk()
+    done_page.object_list = [rows[pk] for pk in done_page.object_list]
     context = {
-        "overdue": [e for e in open_ones if e.due_date < today],
-        "due": [e for e in open_ones if e.due_date >= today],
-        "done": _page(request, mine.done().order_by("-due_date"), 10),
+        "overdue": [rows[pk] for pk in overdue[:MINE_SHOWN]],
+        "overdue_count": len(overdue),
+        "due": [rows[pk] for pk in due[:MINE_SHOWN]],
+        "due_count": len(due),
+        "done": done_page,
         "today": today,
     }
     return render(request, "evaluations/evaluation_mine.html", context)
+
+
+# Open evaluations listed per group on "My evaluations". A national coordinator evaluates
+# thousands of agreements and programs: all of them made a page of 1.7 MB and 3–5 s.
+MINE_SHOWN = 50
 
 
 @perm_or_404("evaluations.list_evaluations")
@@ -224,6 +251,15 @@ def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Evaluation sent back to its evaluator."))
     return redirect(evaluation)
+
+
+@require_GET
+@perm_or_404("evaluations.plan_evaluation")
+def evaluator_lookup(request: HttpRequest) -> JsonResponse:
+    """Who may evaluate, by name (the planning form's autocomplete; the form accepts the
+    same people): coordinators and mentors, 60,000 at national scale."""
+    people = people_with_a_role().only("pk", "username", "first_name", "last_name")
+    return lookup_response(request, people, ["username", "first_name", "last_name"], person_label)
 
 
 @perm_or_404("evaluations.plan_evaluation")

@@ -176,7 +176,11 @@ def enrol_and_pair(page, screenshot) -> None:
     page.get_by_role("link", name=PROGRAM).click()
     for name, _email, province, _city in CADRES:
         page.get_by_test_id("enrol").click()
-        page.get_by_label("Cadre").select_option(label=f"{name} ({province})")
+        # Typed, not picked from a list: a program may take any of 1.2 million cadres.
+        page.locator(".ts-control", has=page.locator("#id_cadre-ts-control")).click()
+        with page.expect_response(lambda r: "/enrol/cadres/" in r.url and "q=" in r.url):
+            page.keyboard.type(name.split()[0])
+        page.locator("#id_cadre-ts-dropdown .option", has_text=f"{name} ({province})").click()
         page.get_by_label("Status").select_option("active")
         page.get_by_test_id("save").click()
         expect(page.locator(".alert-success").first).to_contain_text(f"{name} is enrolled.")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.program_detail, name="program_detail"),
     path("<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("<int:pk>/enrol/", views.enrolment_create, name="enrolment_create"),
+    path("<int:pk>/enrol/cadres/", views.enrolment_cadres, name="enrolment_cadres"),
     path("enrolments/<int:pk>/", views.enrolment_edit, name="enrolment_edit"),
     path("enrolments/<int:pk>/pair/", views.pairing, name="pairing"),
     path("enrolments/<int:pk>/pair/mentors/", views.mentor_lookup, name="mentor_lookup"),

@@ -131,3 +131,19 @@ def test_it_lets_nobody_change_someone_elses_feed(client, mentor_a, mentor_b):
     client.force_login(mentor_b)
     client.post(reverse("dashboard:calendar_settings"), {"action": "revoke"})
     assert CalendarFeed.objects.filter(pk=feed.pk, token=feed.token).exists()
+
+
+def test_it_keeps_a_coordinators_feed_to_the_earliest_of_each_kind(
+    client, coordinator, monkeypatch
+):
+    # Issue 20: a national coordinator sees hundreds of thousands of open evaluations; the
+    # feed holds the earliest EVENTS_PER_KIND of them (here 2 of 3).
+    from dashboard import calendar
+    from factories import EvaluationFactory
+
+    monkeypatch.setattr(calendar, "EVENTS_PER_KIND", 2)
+    for days in (30, 10, 20):
+        EvaluationFactory(due_date=soon(days))
+    events = list(read_feed(client, coordinator).walk("VEVENT"))
+    due = sorted(e.decoded("dtstart") for e in events if "evaluation-" in str(e["uid"]))
+    assert due == [soon(10), soon(20)]

@@ -23,6 +23,7 @@ from programs.views.mentoring import (  # noqa: F401
     session_edit,
 )
 from programs.views.programs import (  # noqa: F401
+    enrolment_cadres,
     enrolment_create,
     enrolment_edit,
     mentor_create,

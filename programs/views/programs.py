@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import perm_or_404
 from core import messaging
-from core.autocomplete import lookup_response, search_term
+from core.autocomplete import MATCHES, lookup_response, search_term
 from programs import services
 from programs.filters import ProgramFilter
 from programs.forms import (
@@ -22,6 +22,8 @@ from programs.forms import (
     MentorProfileForm,
     PairingForm,
     ProgramForm,
+    cadre_label,
+    enrolable_cadres,
     mentor_label,
 )
 from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
@@ -37,14 +39,51 @@ SECTION_ROWS = 25
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = (
         Program.objects.visible_to(request.user)
-        .with_seats_taken()
         .select_related("coordinator")
         .order_by("-start_date", "name")
     )
     filters = ProgramFilter(request.GET, queryset=programs, request=request)
     page = paginate(request, filters.qs)
+    page.object_list = with_seats_counted(list(page.object_list))
     context = {"filters": filters, "page": page, "qs": querystring_without(request, "page")}
     return render(request, "programs/program_list.html", context)
+
+
+def with_seats_counted(programs: list[Program]) -> list[Program]:
+    """Seats taken for one page's programs, in one query. Annotated on the list's queryset,
+    PostgreSQL counted the enrolments of every program before the page's LIMIT (and in the
+    paginator's count): 4.5 s for 3,000 programs and 1.2 million enrolments."""
+    # unscoped: every seat of programs the user already sees counts, as in seats_taken().
+    counts = dict(
+        Enrolment.objects.unscoped()
+        .filter(program__in=programs, status__in=Enrolment.SEAT_STATUSES)
+        .order_by()  # the model's ordering joins every enrolment's cadre
+        .values_list("program")
+        .annotate(taken=Count("pk"))
+        .values_list("program", "taken")
+    )
+    for program in programs:
+        program.seats_taken_count = counts.get(program.pk, 0)
+    return programs
+
+
+def with_load_counted(mentors: list[MentorProfile]) -> list[MentorProfile]:
+    """Active mentees for one page's mentors, in one query: annotated on the list's
+    queryset, PostgreSQL counted the pairs of all 60,000 mentors before the page's LIMIT,
+    and again in the paginator's count (1.2–1.6 s at national scale)."""
+    # unscoped: every active pair of a mentor the user already sees counts, as in
+    # active_mentees().
+    counts = dict(
+        Mentorship.objects.unscoped()
+        .filter(mentor__in=mentors, status=Mentorship.Status.ACTIVE)
+        .order_by()
+        .values_list("mentor")
+        .annotate(active=Count("pk"))
+        .values_list("mentor", "active")
+    )
+    for mentor in mentors:
+        mentor.active_mentee_count = counts.get(mentor.pk, 0)
+    return mentors
 
 
 @perm_or_404("programs.manage_programs")
@@ -149,6 +188,33 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/enrolment_form.html", {"form": form, "program": program})
 
 
+@require_GET
+@perm_or_404("programs.manage_programs")
+def enrolment_cadres(request: HttpRequest, pk: int) -> JsonResponse:
+    """Cadres who may join this program, by name (the enrolment form's autocomplete; the
+    form accepts the same set)."""
+    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+    cadres = enrolable_cadres(program, request.user)
+    term = search_term(request)
+    if term:
+        # The matches first, unordered, through the trigram index (cadre_search_trgm);
+        # then at most LOOKUP_MATCHES of them by name. Ordered by name under a LIMIT,
+        # PostgreSQL walked the name index testing every cadre: 12 s for "siti" among
+        # 1.2 million. A common word offers some of its matches: typing more narrows.
+        matches = cadres.filter(full_name__icontains=term).order_by().values_list("pk", flat=True)
+        cadres = cadres.filter(pk__in=list(matches[:LOOKUP_MATCHES]))
+    cadres = (
+        cadres.select_related("province")
+        .only("pk", "full_name", "province", "province__name")
+        .order_by("full_name", "pk")
+    )
+    results = [{"value": str(c.pk), "text": cadre_label(c)} for c in cadres[:MATCHES]]
+    return JsonResponse({"results": results})
+
+
+LOOKUP_MATCHES = 200
+
+
 @perm_or_404("programs.manage_programs")
 def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_object_or_404(
@@ -233,7 +299,6 @@ def mentor_lookup(request: HttpRequest, pk: int) -> JsonResponse:
 def mentor_list(request: HttpRequest) -> HttpResponse:
     mentors = (
         MentorProfile.objects.visible_to(request.user)
-        .with_load()
         .select_related("user__mobile", "partner", "province")
         .order_by("user__first_name", "user__last_name", "pk")
     )
@@ -246,6 +311,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
             | Q(partner__name__icontains=query)
         )
     page = paginate(request, mentors)
+    page.object_list = with_load_counted(list(page.object_list))
     context = {
         "page": page,
         "query": query,
