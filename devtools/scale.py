@@ -204,29 +204,37 @@ def _row_triggers(*, enabled: bool) -> None:
 
 def _place_sessions_and_evaluations() -> None:
     """What the triggers would have set: each session's office is its cadre's; each
-    evaluation's is its agreement's, program's or pair's cadre's."""
+    evaluation's is its agreement's, program's or pair's cadre's; each reminder's its
+    evaluation's, action item's evaluation's, agreement's or pair's cadre's."""
     pair_office = (
         "FROM programs_mentorship m JOIN programs_enrolment e ON e.id = m.enrolment_id "
         "JOIN programs_cadre c ON c.id = e.cadre_id"
     )
+    placed = "SET organisation_id = x.organisation_id, unit_id = x.unit_id"
+    statements = [
+        f"UPDATE programs_session s {placed} FROM (SELECT m.id, c.organisation_id, c.unit_id "
+        f"{pair_office}) x WHERE x.id = s.mentorship_id",
+        f"UPDATE evaluations_evaluation v {placed} FROM partners_agreement x "
+        "WHERE x.id = v.agreement_id",
+        f"UPDATE evaluations_evaluation v {placed} FROM programs_program x "
+        "WHERE x.id = v.program_id",
+        f"UPDATE evaluations_evaluation v {placed} FROM (SELECT m.id, c.organisation_id, "
+        f"c.unit_id {pair_office}) x WHERE x.id = v.mentorship_id",
+        # Reminders after the evaluations they read.
+        f"UPDATE evaluations_reminder r {placed} FROM evaluations_evaluation x "
+        "WHERE x.id = r.evaluation_id",
+        f"UPDATE evaluations_reminder r {placed} FROM (SELECT a.id, v.organisation_id, "  # noqa: S608
+        "v.unit_id FROM evaluations_actionitem a JOIN evaluations_evaluation v "
+        "ON v.id = a.evaluation_id) x WHERE x.id = r.action_item_id",
+        f"UPDATE evaluations_reminder r {placed} FROM partners_agreement x "
+        "WHERE x.id = r.agreement_id",
+        f"UPDATE evaluations_reminder r {placed} FROM (SELECT m.id, c.organisation_id, "
+        f"c.unit_id {pair_office}) x WHERE x.id = r.mentorship_id",
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
-        cursor.execute(
-            "UPDATE programs_session s SET organisation_id = c.organisation_id, "  # noqa: S608
-            f"unit_id = c.unit_id {pair_office} WHERE m.id = s.mentorship_id"
-        )
-        for subject, column in (
-            ("partners_agreement", "agreement_id"),
-            ("programs_program", "program_id"),
-        ):
-            cursor.execute(
-                f"UPDATE evaluations_evaluation v SET organisation_id = x.organisation_id, "  # noqa: S608
-                f"unit_id = x.unit_id FROM {subject} x WHERE x.id = v.{column}"
-            )
-        cursor.execute(
-            "UPDATE evaluations_evaluation v SET organisation_id = c.organisation_id, "  # noqa: S608
-            f"unit_id = c.unit_id {pair_office} WHERE m.id = v.mentorship_id"
-        )
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def _settle(models: list[type[Model]]) -> None:

@@ -578,20 +578,14 @@ DELIVERY_ORDER = {"": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 class ReminderQuerySet(GuardedQuerySet):
     def visible_to(self, user: User) -> ReminderQuerySet:
         """Everyone sees the reminders sent to them; a coordinator also those about the
-        evaluations, action items and agreements of their scope."""
+        records their offices are responsible for: by the reminder's own office, which is its
+        subject's (`Placed`: the evaluation's, the action item's evaluation's, the
+        agreement's, the pair's cadre's). An agreement shared with an office is the owners'
+        to remind about (they alone change it), so its reminders stay in the owners' list."""
         if not user.is_authenticated:
             return self.none().scoped()
-        subjects = None
         scope = scope_of(user)
-        if not scope.is_empty and not scope.everything:
-            from partners.models import Agreement
-
-            subjects = (
-                _subjects(user, "evaluation__")
-                | _subjects(user, "action_item__evaluation__")
-                | Q(agreement_id__in=Agreement.objects.visible_to(user).values("pk"))
-                | scope.q("mentorship__enrolment__cadre__")
-            )
+        subjects = None if scope.is_empty else scope.q()
         return _in_scope(self, user, subjects, Q(recipient=user))
 
     def sendable(self, now: dt.datetime) -> ReminderQuerySet:
@@ -605,7 +599,7 @@ class ReminderQuerySet(GuardedQuerySet):
         return self.filter(seen_at__isnull=True)
 
 
-class Reminder(GuardedModel):
+class Reminder(Placed):
     """One message that must go out exactly once on its channel: the outbox row comes
     first. When a channel fails for good, a new row for the next channel points back to
     it (`fell_back_from`), so each row is one reminder on one channel."""
@@ -668,7 +662,8 @@ class Reminder(GuardedModel):
     )
     delivery_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
     seen_at = models.DateTimeField(_("opened in Kader at"), null=True, blank=True)
-    history = HistoricalRecords()
+    # The office is the subject's, copied by the database: its history is the subject's.
+    history = HistoricalRecords(excluded_fields=["organisation", "unit"])
 
     objects = ReminderQuerySet.as_manager()
 
@@ -690,6 +685,8 @@ class Reminder(GuardedModel):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
+            # An office's reminders in the list's order, and their count (issue 17).
+            models.Index(fields=["unit", "for_date", "id"], name="reminder_unit_date_idx"),
             models.Index(
                 fields=["recipient"],
                 condition=Q(status="sent", seen_at__isnull=True),

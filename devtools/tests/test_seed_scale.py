@@ -136,7 +136,7 @@ def test_it_places_every_session_and_evaluation_as_the_triggers_would():
     # every session sits in its cadre's office, every evaluation in its subject's; and the
     # triggers are on again afterwards (a session saved now is placed by the database).
     need_postgres()
-    from evaluations.models import Evaluation
+    from evaluations.models import Evaluation, Reminder
     from programs.models import Session
 
     scale.seed("tiny", seed=4, say=lambda _line: None)
@@ -157,6 +157,8 @@ def test_it_places_every_session_and_evaluation_as_the_triggers_would():
             subject.organisation_id,
             subject.unit_id,
         )
+    reminders = Reminder.objects.unscoped()
+    assert reminders.exists() and not reminders.filter(unit__isnull=True).exists()
     session = sessions.first()
     Session.objects.unscoped().filter(pk=session.pk).update(unit=None)
     session.save()

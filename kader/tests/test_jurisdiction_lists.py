@@ -10,8 +10,9 @@ from django.db.models import Q
 
 from accounts.roles import COORDINATOR, MENTOR, is_mentor
 from evaluations import models as evaluation_models
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, Reminder
 from factories import (
+    ActionItemFactory,
     AgreementFactory,
     CadreFactory,
     EnrolmentFactory,
@@ -20,6 +21,7 @@ from factories import (
     MentorshipFactory,
     PartnerFactory,
     ProgramFactory,
+    ReminderFactory,
     SessionFactory,
     UserFactory,
 )
@@ -46,7 +48,16 @@ def place(code: str, mentor=None) -> None:
     SessionFactory(mentorship=pair, date=dt.date.today())
     EvaluationFactory(agreement=agreement)
     EvaluationFactory(agreement=None, program=program)
-    EvaluationFactory(agreement=None, mentorship=pair)
+    of_pair = EvaluationFactory(agreement=None, mentorship=pair)
+    # Reminders about each kind of subject.
+    ReminderFactory(evaluation=of_pair)
+    item = ActionItemFactory(evaluation=of_pair)
+    someone = of_pair.evaluator
+    for subject in ({"action_item": item}, {"agreement": agreement}, {"mentorship": pair}):
+        key = f"{next(iter(subject))}:{next(iter(subject.values())).pk}"
+        ReminderFactory(
+            evaluation=None, recipient=someone, subject_key=key, for_date=dt.date.today(), **subject
+        )
 
 
 @pytest.fixture
@@ -99,6 +110,23 @@ def by_subject(user) -> tuple[set[int], set[int]]:
     )
 
 
+def reminders_by_subject(user) -> set[int]:
+    """The reminders `user` may see, decided through their subjects' rows: those sent to
+    them, and those about what their offices own (not agreements merely shared with them)."""
+    scope = scope_of(user)
+    reminders = Reminder.objects.unscoped()
+    if scope.everything:
+        return ids(reminders)
+    own = Q(recipient=user)
+    if scope.is_empty:
+        return ids(reminders.filter(own))
+    of_evaluation = ("agreement__", "program__", "mentorship__enrolment__cadre__")
+    subjects = scope.q("agreement__") | scope.q("mentorship__enrolment__cadre__")
+    for path in of_evaluation:
+        subjects |= scope.q(f"evaluation__{path}") | scope.q(f"action_item__evaluation__{path}")
+    return ids(reminders.filter(subjects | own))
+
+
 @pytest.mark.parametrize("cap", [1000, 0], ids=["shared ids as a list", "as a subquery"])
 def test_the_lists_show_exactly_what_the_subjects_offices_allow(country, monkeypatch, cap):
     monkeypatch.setattr(evaluation_models, "SHARED_IDS_CAP", cap)
@@ -106,12 +134,15 @@ def test_the_lists_show_exactly_what_the_subjects_offices_allow(country, monkeyp
         sessions, evaluations = by_subject(user)
         assert ids(Session.objects.visible_to(user)) == sessions, name
         assert ids(Evaluation.objects.visible_to(user)) == evaluations, name
+        assert ids(Reminder.objects.visible_to(user)) == reminders_by_subject(user), name
+        assert ids(Reminder.objects.visible_to(user)) == reminders_by_subject(user), name
     # Not vacuous: a district sees some and not all; the shared agreement's evaluation too.
     district = UserFactory(role=COORDINATOR, unit="32.73")
     seen = ids(Evaluation.objects.visible_to(district))
     assert 0 < len(seen) < Evaluation.objects.count()
     assert Evaluation.objects.filter(pk__in=seen, agreement__also_covers__code="32.73").exists()
     assert 0 < len(ids(Session.objects.visible_to(district))) < Session.objects.count()
+    assert 0 < len(ids(Reminder.objects.visible_to(district))) < Reminder.objects.count()
 
 
 def test_they_still_agree_after_every_subject_moved(country):
@@ -124,3 +155,4 @@ def test_they_still_agree_after_every_subject_moved(country):
         sessions, evaluations = by_subject(user)
         assert ids(Session.objects.visible_to(user)) == sessions, name
         assert ids(Evaluation.objects.visible_to(user)) == evaluations, name
+        assert ids(Reminder.objects.visible_to(user)) == reminders_by_subject(user), name

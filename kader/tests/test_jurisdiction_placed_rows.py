@@ -10,12 +10,14 @@ from django.urls import reverse
 from accounts.roles import COORDINATOR
 from evaluations.models import Evaluation
 from factories import (
+    ActionItemFactory,
     AgreementFactory,
     CadreFactory,
     EnrolmentFactory,
     EvaluationFactory,
     MentorshipFactory,
     ProgramFactory,
+    ReminderFactory,
     SessionFactory,
     UserFactory,
 )
@@ -117,3 +119,43 @@ def test_the_new_districts_coordinator_sees_the_moved_cadres_sessions(client, un
     assert cadre.full_name in client.get(url).content.decode()
     assert Session.objects.visible_to(bogor).count() == 1
     assert Evaluation.objects.visible_to(bandung).count() == 0
+
+
+def test_reminders_take_their_subjects_office_and_follow_it(units):
+    # One reminder per kind of subject, all in Bandung; then the cadre, the agreement and the
+    # action item's evaluation's agreement move, and each reminder with them.
+    bandung, bogor = units["32.73"], units["32.01"]
+    pair = pair_in(bandung)
+    agreement = AgreementFactory(unit=bandung)
+    evaluation = EvaluationFactory(agreement=agreement)
+    item = ActionItemFactory(evaluation=EvaluationFactory(agreement=None, mentorship=pair))
+    about = {
+        "evaluation": ReminderFactory(evaluation=evaluation),
+        "action item": ReminderFactory(
+            evaluation=None,
+            action_item=item,
+            recipient=item.owner,
+            subject_key=f"a:{item.pk}",
+            for_date=dt.date.today(),
+        ),
+        "agreement": ReminderFactory(
+            evaluation=None,
+            agreement=agreement,
+            recipient=item.owner,
+            subject_key="g",
+            for_date=dt.date.today(),
+        ),
+        "pair": ReminderFactory(
+            evaluation=None,
+            mentorship=pair,
+            recipient=item.owner,
+            subject_key="m",
+            for_date=dt.date.today(),
+        ),
+    }
+    for name, reminder in about.items():
+        assert place_of(reminder)[1] == bandung.pk, name
+    Cadre.objects.unscoped().filter(pk=pair.enrolment.cadre_id).update(unit=bogor)
+    type(agreement).objects.unscoped().filter(pk=agreement.pk).update(unit=bogor)
+    for name, reminder in about.items():
+        assert place_of(reminder)[1] == bogor.pk, name
