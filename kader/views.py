@@ -2,6 +2,7 @@ import hashlib
 import json
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
@@ -80,7 +81,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "version": hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12],
         "shell": json.dumps(shell),
         "store": static("js/offline_store.js"),
-        "static_url": static(""),
+        "static_url": settings.STATIC_URL,
         "mentor_home": reverse("programs:mentor_home"),
     }
     body = loader.render_to_string("kader/sw.js", context)
