@@ -86,22 +86,23 @@ def save_once(request: HttpRequest, save: Callable[[], tuple[Model, str] | None]
     """Run `save` (which returns what it saved and the page that shows it, or None when it
     refused) and record the posted key with that result: both or neither."""
     key = posted_key(request)
+    if key is None:
+        saved = save()
+        return None if saved is None else saved[1]
     try:
         with transaction.atomic():
-            if key is not None:
-                # First: a twin sent at the same time waits here, then fails on the key.
-                OfflineSend.objects.create(key=key, user=request.user)
+            # First: a twin sent at the same time waits here, then fails on the key.
+            OfflineSend.objects.create(key=key, user=request.user)
             saved = save()
             if saved is None:
                 transaction.set_rollback(True)
                 return None
             obj, location = saved
-            if key is not None:
-                OfflineSend.objects.filter(key=key).update(
-                    object_type=obj._meta.label_lower, object_id=obj.pk, location=location
-                )
+            OfflineSend.objects.filter(key=key).update(
+                object_type=obj._meta.label_lower, object_id=obj.pk, location=location
+            )
     except IntegrityError:
-        if key is None or not OfflineSend.objects.filter(key=key).exists():
+        if not OfflineSend.objects.filter(key=key).exists():
             raise
         raise AlreadySent from None
     return location

@@ -40,6 +40,7 @@ def test_a_draft_of_an_evaluation_submitted_meanwhile_is_refused_in_words(client
     evaluation = world["mentor_evaluation"]
     data = draft(evaluation, mentor_a, uuid.uuid4())
     Evaluation.objects.filter(pk=evaluation.pk).update(status="submitted", findings="Final.")
+    client.cookies["kader_language"] = "en"
     client.force_login(mentor_a)
     response = client.post(url("evaluation_fill", evaluation.pk), data, **OFFLINE)
     assert response.status_code == 409

@@ -13,9 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import OfflineSend
-from factories import DevelopmentGoalFactory, SessionFactory
+from factories import (
+    DevelopmentGoalFactory,
+    MentorProfileFactory,
+    MentorshipFactory,
+    SessionFactory,
+)
 from programs import services
 from programs.models import Session
+from programs.tests.conftest import english
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +117,7 @@ def test_it_refuses_in_words_a_session_for_a_mentee_passed_to_another_mentor(
 ):
     # While Mentor A's draft waited, the coordinator ended the pair (the mentee moved on).
     services.mentorship_end(mentorship=pair_a)
-    client.force_login(mentor_a)
+    english(client).force_login(mentor_a)
     data = session_data(pair_a, uuid.uuid4())
     response = client.post(reverse("programs:session_create"), data, **OFFLINE)
     assert response.status_code == 422
@@ -130,7 +136,7 @@ def test_it_refuses_in_words_an_edit_sent_after_the_edit_window(client, mentor_a
         topics="Lama",
         created_at=timezone.now() - dt.timedelta(days=15),
     )
-    client.force_login(mentor_a)
+    english(client).force_login(mentor_a)
     data = session_data(pair_a, uuid.uuid4(), date=session.date.isoformat(), topics="Baru")
     response = client.post(reverse("programs:session_edit", args=[session.pk]), data, **OFFLINE)
     assert response.status_code == 409
@@ -169,7 +175,7 @@ def test_a_goal_progress_sent_again_does_not_undo_a_later_one(client, mentor_a, 
 def test_it_refuses_in_words_a_goal_progress_after_the_pair_ended(client, mentor_a, pair_a):
     goal = DevelopmentGoalFactory(mentorship=pair_a, progress=10)
     services.mentorship_end(mentorship=pair_a)
-    client.force_login(mentor_a)
+    english(client).force_login(mentor_a)
     data = {"progress": 60, "idempotency_key": str(uuid.uuid4())}
     response = client.post(reverse("programs:goal_progress", args=[goal.pk]), data, **OFFLINE)
     assert response.status_code == 409
@@ -226,3 +232,21 @@ def test_a_repeated_send_costs_a_fixed_number_of_queries(
     # The login's session, user and role; the key's record. No form, no mentee list.
     with django_assert_num_queries(4):
         client.post(reverse("programs:session_create"), session_data(pair_a, key), **OFFLINE)
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_a_session_sent_with_a_key_costs_constant_queries(
+    client, mentor_a, size, django_assert_num_queries
+):
+    # Mentor A has `size` mentees; the phone sends a session with one of them.
+    mentor = MentorProfileFactory(user=mentor_a, mentee_capacity=100)
+    pairs = [MentorshipFactory(mentor=mentor) for _ in range(size)]
+    client.force_login(mentor_a)
+    client.get(reverse("programs:session_create"))
+    # programs/tests/test_detail_query_counts.py's 19, and the key: looked up, recorded in a
+    # savepoint, given its result.
+    with django_assert_num_queries(19 + 5):
+        response = client.post(
+            reverse("programs:session_create"), session_data(pairs[-1], uuid.uuid4()), **OFFLINE
+        )
+    assert response.json()["status"] == "sent"
