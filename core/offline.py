@@ -89,10 +89,13 @@ def save_once(request: HttpRequest, save: Callable[[], tuple[Model, str] | None]
     if key is None:
         saved = save()
         return None if saved is None else saved[1]
+    user = request.user
+    if not user.is_authenticated:  # the views log in first; this says so to the type checker
+        raise Http404
     try:
         with transaction.atomic():
             # First: a twin sent at the same time waits here, then fails on the key.
-            OfflineSend.objects.create(key=key, user=request.user)
+            OfflineSend.objects.create(key=key, user=user)
             saved = save()
             if saved is None:
                 transaction.set_rollback(True)
