@@ -40,6 +40,7 @@ from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.logout import CLEAR_SITE_DATA
 from accounts.security import LAST_SEEN
 
 log = logging.getLogger("accounts.security")
@@ -137,6 +138,9 @@ class LoginExpiryMiddleware:
         return response
 
     def _keep(self, request: HttpRequest, user_id: int | None) -> None:
+        # A phone's offline send (core/offline.py) is kept on the phone, and sent again there.
+        if request.headers.get("X-Kader-Offline"):
+            return
         if user_id is None or request.headers.get("HX-Request") or not _csrf_ok(request):
             return
         fields = _kept_fields(request)
@@ -163,8 +167,13 @@ class LoginExpiryMiddleware:
         )
 
     def _remember_user(self, request: HttpRequest, response: HttpResponse) -> None:
-        if _last_user(request) == request.user.pk:
+        last = _last_user(request)
+        if last == request.user.pk:
             return
+        if last is not None:
+            # Someone else logged in on this browser: what the previous person's phone kept
+            # for offline use (pages, drafts) goes (accounts/logout.py).
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
         response.set_signed_cookie(
             USER_COOKIE,
             str(request.user.pk),

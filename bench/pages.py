@@ -177,6 +177,7 @@ NOT_PAGES: dict[str, str] = {
     # Infrastructure, fetched by machines, constant work whatever the data.
     "healthz": "load balancer's health check, no data",
     "web_manifest": "a static JSON file for the browser",
+    "service_worker": "the offline mode's script, a template without data, fetched once",
     "evaluations:webhook_whatsapp": "provider's delivery callback, signed, not a person's page",
     "evaluations:webhook_sms": "provider's delivery callback, signed, not a person's page",
     "keep_alive": "POST-only ping that extends the session",

@@ -9,11 +9,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import perm_or_404
+from core import offline
 from core.autocomplete import lookup_response
 from core.pagination import paginate
 from evaluations import services
@@ -130,22 +132,36 @@ def _render_detail(
 
 
 @perm_or_404("evaluations.view_own_evaluations")
+@offline.offline_sendable
 def evaluation_fill(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(_visible(request).with_subjects(), pk=pk)
     # is_open too: a superuser passes every permission check, even on a submitted one.
     if not (
         evaluation.is_open and request.user.has_perm("evaluations.fill_evaluation", evaluation)
     ):
+        if offline.is_offline_send(request):
+            return offline.refused(
+                _("This evaluation was submitted meanwhile: the draft was not saved over it.")
+            )
         messages.info(request, _("This evaluation is submitted: it can no longer be changed."))
         return redirect(evaluation)
     services.evaluation_prepare(evaluation=evaluation)
     forms = _fill_forms(request, evaluation)
     if request.method == "POST" and _all_valid(forms):
         submit = "submit" in request.POST
-        if _save_fill(request, evaluation, forms, submit=submit):
+
+        def save() -> tuple[Evaluation, str] | None:
+            if not _save_fill(request, evaluation, forms, submit=submit):
+                return None
             if submit:
-                return redirect(evaluation)
-            return redirect("evaluations:evaluation_fill", pk=evaluation.pk)
+                return evaluation, evaluation.get_absolute_url()
+            return evaluation, reverse("evaluations:evaluation_fill", args=[evaluation.pk])
+
+        location = offline.save_once(request, save)
+        if location is not None:
+            return offline.sent(request, location)
+    if offline.is_offline_send(request):
+        return offline.form_refused(*forms.values())
     return render(request, "evaluations/evaluation_form.html", {"evaluation": evaluation, **forms})
 
 

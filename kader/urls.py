@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import login_expiry, mobile, two_factor
+from accounts.logout import LogoutView
 from accounts.password_reset import RateLimitedPasswordResetView
 from accounts.security import AdminLoginForm, LoginForm
 from dashboard import views as dashboard_views
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
@@ -30,6 +32,8 @@ urlpatterns = [
         RateLimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
+    # Before Django's own: logging out clears what the phone kept offline.
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),

@@ -1,5 +1,8 @@
+import hashlib
+import json
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
@@ -49,6 +52,42 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
         json_dumps_params={"ensure_ascii": False},
     )
     patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+# What a mentor's pages load (templates/base.html, kader/_offline.html): kept by the
+# service worker on install, so those pages open without a connection.
+SHELL_FILES = [
+    "vendor/bootstrap/css/bootstrap.min.css",
+    "icons/icons.css",
+    "icons/icons.woff2",
+    "css/kader.css",
+    "favicon.svg",
+    "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    "js/autocomplete.js",
+    "js/login_expiry.js",
+    "js/offline_store.js",
+    "js/offline.js",
+]
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker of the mentor's offline pages (issue 19), at the site's root so
+    that its scope is the whole site. Never cached by the browser: the static files it
+    lists have hashed names, so a new deployment is a new script (and a new version)."""
+    shell = [static(name) for name in SHELL_FILES]
+    context = {
+        "version": hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12],
+        "shell": json.dumps(shell),
+        "store": static("js/offline_store.js"),
+        "static_url": settings.STATIC_URL,
+        "mentor_home": reverse("programs:mentor_home"),
+    }
+    body = loader.render_to_string("kader/sw.js", context)
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    patch_cache_control(response, no_cache=True, max_age=0)
     return response
 
 

@@ -399,6 +399,11 @@ class SessionForm(forms.ModelForm):
             self.fields["mentorship"].disabled = True
         else:
             mentees = mentees.active()
+            # Also what a phone hears when it sends a session kept offline meanwhile.
+            self.fields["mentorship"].error_messages["invalid_choice"] = _(
+                "This mentee is no longer yours to log: the mentoring has ended or passed "
+                "to another mentor."
+            )
         self.fields["mentorship"].queryset = mentees.order_by("enrolment__cadre__full_name")
         self.fields["mentorship"].label_from_instance = lambda m: m.enrolment.cadre.full_name
         limits.limit_date_inputs(self)

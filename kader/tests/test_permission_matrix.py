@@ -67,6 +67,7 @@ MATRIX: dict[str, tuple[str | None, str, str]] = {
     "mobile_settings": (None, "LOOOOO", "LOOOOO"),
     "healthz": (None, "OOOOOO", "MMMMMM"),
     "web_manifest": (None, "OOOOOO", "MMMMMM"),  # public: fetched without the login's cookie
+    "service_worker": (None, "OOOOOO", "MMMMMM"),  # public: the browser fetches it itself
     "dashboard:refresh": (None, "LMMMMM", "LNNNOO"),
     "home": (None, "LOOOOO", "LOOOOO"),
     "keep_alive": (None, "MMMMMM", "UOOOOO"),

@@ -8,12 +8,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import perm_or_404
+from core import offline
 from programs import services
 from programs.forms import GoalForm, GoalProgressForm, SessionForm
 from programs.models import DevelopmentGoal, Mentorship, Session
+
+# Refusals, in words a mentor reads next to a draft their phone kept (core/offline.py).
+SESSION_READ_ONLY = _lazy(
+    "This session is read-only: sessions can be changed for 14 days after they are logged."
+)
+MENTORSHIP_ENDED_GOAL = _lazy(
+    "This mentoring has ended (the mentee may have passed to another mentor): "
+    "the goal's progress can no longer be changed."
+)
 
 
 @perm_or_404("programs.use_mentor_home")
@@ -100,6 +111,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @perm_or_404("programs.view_mentorship")
+@offline.offline_sendable
 def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     goal = get_object_or_404(
         DevelopmentGoal.objects.visible_to(request.user).select_related(
@@ -109,13 +121,22 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = GoalProgressForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        if goal.mentorship.status != Mentorship.Status.ACTIVE:
+            # A pair that ended (the mentee passed to another mentor) keeps its goals as
+            # they were: a progress sent later from a phone must not change them.
+            return _refuse(request, goal.mentorship, MENTORSHIP_ENDED_GOAL)
+        location = offline.save_once(
+            request, lambda: (form.save(), goal.mentorship.get_absolute_url())
+        )
         messages.success(request, _("Progress is saved."))
-        return redirect(goal.mentorship)
+        return offline.sent(request, location)
+    if offline.is_offline_send(request):
+        return offline.form_refused(form)
     return render(request, "programs/goal_progress.html", {"form": form, "goal": goal})
 
 
 @perm_or_404("programs.log_session")
+@offline.offline_sendable
 def session_create(request: HttpRequest) -> HttpResponse:
     initial = {"date": timezone.localdate(), "duration_minutes": 60}
     mentee = request.GET.get("mentee", "")
@@ -128,12 +149,20 @@ def session_create(request: HttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.instance.logged_by = request.user
-        session = form.save()
+
+        def save() -> tuple[Session, str]:
+            session = form.save()
+            return session, session.mentorship.get_absolute_url()
+
+        location = offline.save_once(request, save)
         messages.success(
             request,
-            _("Session with %(cadre)s is logged.") % {"cadre": session.mentorship.enrolment.cadre},
+            _("Session with %(cadre)s is logged.")
+            % {"cadre": form.instance.mentorship.enrolment.cadre},
         )
-        return redirect(session.mentorship)
+        return offline.sent(request, location)
+    if offline.is_offline_send(request):
+        return offline.form_refused(form)
     return render(request, "programs/session_form.html", {"form": form})
 
 
@@ -145,23 +174,29 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
 
 
 @perm_or_404("programs.log_session")
+@offline.offline_sendable
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     if not request.user.has_perm("programs.amend_session", session):
-        messages.error(
-            request,
-            _(
-                "This session is read-only: sessions can be changed for "
-                "14 days after they are logged."
-            ),
-        )
-        return redirect(session.mentorship)
+        return _refuse(request, session.mentorship, SESSION_READ_ONLY)
     form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        location = offline.save_once(
+            request, lambda: (form.save(), session.mentorship.get_absolute_url())
+        )
         messages.success(request, _("The session is saved."))
-        return redirect(session.mentorship)
+        return offline.sent(request, location)
+    if offline.is_offline_send(request):
+        return offline.form_refused(form)
     return render(request, "programs/session_form.html", {"form": form, "session": session})
+
+
+def _refuse(request: HttpRequest, mentorship: Mentorship, reason: str) -> HttpResponse:
+    """A refusal the phone shows next to its draft, or a message on the pair's page."""
+    if offline.is_offline_send(request):
+        return offline.refused(reason)
+    messages.error(request, reason)
+    return redirect(mentorship)
 
 
 @perm_or_404("programs.log_session")
