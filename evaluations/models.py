@@ -685,8 +685,10 @@ class Reminder(Placed):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
-            # An office's reminders in the list's order, and their count (issue 17).
+            # An office's reminders in the list's order, and their count (issue 17); the
+            # whole list's order, walked for a national coordinator.
             models.Index(fields=["unit", "for_date", "id"], name="reminder_unit_date_idx"),
+            models.Index(fields=["for_date", "id"], name="reminder_date_idx"),
             models.Index(
                 fields=["recipient"],
                 condition=Q(status="sent", seen_at__isnull=True),

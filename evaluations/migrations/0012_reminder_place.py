@@ -107,4 +107,8 @@ class Migration(migrations.Migration):
             model_name="reminder",
             index=models.Index(fields=["unit", "for_date", "id"], name="reminder_unit_date_idx"),
         ),
+        migrations.AddIndex(
+            model_name="reminder",
+            index=models.Index(fields=["for_date", "id"], name="reminder_date_idx"),
+        ),
     ]
