@@ -136,10 +136,14 @@ else:
     # A database that hangs must not hang every request with it: connecting gives up after
     # DATABASE_CONNECT_TIMEOUT seconds, a statement after DATABASE_STATEMENT_TIMEOUT (both
     # then answer 503 "try again"; 0 turns the statement limit off, e.g. for a long migrate).
+    # PostgreSQL's JIT compiler off unless DATABASE_JIT: it compiled the pairing page's
+    # ranking of 60,000 mentors for 300 ms to save nothing (641 ms with it, 330 without);
+    # a web page's queries are too short to repay it (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=5),
-        options="-c statement_timeout={}".format(
-            env.int("DATABASE_STATEMENT_TIMEOUT", default=30) * 1000
+        options="-c statement_timeout={} -c jit={}".format(
+            env.int("DATABASE_STATEMENT_TIMEOUT", default=30) * 1000,
+            "on" if env.bool("DATABASE_JIT", default=False) else "off",
         ),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
