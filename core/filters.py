@@ -24,3 +24,20 @@ class SortFilter(django_filters.OrderingFilter):
             for param, label in ascending
         ]
         return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """The lists' filter set: a choice left open reads "All" (the sort menu "Default"), not
+    Django's "---------", whichever filter made the field."""
+
+    @property
+    def form(self):
+        form = super().form
+        for name, field in form.fields.items():
+            blank = _("Default") if name == "sort" else _("All")
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = blank
+            choices = getattr(field, "choices", None)
+            if isinstance(choices, list) and choices and choices[0][0] == "":
+                field.choices = [("", blank), *choices[1:]]
+        return form

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import User
-from core.filters import SortFilter
+from core.filters import ListFilterSet, SortFilter
 from core.widgets import YesNoWidget
 from evaluations.models import Evaluation, Reminder, ReminderKind
 from jurisdictions.offices import OfficeFilter, offer_offices
@@ -20,7 +20,7 @@ SUBJECTS = [
 ]
 
 
-class EvaluationFilter(df.FilterSet):
+class EvaluationFilter(ListFilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     status = df.ChoiceFilter(label=_("Status"), choices=Evaluation.Status.choices)
     subject = df.ChoiceFilter(label=_("Subject"), choices=SUBJECTS, method="by_subject")
@@ -68,7 +68,7 @@ class EvaluationFilter(df.FilterSet):
         return qs.filter(overdue) if value else qs.exclude(overdue)
 
 
-class ReminderFilter(df.FilterSet):
+class ReminderFilter(ListFilterSet):
     q = df.CharFilter(label=_("Recipient"), method="search")
     status = df.ChoiceFilter(label=_("Status"), choices=Reminder.Status.choices)
     kind = df.ChoiceFilter(label=_("Kind"), choices=ReminderKind.choices)

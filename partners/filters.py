@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import COORDINATOR, User
 from core.autocomplete import AutocompleteSelect
-from core.filters import SortFilter
+from core.filters import ListFilterSet, SortFilter
 from core.widgets import YesNoWidget
 from jurisdictions.offices import OfficeFilter, offer_offices
 
@@ -30,7 +30,7 @@ def person_label(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-class PartnerFilter(df.FilterSet):
+class PartnerFilter(ListFilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     sector = df.ChoiceFilter(label=_("Sector"), choices=Partner.Sector.choices)
     province = df.ChoiceFilter(label=_("Province"), choices=province_choices)
@@ -93,7 +93,7 @@ class PartnerFilter(df.FilterSet):
         return qs.filter(archived_at__isnull=not show_archived)
 
 
-class AgreementFilter(df.FilterSet):
+class AgreementFilter(ListFilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     formality = df.ChoiceFilter(label=_("Formality"), choices=Agreement.Formality.choices)
     basis = df.ChoiceFilter(label=_("Basis"), choices=Agreement.Basis.choices)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import User
 from core.autocomplete import AutocompleteSelect
-from core.filters import SortFilter
+from core.filters import ListFilterSet, SortFilter
 from core.pagination import id_list
 from jurisdictions.offices import OfficeFilter, offer_offices
 from partners.models import Agreement, Partner, province_choices
@@ -41,15 +41,13 @@ class ProvinceFirstOrdering(SortFilter):
         return qs
 
 
-class CompactFilterSet(django_filters.FilterSet):
+class CompactFilterSet(ListFilterSet):
     """Small Bootstrap controls: the filter bar must fit a phone."""
 
     @property
     def form(self):
         form = super().form
         for name, field in form.fields.items():
-            if hasattr(field, "empty_label"):
-                field.empty_label = _("Default") if name == "sort" else _("All")
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")
             if name == "q":
