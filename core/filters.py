@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +36,11 @@ class ListFilterSet(django_filters.FilterSet):
         form = super().form
         for name, field in form.fields.items():
             blank = _("Default") if name == "sort" else _("All")
-            if getattr(field, "empty_label", None) is not None:
-                field.empty_label = blank
-            choices = getattr(field, "choices", None)
-            if isinstance(choices, list) and choices and choices[0][0] == "":
-                field.choices = [("", blank), *choices[1:]]
+            if getattr(field, "empty_label", None) is None:
+                continue
+            field.empty_label = blank
+            if not isinstance(field, forms.ModelChoiceField):
+                # The widget keeps its own list of the choices, made with the old label;
+                # a model choice's widget reads the field's label as it draws.
+                field.widget.choices = list(field.choices)
         return form
