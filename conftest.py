@@ -98,7 +98,7 @@ def need_redis() -> str:
     return url
 
 
-PROJECT_APPS = ("accounts", "partners", "programs", "evaluations", "dashboard")
+PROJECT_APPS = ("core", "accounts", "partners", "programs", "evaluations", "dashboard")
 SET_UP = pytest.StashKey[bool]()
 
 

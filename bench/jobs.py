@@ -8,7 +8,8 @@ past their end date, rolled back), sessions (expired-session cleanup, rolled bac
 dashboard warm-up), exports (the hourly expiry of exported files, rolled back), export (one
 background XLSX export as the worker writes it, rolled back: the national coordinator's cadre
 directory filtered to the first cadre's province, BENCH_EXPORT_QUERY to change it, its file
-in a temporary MEDIA_ROOT). Every task the beat schedule runs (the PeriodicTask rows the
+in a temporary MEDIA_ROOT), offline (the nightly forgetting of old offline-send keys, rolled
+back). Every task the beat schedule runs (the PeriodicTask rows the
 migrations create) is one of these; `kader/tests/test_bench_covers_every_page.py` holds
 BEAT_TASKS to that list. Each job runs in a fresh Python process, so its peak RSS (the process's
 `ru_maxrss`) is its own; "base" is that process's RSS after Django's start-up. The planning
@@ -29,7 +30,17 @@ from pathlib import Path
 
 # KADER_ROOT: another checkout's code, measured with this script (a before/after).
 ROOT = Path(os.environ.get("KADER_ROOT") or Path(__file__).resolve().parent.parent)
-JOBS = ["planning", "sweep", "requeue", "lapsed", "sessions", "warm", "exports", "export"]
+JOBS = [
+    "planning",
+    "sweep",
+    "requeue",
+    "lapsed",
+    "sessions",
+    "warm",
+    "exports",
+    "export",
+    "offline",
+]
 # Each task the beat schedule runs, and the jobs above that measure its work.
 BEAT_TASKS = {
     "evaluations.tasks.sweep_reminders": ["planning", "sweep"],
@@ -38,6 +49,7 @@ BEAT_TASKS = {
     "kader.tasks.clear_expired_sessions": ["sessions"],
     "kader.tasks.warm_dashboards": ["warm"],
     "dashboard.tasks.expire_exports": ["exports"],
+    "core.tasks.forget_old_offline_sends": ["offline"],
 }
 
 
@@ -64,6 +76,7 @@ def run_job(name: str) -> list[dict]:
     from django.db import connection, transaction
 
     from accounts.tasks import clear_expired_sessions
+    from core.tasks import forget_old_offline_sends
     from dashboard import figures_cache
     from dashboard.tasks import expire_exports
     from evaluations.reminders import agreements_end_lapsed, reminders_requeue, reminders_sweep
@@ -81,6 +94,7 @@ def run_job(name: str) -> list[dict]:
         "warm": [("dashboard warm-up", figures_cache.warm, False)],
         "exports": [("expired exports", expire_exports, True)],
         "export": [("background export", big_export, True)],
+        "offline": [("old offline sends", forget_old_offline_sends, True)],
     }[name]
     results = []
     base = rss_mb()
