@@ -52,7 +52,7 @@ class EvaluationAdmin(HistoryAdmin):
         "status",
         "kind",
         "due_date",
-        office_list_filter("agreement__", "program__", "mentorship__enrolment__cadre__"),
+        office_list_filter(),  # the evaluation's own office, its subject's
     ]
     search_fields = [
         "agreement__title",
@@ -116,7 +116,14 @@ class ReminderAdmin(HistoryAdmin):
         "sent_at",
         "last_error",
     ]
-    list_filter = ["status", "channel", "delivery", "kind", "for_date"]
+    list_filter = [
+        "status",
+        "channel",
+        "delivery",
+        "kind",
+        "for_date",
+        office_list_filter(),  # the reminder's own office, its subject's
+    ]
     search_fields = [
         "recipient__username",
         "recipient__email",

@@ -25,8 +25,8 @@ class EvaluationFilter(ListFilterSet):
     status = df.ChoiceFilter(label=_("Status"), choices=Evaluation.Status.choices)
     subject = df.ChoiceFilter(label=_("Subject"), choices=SUBJECTS, method="by_subject")
     overdue = df.BooleanFilter(label=_("Overdue"), method="overdue_only", widget=YesNoWidget())
-    # The office of the evaluation's subject: the agreement's, the program's or the cadre's.
-    office = OfficeFilter(paths=("agreement__", "program__", "mentorship__enrolment__cadre__"))
+    # The evaluation's own office: its subject's (the agreement's, program's or cadre's).
+    office = OfficeFilter()
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("due_date", "due"), ("status", "status"), ("period_start", "period")),
@@ -72,6 +72,8 @@ class ReminderFilter(ListFilterSet):
     q = df.CharFilter(label=_("Recipient"), method="search")
     status = df.ChoiceFilter(label=_("Status"), choices=Reminder.Status.choices)
     kind = df.ChoiceFilter(label=_("Kind"), choices=ReminderKind.choices)
+    # The reminder's own office: its subject's.
+    office = OfficeFilter()
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("for_date", "date"), ("status", "status"), ("attempts", "attempts")),
@@ -81,6 +83,10 @@ class ReminderFilter(ListFilterSet):
     class Meta:
         model = Reminder
         fields: list[str] = []
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offer_offices(self, user)
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(

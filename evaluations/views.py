@@ -328,7 +328,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     queryset = Reminder.objects.visible_to(request.user).select_related(
         "recipient", *SUBJECTS, "fell_back_from"
     )
-    filtered = ReminderFilter(request.GET, queryset=queryset)
+    filtered = ReminderFilter(request.GET, queryset=queryset, user=request.user)
     context = {
         "filter": filtered,
         "page": paginate(request, filtered.qs),

@@ -158,7 +158,7 @@ class SessionAdmin(HistoryAdmin):
         "mode",
         "attendance",
         "date",
-        office_list_filter("mentorship__enrolment__cadre__"),
+        office_list_filter(),  # the session's own office, its cadre's
     ]
     # By the cadre's name only: a substring search of topics and notes reads all 12 million
     # sessions (10 s at national); the name narrows to a few cadres first.

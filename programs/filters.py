@@ -209,7 +209,8 @@ class SessionFilter(CompactFilterSet):
         empty_label=_("All"),
         field_name="mentorship__enrolment__cadre__province",
     )
-    office = OfficeFilter(paths=("mentorship__enrolment__cadre__",))
+    # The session's own office (its cadre's, kept by the database): one index.
+    office = OfficeFilter()
     formality = django_filters.ChoiceFilter(
         label=_("Formality"), choices=Agreement.Formality.choices, method="by_agreement"
     )

@@ -15,6 +15,7 @@ from factories import (
     MentorshipFactory,
     PartnerFactory,
     ProgramFactory,
+    ReminderFactory,
     SessionFactory,
     UserFactory,
 )
@@ -33,6 +34,7 @@ LISTS = {
     "programs:cadre_list": "Kader {}",
     "programs:session_list": "Kader {}",
     "evaluations:evaluation_list": "Program {}",
+    "evaluations:reminder_list": "Penerima {}",
 }
 
 
@@ -44,7 +46,9 @@ def place(code: str, town: str) -> None:
     cadre = CadreFactory(unit=unit, full_name=f"Kader {town}")
     pair = MentorshipFactory(enrolment=EnrolmentFactory(program=program, cadre=cadre))
     SessionFactory(mentorship=pair, date=dt.date.today())
-    EvaluationFactory(agreement=None, program=program)
+    evaluation = EvaluationFactory(agreement=None, program=program)
+    # A reminder to someone named after the town, about the town's evaluation.
+    ReminderFactory(evaluation=evaluation, recipient=UserFactory(first_name=f"Penerima {town}"))
 
 
 @pytest.fixture
