@@ -55,7 +55,7 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
     return response
 
 
-# What a mentor's pages load (templates/base.html, kader/_offline.html): kept by the
+# What a mentor's pages load (templates/base.html, core/_offline.html): kept by the
 # service worker on install, so those pages open without a connection.
 SHELL_FILES = [
     "vendor/bootstrap/css/bootstrap.min.css",

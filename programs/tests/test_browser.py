@@ -47,7 +47,10 @@ def test_it_lets_a_coordinator_enrol_a_cadre_and_pair_a_mentor(page, live_server
     page.get_by_role("link", name="Programs", exact=True).click()
     page.get_by_role("link", name="Sekolah Kepemimpinan Muda").click()
     page.get_by_test_id("enrol").click()
-    page.get_by_label("Cadre").select_option(label="Ayu Lestari (Jawa Barat)")
+    # Typed, not picked from a list: a program may take any of 1.2 million cadres.
+    page.locator(".ts-control", has=page.locator("#id_cadre-ts-control")).click()
+    page.keyboard.type("Ayu")
+    page.locator("#id_cadre-ts-dropdown .option", has_text="Ayu Lestari (Jawa Barat)").click()
     page.get_by_label("Status").select_option("active")
     screenshot(page, "enrol-desktop")
     page.get_by_test_id("save").click()
