@@ -34,6 +34,11 @@ class ListFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
+        # Templates read `.form` many times a page: relabel once (the choices may come from
+        # the cache, e.g. the provinces).
+        if getattr(form, "_labels_set", False):
+            return form
+        form._labels_set = True
         for name, field in form.fields.items():
             blank = _("Default") if name == "sort" else _("All")
             if getattr(field, "empty_label", None) is None:
