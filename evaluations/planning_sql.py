@@ -99,7 +99,9 @@ FROM_PLAN = {
 }
 
 
-def _create_sql(now: dt.datetime) -> tuple[str, dict]:
+def _plan_sql(now: dt.datetime) -> tuple[str, dict]:
+    """One statement: the wanted periods once, the moves and the new rows from them, each
+    with its history rows; it answers (created, moved)."""
     columns, kept = _columns()
     defaults = _new_row_defaults(now)
     params: dict[str, object] = {}
@@ -111,50 +113,54 @@ def _create_sql(now: dt.datetime) -> tuple[str, dict]:
             params[f"d_{column}"] = defaults[column]
             values.append(f"%(d_{column})s")
     table, history = Evaluation._meta.db_table, Evaluation.history.model._meta.db_table
+    history_columns = f"{', '.join(kept)}, history_date, history_change_reason, history_type"
     sql = f"""
-        WITH {WANTED},
-        made AS (
-            INSERT INTO {table} ({", ".join(columns)})
-            SELECT {", ".join(values)} FROM wanted w
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {table} x WHERE x.mentorship_id = w.id AND x.kind = w.kind
-            )
-            ON CONFLICT DO NOTHING
-            RETURNING {", ".join(kept)}
-        )
-        INSERT INTO {history} ({", ".join(kept)}, history_date, history_change_reason,
-            history_type, history_user_id)
-        SELECT {", ".join(kept)}, %(now)s, %(reason)s, '+', NULL FROM made
-    """  # noqa: S608 -- table and column names from the models; every value is a parameter
-    return sql, params
-
-
-def _move_sql() -> str:
-    _, kept = _columns()
-    table, history = Evaluation._meta.db_table, Evaluation.history.model._meta.db_table
-    returned = ", ".join(f"x.{column}" for column in kept)
-    return f"""
         WITH {WANTED},
         moved AS (
             UPDATE {table} x SET period_start = w.period_start, period_end = w.period_end,
                 due_date = w.due_date, evaluator_id = w.evaluator
             FROM wanted w
             WHERE x.mentorship_id = w.id AND x.kind = w.kind
+                -- The range again, for the planner: the chunk's evaluations by the pair
+                -- index, not a hash of every planned evaluation in the country.
+                AND x.mentorship_id > %(lo)s AND x.mentorship_id <= %(hi)s
                 AND x.planned AND x.status = %(scheduled)s
                 AND (x.period_start, x.period_end, x.due_date)
                     IS DISTINCT FROM (w.period_start, w.period_end, w.due_date)
-            RETURNING {returned}
+            RETURNING {", ".join(f"x.{column}" for column in kept)}
+        ),
+        made AS (
+            INSERT INTO {table} ({", ".join(columns)})
+            SELECT {", ".join(values)} FROM wanted w
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {table} x WHERE x.mentorship_id = w.id AND x.kind = w.kind
+            )
+            -- Another planner (a coordinator's save) made it meanwhile: leave theirs.
+            ON CONFLICT DO NOTHING
+            RETURNING {", ".join(kept)}
+        ),
+        moved_history AS (
+            INSERT INTO {history} ({history_columns})
+            SELECT {", ".join(kept)}, %(now)s, %(reason)s, '~' FROM moved
+            RETURNING 1
+        ),
+        made_history AS (
+            INSERT INTO {history} ({history_columns})
+            SELECT {", ".join(kept)}, %(now)s, %(reason)s, '+' FROM made
+            RETURNING 1
         )
-        INSERT INTO {history} ({", ".join(kept)}, history_date, history_change_reason,
-            history_type, history_user_id)
-        SELECT {", ".join(kept)}, %(now)s, %(reason)s, '~', NULL FROM moved
+        SELECT (SELECT count(*) FROM made_history), (SELECT count(*) FROM moved_history)
     """  # noqa: S608 -- table and column names from the models; every value is a parameter
+    return sql, params
 
 
 def plan_pairs(lo: int, hi: int) -> tuple[int, int]:
-    """Plan the active pairs with ids in (lo, hi], in one transaction: (created, moved)."""
+    """Plan the active pairs with ids in (lo, hi], in one transaction: (created, moved).
+
+    The history rows have no user: the system planned (as `planning.apply` records the
+    daily run outside a request)."""
     now = timezone.now()
-    create, defaults = _create_sql(now)
+    sql, defaults = _plan_sql(now)
     params = {
         "lo": lo,
         "hi": hi,
@@ -169,10 +175,8 @@ def plan_pairs(lo: int, hi: int) -> tuple[int, int]:
         **defaults,
     }
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_move_sql(), params)
-        moved = cursor.rowcount
-        cursor.execute(create, params)
-        created = cursor.rowcount
+        cursor.execute(sql, params)
+        created, moved = cursor.fetchone()
     return created, moved
 
 

@@ -56,8 +56,9 @@ def evaluations_plan_for_mentorship(*, mentorship) -> Changes:
 # Where a stopped planning run continues: the kind of subject and the last id planned.
 Resume = tuple[str, int]
 PHASES = ("agreement", "program", "mentorship")
-# Pairs planned set-based per statement, in planning chunks: a pair is two small rows.
-PAIRS_PER_CHUNK = 10
+# Pairs planned set-based per statement, in planning chunks (50,000 pairs): a pair is two
+# small rows, and each statement reads the pairs' enrolments and programs once.
+PAIRS_PER_CHUNK = 25
 
 
 def evaluations_plan_all(
