@@ -77,10 +77,10 @@ def evaluations_plan_all(
     planned, which the next run completes. On PostgreSQL the pairs are planned set-based
     (`evaluations/planning_sql.py`), `PAIRS_PER_CHUNK` chunks' worth of pairs a statement.
 
-    With `seconds`, the run stops after the chunk that passes that time and says where
-    (`Counts.resume`); `resume` starts a run there. The daily task uses it to stay bounded
-    on a day with much to plan (a new rule, a restored database) and continues in a task of
-    its own.
+    With `seconds`, the run stops before a chunk that would likely end past that time (one
+    as long as the last) and says where (`Counts.resume`); `resume` starts a run there.
+    The daily task uses it to stay bounded on a day with much to plan (a new rule, a
+    restored database) and continues in a task of its own.
     """
     from partners.models import Agreement
     from programs.models import Mentorship, Program
@@ -91,8 +91,14 @@ def evaluations_plan_all(
     counts = Counts()
     phase, after = resume or (PHASES[0], 0)
 
+    chunk_started = time.monotonic()
+
     def stop(at: str, last: int) -> bool:
-        if deadline is None or time.monotonic() < deadline:
+        # Stop before a chunk that would likely end past the deadline (one like the last).
+        nonlocal chunk_started
+        now = time.monotonic()
+        took, chunk_started = now - chunk_started, now
+        if deadline is None or now + took < deadline:
             return False
         counts.resume = (at, last)
         return True
