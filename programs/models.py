@@ -510,15 +510,6 @@ class MentorProfileQuerySet(GuardedQuerySet):
         )
         return self.filter(is_active=True).exclude(Exists(paired))
 
-    def with_load(self) -> MentorProfileQuerySet:
-        return self.annotate(
-            active_mentee_count=Count(
-                "mentorships",
-                filter=Q(mentorships__status=Mentorship.Status.ACTIVE),
-                distinct=True,
-            )
-        )
-
 
 class MentorProfile(Jurisdictional):
     user = models.OneToOneField(
@@ -554,8 +545,15 @@ class MentorProfile(Jurisdictional):
     )
     bio = limits.bounded_text(_("about the mentor"), limits.MENTOR_BIO)
     is_active = models.BooleanField(_("takes mentees"), default=True)
+    # The mentor's active pairs, kept by database triggers (programs/mentor_load.py) however
+    # a pair changes: what the pairing page ranks 60,000 mentors by without counting each
+    # one's pairs. The application never writes it; an instance holds the count as read.
+    active_mentees_count = models.PositiveIntegerField(
+        _("active mentees"), default=0, db_default=0, editable=False
+    )
 
-    history = HistoricalRecords()
+    # The count is the pairs' to record, not the profile's.
+    history = HistoricalRecords(excluded_fields=["active_mentees_count"])
     objects = MentorProfileQuerySet.as_manager()
 
     class Meta:
@@ -571,9 +569,7 @@ class MentorProfile(Jurisdictional):
         return [tag.strip() for tag in self.expertise.split(",") if tag.strip()]
 
     def active_mentees(self) -> int:
-        if hasattr(self, "active_mentee_count"):
-            return self.active_mentee_count
-        return self.mentorships.filter(status=Mentorship.Status.ACTIVE).count()
+        return self.active_mentees_count
 
     def free_capacity(self) -> int:
         return self.mentee_capacity - self.active_mentees()

@@ -163,7 +163,7 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
         .select_related("user", "partner", "province")
     )
     if connection.vendor != "postgresql":
-        ranked = [_score(m, cadre, interests) for m in mentors.with_load()]
+        ranked = [_score(m, cadre, interests) for m in mentors]
         ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
         return ranked[:limit]
     return _ranked_in_sql(mentors, cadre, sorted(interests), limit)
@@ -217,7 +217,7 @@ def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> l
         ranked = cursor.fetchall()
     # unscoped: the ids just chosen from `mentors`, which visible_to scoped.
     found = MentorProfile.objects.unscoped().select_related("user", "partner", "province")
-    by_id = found.with_load().in_bulk([row[0] for row in ranked])
+    by_id = found.in_bulk([row[0] for row in ranked])
     return [
         Suggestion(
             by_id[pk],

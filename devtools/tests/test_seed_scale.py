@@ -164,3 +164,25 @@ def test_it_places_every_session_and_evaluation_as_the_triggers_would():
     session.save()
     session.refresh_from_db()
     assert session.unit_id == session.mentorship.enrolment.cadre.unit_id
+
+
+def test_it_counts_every_mentors_active_pairs_as_the_triggers_would():
+    # The pairs are copied with the row triggers off: the seed counts each mentor's active
+    # pairs itself (programs/mentor_load.py keeps them afterwards), and the triggers are on
+    # again (a pair ended now moves its mentor's count).
+    need_postgres()
+    from django.db.models import Count, Q
+
+    from programs.models import MentorProfile
+
+    scale.seed("tiny", seed=5, say=lambda _line: None)
+    mentors = MentorProfile.objects.unscoped().annotate(
+        n=Count("mentorships", filter=Q(mentorships__status="active"))
+    )
+    assert mentors.filter(n__gt=0).exists()
+    assert {(m.pk, m.active_mentees_count) for m in mentors} == {(m.pk, m.n) for m in mentors}
+    pair = Mentorship.objects.unscoped().filter(status="active").first()
+    before = pair.mentor.active_mentees_count
+    Mentorship.objects.unscoped().filter(pk=pair.pk).update(status="ended")
+    pair.mentor.refresh_from_db()
+    assert pair.mentor.active_mentees_count == before - 1

@@ -72,8 +72,7 @@ def test_the_database_ranks_as_the_rule_in_python_does(postgres, coordinator):
     interests = services._cadre_interests(enrolment)
     mentors = MentorProfile.objects.visible_to(coordinator).available_for(enrolment)
     expected = [
-        services._score(m, cadre, interests)
-        for m in mentors.select_related("user", "partner").with_load()
+        services._score(m, cadre, interests) for m in mentors.select_related("user", "partner")
     ]
     expected.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
     got = services.mentor_suggestions(enrolment=enrolment, user=coordinator)

@@ -67,25 +67,6 @@ def with_seats_counted(programs: list[Program]) -> list[Program]:
     return programs
 
 
-def with_load_counted(mentors: list[MentorProfile]) -> list[MentorProfile]:
-    """Active mentees for one page's mentors, in one query: annotated on the list's
-    queryset, PostgreSQL counted the pairs of all 60,000 mentors before the page's LIMIT,
-    and again in the paginator's count (1.2–1.6 s at national scale)."""
-    # unscoped: every active pair of a mentor the user already sees counts, as in
-    # active_mentees().
-    counts = dict(
-        Mentorship.objects.unscoped()
-        .filter(mentor__in=mentors, status=Mentorship.Status.ACTIVE)
-        .order_by()
-        .values_list("mentor")
-        .annotate(active=Count("pk"))
-        .values_list("mentor", "active")
-    )
-    for mentor in mentors:
-        mentor.active_mentee_count = counts.get(mentor.pk, 0)
-    return mentors
-
-
 @perm_or_404("programs.manage_programs")
 def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(
@@ -311,7 +292,6 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
             | Q(partner__name__icontains=query)
         )
     page = paginate(request, mentors)
-    page.object_list = with_load_counted(list(page.object_list))
     context = {
         "page": page,
         "query": query,
