@@ -170,14 +170,14 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
 
 
 # `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors (`%s` is
-# their ids' query). Each mentor's active pairs are counted once, on the index of active
-# pairs (mentor, enrolment), and each tag is split into words as `_words` splits it.
+# their ids' query). Each mentor's active pairs are the count kept on the profile
+# (programs/mentor_load.py), and each tag is split into words as `_words` splits it.
 RANKING = """
     SELECT r.id, r.tags, r.in_province, r.in_city,
         3 * cardinality(r.tags) + 2 * r.in_province::int + r.in_city::int
             + LEAST(GREATEST(r.mentee_capacity - r.load, 0), 3) AS score
     FROM (
-        SELECT mp.id, mp.mentee_capacity, COALESCE(l.n, 0) AS load,
+        SELECT mp.id, mp.mentee_capacity, mp.active_mentees_count AS load,
             COALESCE(mp.province_id = %s, false) AS in_province,
             COALESCE(mp.province_id = %s AND pa.region_id = %s, false) AS in_city,
             -- The words cut out of each tag only where one of them occurs at all.
@@ -189,10 +189,6 @@ RANKING = """
         FROM programs_mentorprofile mp
         JOIN auth_user u ON u.id = mp.user_id
         LEFT JOIN partners_partner pa ON pa.id = mp.partner_id
-        LEFT JOIN LATERAL (
-            SELECT count(*) AS n FROM programs_mentorship
-            WHERE mentor_id = mp.id AND status = 'active'
-        ) l ON true
         WHERE mp.id IN (%s)
     ) r
     ORDER BY r.mentee_capacity <= r.load, score DESC, r.name, r.id

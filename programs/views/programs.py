@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import perm_or_404
 from core import messaging
-from core.autocomplete import MATCHES, lookup_response, search_term
+from core.autocomplete import MATCHES, search_term
 from programs import services
 from programs.filters import ProgramFilter
 from programs.forms import (
@@ -266,14 +266,13 @@ def mentor_lookup(request: HttpRequest, pk: int) -> JsonResponse:
     """Mentors who may be paired with this enrolment, by name or expertise (the pairing
     page's autocomplete; the form accepts the same set)."""
     enrolment = _pairable(request, pk)
-    mentors = (
-        MentorProfile.objects.visible_to(request.user)
-        .available_for(enrolment)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "pk")
-    )
-    search = ["user__first_name", "user__last_name", "user__username", "expertise"]
-    return lookup_response(request, mentors, search, label=mentor_label)
+    mentors = MentorProfile.objects.visible_to(request.user).available_for(enrolment)
+    term = search_term(request)
+    if term:
+        mentors = mentors.matching(term)
+    mentors = mentors.select_related("user").order_by("user__first_name", "user__last_name", "pk")
+    results = [{"value": str(m.pk), "text": mentor_label(m)} for m in mentors[:MATCHES]]
+    return JsonResponse({"results": results})
 
 
 @perm_or_404("programs.manage_mentors")
