@@ -19,6 +19,7 @@ from accounts.seeding import Staff
 from core.seeding import FIRST, LAST, SeedRun
 from partners.seeding import ORG_WORD, Regions, Register, Term
 
+from . import expertise_words
 from .models import (
     BackgroundField,
     Cadre,
@@ -328,15 +329,17 @@ def _mentorships(
 
 
 def _count_mentor_loads() -> None:
-    """What the triggers of programs/mentor_load.py keep: each mentor's active pairs. The
-    scale seed loads with the row triggers off, so the pairs' COPY counted nothing; one
-    grouped UPDATE counts them all."""
+    """What the triggers of programs/mentor_load.py and programs/expertise_words.py keep:
+    each mentor's active pairs and expertise words. The scale seed loads with the row
+    triggers off, so the COPYs kept nothing; one statement each does it for all."""
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE programs_mentorprofile mp SET active_mentees_count = x.n FROM ("
             "SELECT mentor_id, count(*) AS n FROM programs_mentorship "
             "WHERE status = 'active' GROUP BY mentor_id) x WHERE x.mentor_id = mp.id"
         )
+        for statement in expertise_words.FILL:
+            cursor.execute(statement)
 
 
 def _goals(run: SeedRun, mentored: list[Pair]) -> None:

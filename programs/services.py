@@ -169,30 +169,54 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
     return _ranked_in_sql(mentors, cadre, sorted(interests), limit)
 
 
-# `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors (`%s` is
-# their ids' query). Each mentor's active pairs are the count kept on the profile
-# (programs/mentor_load.py), and each tag is split into words as `_words` splits it.
+# `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors
+# ({eligible} is their ids' query). A mentor's active pairs are the count kept on the
+# profile (programs/mentor_load.py); the tags whose words meet the cadre's are counted from
+# the kept words (programs/expertise_words.py), found by their index. A city is shared
+# only within the province, so only those mentors' partners are read.
+#
+# A mentor with no matching tag outside the cadre's province scores at most 3 (its free
+# places). So the mentors who match or share the province are ranked first (`best`); when
+# the best `limit` of them are not full and all score more than 3, they are the best of
+# everyone, and the others are never read (a one-time filter: most pages at national
+# scale). Otherwise every eligible mentor is ranked, in the same statement.
 RANKING = """
-    SELECT r.id, r.tags, r.in_province, r.in_city,
-        3 * cardinality(r.tags) + 2 * r.in_province::int + r.in_city::int
-            + LEAST(GREATEST(r.mentee_capacity - r.load, 0), 3) AS score
-    FROM (
-        SELECT mp.id, mp.mentee_capacity, mp.active_mentees_count AS load,
-            COALESCE(mp.province_id = %s, false) AS in_province,
-            COALESCE(mp.province_id = %s AND pa.region_id = %s, false) AS in_city,
-            -- The words cut out of each tag only where one of them occurs at all.
-            CASE WHEN lower(mp.expertise) LIKE ANY (%s::text[]) THEN ARRAY(
-                SELECT btrim(tag) FROM unnest(string_to_array(mp.expertise, ',')) AS tag
-                WHERE regexp_split_to_array(lower(tag), '\\W+') && %s::text[]
-            ) ELSE '{}' END AS tags,
-            COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username) AS name
-        FROM programs_mentorprofile mp
-        JOIN auth_user u ON u.id = mp.user_id
-        LEFT JOIN partners_partner pa ON pa.id = mp.partner_id
-        WHERE mp.id IN (%s)
-    ) r
-    ORDER BY r.mentee_capacity <= r.load, score DESC, r.name, r.id
-    LIMIT %s
+    WITH matched AS (
+        SELECT mentor_id, count(DISTINCT tag) AS tags FROM programs_mentorword
+        WHERE word = ANY (%s::text[]) GROUP BY mentor_id
+    ), scored AS NOT MATERIALIZED (
+        SELECT r.*, 3 * r.tags + 2 * r.in_province::int + r.in_city::int + r.free AS score
+        FROM (
+            SELECT mp.id, mp.province_id, COALESCE(m.tags, 0) AS tags,
+                mp.mentee_capacity <= mp.active_mentees_count AS is_full,
+                COALESCE(mp.province_id = %s, false) AS in_province,
+                CASE WHEN mp.province_id = %s THEN EXISTS (
+                    SELECT 1 FROM partners_partner pa
+                    WHERE pa.id = mp.partner_id AND pa.region_id = %s
+                ) ELSE false END AS in_city,
+                LEAST(GREATEST(mp.mentee_capacity - mp.active_mentees_count, 0), 3) AS free,
+                COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username)
+                    AS name
+            FROM programs_mentorprofile mp
+            JOIN auth_user u ON u.id = mp.user_id
+            LEFT JOIN matched m ON m.mentor_id = mp.id
+            WHERE mp.id IN ({eligible})
+        ) r
+    ), best AS (
+        SELECT * FROM scored
+        WHERE id IN (SELECT mentor_id FROM matched) OR province_id = %s
+        ORDER BY is_full, score DESC, name, id LIMIT %s
+    ), enough AS (
+        SELECT count(*) = %s AND NOT bool_or(is_full) AND min(score) > 3 AS yes FROM best
+    )
+    SELECT id, in_province, in_city, score FROM (
+        SELECT * FROM best WHERE (SELECT yes FROM enough)
+        UNION ALL (
+            SELECT * FROM scored WHERE NOT (SELECT yes FROM enough)
+            ORDER BY is_full, score DESC, name, id LIMIT %s
+        )
+    ) ranked
+    ORDER BY is_full, score DESC, name, id
 """
 
 
@@ -204,26 +228,25 @@ def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> l
     except EmptyResultSet:  # nobody in the person's scope: `none()` has no SQL
         return []
     province, city = cadre.province_id, cadre.city_id
-    sql = RANKING.replace("IN (%s)", f"IN ({eligible})")
-    # LIKE's wildcards in a word are its own characters, not patterns.
-    patterns = ["%" + re.sub(r"([\\%_])", r"\\\1", word) + "%" for word in interests]
-    params = [province, province, city, patterns, interests, *eligible_params, limit]
+    sql = RANKING.format(eligible=eligible)
+    params = [interests, province, province, city, *eligible_params, province, *[limit] * 3]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ranked = cursor.fetchall()
     # unscoped: the ids just chosen from `mentors`, which visible_to scoped.
     found = MentorProfile.objects.unscoped().select_related("user", "partner", "province")
     by_id = found.in_bulk([row[0] for row in ranked])
+    wanted = set(interests)
     return [
         Suggestion(
             by_id[pk],
             score,
             in_city,
             in_province,
-            [t for t in tags if t],
+            [tag for tag in by_id[pk].expertise_list() if _words(tag) & wanted],
             by_id[pk].free_capacity(),
         )
-        for pk, tags, in_province, in_city, score in ranked
+        for pk, in_province, in_city, score in ranked
     ]
 
 

@@ -88,6 +88,47 @@ def test_the_database_ranks_as_the_rule_in_python_does(postgres, coordinator):
     assert got[-1].mentor == pool[3]  # full: last, whatever its match
 
 
+def expected_order(enrolment, user):
+    """The rule in Python over every eligible mentor, in the page's order."""
+    interests = services._cadre_interests(enrolment)
+    mentors = MentorProfile.objects.visible_to(user).available_for(enrolment)
+    ranked = [
+        services._score(m, enrolment.cadre, interests)
+        for m in mentors.select_related("user", "partner")
+    ]
+    ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
+    return [(s.mentor.pk, s.score, s.matched_expertise, s.free) for s in ranked]
+
+
+@pytest.mark.parametrize("full_matches", [0, 8])
+def test_the_database_ranks_a_large_pool_as_the_rule_does(postgres, coordinator, full_matches):
+    """More than twenty mentors who match or share the province: the database ranks them
+    alone when they all beat the others, and everyone when some are full (a full match
+    scores no more than a free mentor elsewhere)."""
+    jabar = Province.objects.get(name="Jawa Barat")
+    cadre = CadreFactory(province=jabar, development_focus="keuangan desa", occupation="")
+    enrolment = EnrolmentFactory(cadre=cadre)
+    for i in range(25):
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Zul{i:02}", role="mentor"),
+            expertise="Keuangan, keuangan desa" if i % 3 else "pajak, desa",
+            province=jabar if i % 2 else None,
+            mentee_capacity=1 if i < full_matches else 3,
+        )
+    for i in range(25):  # elsewhere, nothing in common, named first
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Ade{i:02}", role="mentor"), expertise="hukum"
+        )
+    for mentor in MentorProfile.objects.filter(mentee_capacity=1):
+        MentorshipFactory(mentor=mentor)
+    got = services.mentor_suggestions(enrolment=enrolment, user=coordinator)
+    shown = [(s.mentor.pk, s.score, s.matched_expertise, s.free) for s in got]
+    assert shown == expected_order(enrolment, coordinator)[: services.SUGGESTED]
+    assert any(name.startswith("Ade") for name in map(str, (s.mentor for s in got))) == bool(
+        full_matches
+    )
+
+
 def test_it_suggests_only_the_best_twenty(coordinator):
     cadre = CadreFactory(development_focus="keuangan")
     enrolment = EnrolmentFactory(cadre=cadre)

@@ -1,6 +1,7 @@
 from django.db import migrations
 
 from core.db_operations import PostgresOnlySQL
+from programs.expertise_words import KeepExpertiseWords
 
 # The pairing page's "find by typing" (`MentorProfileQuerySet.matching`): Django's
 # icontains, `UPPER(col::text) LIKE UPPER('%…%')`, on the users' names and on the
@@ -36,4 +37,6 @@ class Migration(migrations.Migration):
             EXPERTISE_SEARCH_INDEX, "DROP INDEX CONCURRENTLY IF EXISTS mentor_expertise_trgm"
         ),
         PostgresOnlySQL(USER_NAME_INDEX, "DROP INDEX CONCURRENTLY IF EXISTS user_name_idx"),
+        # The pairing page's ranking: the mentors whose tags match a cadre's words.
+        KeepExpertiseWords(),
     ]
