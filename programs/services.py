@@ -179,7 +179,8 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
 # places). So the mentors who match or share the province are ranked first (`best`); when
 # the best `limit` of them are not full and all score more than 3, they are the best of
 # everyone, and the others are never read (a one-time filter: most pages at national
-# scale). Otherwise every eligible mentor is ranked, in the same statement.
+# scale). Otherwise every eligible mentor is ranked, in the same statement. The users'
+# names, which only break ties, are read for the rows tied with the last one kept.
 RANKING = """
     WITH matched AS (
         SELECT mentor_id, count(DISTINCT tag) AS tags FROM programs_mentorword
@@ -187,49 +188,58 @@ RANKING = """
     ), scored AS NOT MATERIALIZED (
         SELECT r.*, 3 * r.tags + 2 * r.in_province::int + r.in_city::int + r.free AS score
         FROM (
-            SELECT mp.id, mp.province_id, COALESCE(m.tags, 0) AS tags,
+            SELECT mp.id, mp.user_id, mp.province_id, COALESCE(m.tags, 0) AS tags,
                 mp.mentee_capacity <= mp.active_mentees_count AS is_full,
                 COALESCE(mp.province_id = %s, false) AS in_province,
                 CASE WHEN mp.province_id = %s THEN EXISTS (
                     SELECT 1 FROM partners_partner pa
                     WHERE pa.id = mp.partner_id AND pa.region_id = %s
                 ) ELSE false END AS in_city,
-                LEAST(GREATEST(mp.mentee_capacity - mp.active_mentees_count, 0), 3) AS free,
-                COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username)
-                    AS name
-            FROM programs_mentorprofile mp
-            JOIN auth_user u ON u.id = mp.user_id
+                LEAST(GREATEST(mp.mentee_capacity - mp.active_mentees_count, 0), 3) AS free
+            FROM ({eligible}) mp
             LEFT JOIN matched m ON m.mentor_id = mp.id
-            WHERE mp.id IN ({eligible})
         ) r
     ), best AS (
         SELECT * FROM scored
         WHERE id IN (SELECT mentor_id FROM matched) OR province_id = %s
-        ORDER BY is_full, score DESC, name, id LIMIT %s
+        ORDER BY is_full, score DESC FETCH FIRST %s ROWS WITH TIES
     ), enough AS (
-        SELECT count(*) = %s AND NOT bool_or(is_full) AND min(score) > 3 AS yes FROM best
-    )
-    SELECT id, in_province, in_city, score FROM (
+        SELECT count(*) >= %s AND NOT bool_or(is_full) AND min(score) > 3 AS yes FROM best
+    ), tied AS (
         SELECT * FROM best WHERE (SELECT yes FROM enough)
         UNION ALL (
             SELECT * FROM scored WHERE NOT (SELECT yes FROM enough)
-            ORDER BY is_full, score DESC, name, id LIMIT %s
+            ORDER BY is_full, score DESC FETCH FIRST %s ROWS WITH TIES
         )
-    ) ranked
-    ORDER BY is_full, score DESC, name, id
+    )
+    SELECT t.id, t.in_province, t.in_city, t.score
+    FROM tied t JOIN auth_user u ON u.id = t.user_id
+    ORDER BY t.is_full, t.score DESC,
+        COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username), t.id
+    LIMIT %s
 """
+# What the ranking reads of each eligible mentor.
+RANKED_COLUMNS = (
+    "id",
+    "user_id",
+    "province_id",
+    "partner_id",
+    "mentee_capacity",
+    "active_mentees_count",
+)
 
 
 def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> list[Suggestion]:
     """The best `limit` of `mentors` (a scoped queryset), ranked in one query, then read
     with what the page shows in a second."""
     try:
-        eligible, eligible_params = mentors.order_by().values("pk").query.sql_with_params()
+        eligible = mentors.order_by().values(*RANKED_COLUMNS)
+        eligible_sql, eligible_params = eligible.query.sql_with_params()
     except EmptyResultSet:  # nobody in the person's scope: `none()` has no SQL
         return []
     province, city = cadre.province_id, cadre.city_id
-    sql = RANKING.format(eligible=eligible)
-    params = [interests, province, province, city, *eligible_params, province, *[limit] * 3]
+    sql = RANKING.format(eligible=eligible_sql)
+    params = [interests, province, province, city, *eligible_params, province, *[limit] * 4]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ranked = cursor.fetchall()
