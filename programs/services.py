@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from core.scoping import unguarded
+from jurisdictions.scope import scope_of
 from programs.models import (
     Cadre,
     CadreBackground,
@@ -166,7 +167,10 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
         ranked = [_score(m, cadre, interests) for m in mentors]
         ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
         return ranked[:limit]
-    return _ranked_in_sql(mentors, cadre, sorted(interests), limit)
+    # An office pairs among a few thousand mentors (its own and those of the units above
+    # it): their words are read for them only. The nation's are everyone's.
+    few = not scope_of(user).everything
+    return _ranked_in_sql(mentors, cadre, sorted(interests), limit, few=few)
 
 
 # `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors
@@ -184,7 +188,7 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
 RANKING = """
     WITH matched AS (
         SELECT mentor_id, count(DISTINCT tag) AS tags FROM programs_mentorword
-        WHERE word = ANY (%s::text[]) GROUP BY mentor_id
+        WHERE word = ANY (%s::text[]) {among} GROUP BY mentor_id
     ), scored AS NOT MATERIALIZED (
         SELECT r.*, 3 * r.tags + 2 * r.in_province::int + r.in_city::int + r.free AS score
         FROM (
@@ -218,6 +222,7 @@ RANKING = """
         COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username), t.id
     LIMIT %s
 """
+AMONG = "AND mentor_id IN (SELECT e.id FROM ({eligible}) e)"
 # What the ranking reads of each eligible mentor.
 RANKED_COLUMNS = (
     "id",
@@ -229,7 +234,9 @@ RANKED_COLUMNS = (
 )
 
 
-def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> list[Suggestion]:
+def _ranked_in_sql(
+    mentors, cadre: Cadre, interests: list[str], limit: int, *, few: bool
+) -> list[Suggestion]:
     """The best `limit` of `mentors` (a scoped queryset), ranked in one query, then read
     with what the page shows in a second."""
     try:
@@ -238,8 +245,12 @@ def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> l
     except EmptyResultSet:  # nobody in the person's scope: `none()` has no SQL
         return []
     province, city = cadre.province_id, cadre.city_id
-    sql = RANKING.format(eligible=eligible_sql)
-    params = [interests, province, province, city, *eligible_params, province, *[limit] * 4]
+    among, among_params = ("", [])
+    if few:
+        among, among_params = AMONG.format(eligible=eligible_sql), eligible_params
+    sql = RANKING.format(eligible=eligible_sql, among=among)
+    params = [interests, *among_params, province, province, city, *eligible_params, province]
+    params += [limit] * 4
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ranked = cursor.fetchall()

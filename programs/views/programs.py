@@ -26,7 +26,7 @@ from programs.forms import (
     enrolable_cadres,
     mentor_label,
 )
-from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
+from programs.models import BY_NAME, Enrolment, MentorProfile, Mentorship, Program, Session
 from programs.reporting import diversity_summary
 from programs.timeline import DUE_SHOWN, program_due
 from programs.views.common import paginate, querystring_without
@@ -269,8 +269,8 @@ def mentor_lookup(request: HttpRequest, pk: int) -> JsonResponse:
     mentors = MentorProfile.objects.visible_to(request.user).available_for(enrolment)
     term = search_term(request)
     if term:
-        mentors = mentors.matching(term)
-    mentors = mentors.select_related("user").order_by("user__first_name", "user__last_name", "pk")
+        mentors = mentors.matching(term, MATCHES)
+    mentors = mentors.select_related("user").order_by(*BY_NAME)
     results = [{"value": str(m.pk), "text": mentor_label(m)} for m in mentors[:MATCHES]]
     return JsonResponse({"results": results})
 
@@ -280,7 +280,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
     mentors = (
         MentorProfile.objects.visible_to(request.user)
         .select_related("user__mobile", "partner", "province")
-        .order_by("user__first_name", "user__last_name", "pk")
+        .order_by(*BY_NAME)
     )
     query = search_term(request)
     if query:
