@@ -152,9 +152,10 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
 
     Weights: an expertise match counts most (it is why a pairing works), a shared
     province next (meeting in person), free places last; full mentors go to the end.
-    PostgreSQL ranks every eligible mentor and returns only the best (60,000 mentors at
-    national scale); `_score` is the rule in Python, which the tests hold the SQL to and
-    which ranks on SQLite.
+    PostgreSQL ranks the eligible mentors (60,000 at national scale) from what is kept
+    for it (each mentor's active pairs, the words of their expertise) and returns only the
+    best; `_score` is the rule in Python, which the tests hold the SQL to and which ranks
+    on SQLite.
     """
     interests = _cadre_interests(enrolment)
     cadre = enrolment.cadre

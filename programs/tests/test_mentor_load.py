@@ -1,7 +1,10 @@
-"""A mentor's active-pair count is kept on the profile by the database (programs/mentor_load.py):
-after every kind of change to a pair it equals a fresh count of the mentor's active pairs."""
+"""What the database keeps for the pairing page: a mentor's active-pair count on the profile
+(programs/mentor_load.py) and the words of their expertise (programs/expertise_words.py).
+After every kind of change to a pair the count equals a fresh count of the mentor's
+active pairs; after every change of the expertise the words are its words."""
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -116,3 +119,31 @@ def test_the_admin_ending_a_pair_moves_the_count(client, admin, mentors):
     assert response.status_code == 302
     assert kept(ana) == 0
     assert_counts_kept()
+
+
+def kept_words(mentor_id: int) -> set[tuple[int, str]]:
+    with connection.cursor() as cursor:
+        sql = "SELECT tag, word FROM programs_mentorword WHERE mentor_id = %s"
+        cursor.execute(sql, [mentor_id])
+        return set(cursor.fetchall())
+
+
+def test_the_expertise_words_follow_every_change_of_the_expertise(postgres):
+    # The pairing's ranking counts matching tags from these rows: each tag's words as
+    # services._words cuts them, whatever writes the profile.
+    mentor = MentorProfileFactory(expertise="Keuangan desa, PUBLIC-speaking, ab, desa")
+    assert kept_words(mentor.pk) == {
+        (1, "keuangan"),
+        (1, "desa"),
+        (2, "public"),
+        (2, "speaking"),
+        (4, "desa"),
+    }
+    assert {w for _tag, w in kept_words(mentor.pk)} == services._words(mentor.expertise)
+    mentor.expertise = "gizi balita"
+    mentor.save()
+    assert kept_words(mentor.pk) == {(1, "gizi"), (1, "balita")}
+    MentorProfile.objects.filter(pk=mentor.pk).update(expertise="stunting")
+    assert kept_words(mentor.pk) == {(1, "stunting")}
+    MentorProfile.objects.filter(pk=mentor.pk).delete()
+    assert kept_words(mentor.pk) == set()
