@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -522,6 +522,8 @@ class MentorProfileQuerySet(GuardedQuerySet):
             | Q(user__last_name__icontains=term)
             | Q(user__username__icontains=term)
         )
+        if not connections[self.db].features.supports_slicing_ordering_in_compound:
+            return self.filter(named | Q(expertise__icontains=term))  # SQLite: a clone's
         parts = [self.filter(named), self.filter(expertise__icontains=term)]
         firsts = [part.order_by(*BY_NAME).values("pk")[:first] for part in parts]
         return self.filter(pk__in=firsts[0].union(firsts[1]))
