@@ -175,6 +175,26 @@ def test_it_pairs_a_mentor_found_by_typing_beyond_the_suggestions(as_coordinator
     assert Mentorship.objects.get(enrolment=enrolment).mentor == far
 
 
+def test_the_lookup_lists_the_first_twenty_matches_by_name(as_coordinator):
+    # The coordinator types a word that is in 25 mentors' expertise and 3 mentors' names.
+    enrolment = EnrolmentFactory()
+    experts = [
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Budi{i:02}", role="mentor"), expertise="keuangan"
+        )
+        for i in range(25)
+    ]
+    named = [
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Ani{i}", last_name="Keuangan", role="mentor"),
+            expertise="hukum",
+        )
+        for i in range(3)
+    ]
+    expected = [str(m.pk) for m in named + experts][:20]
+    assert lookup(as_coordinator, enrolment, "KEUANGAN") == expected
+
+
 def test_a_typed_mentor_wins_over_a_ticked_suggestion(as_coordinator):
     enrolment = EnrolmentFactory()
     suggested, typed = MentorProfileFactory(), MentorProfileFactory()
