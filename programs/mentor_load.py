@@ -65,6 +65,17 @@ def _count_existing(schema_editor) -> None:
                 f"UPDATE {PROFILES} SET {COLUMN} = {COLUMN} WHERE id >= %s AND id < %s",
                 [start, start + CHUNK],
             )
+    vacuum(schema_editor, PROFILES)
+
+
+def vacuum(schema_editor, table: str) -> None:
+    """Every row was just rewritten: half the table is dead rows until autovacuum comes
+    by (the pairing's ranking read 60,000 profiles in 146 ms before, 54 ms after, at the
+    national tier). PostgreSQL, outside a transaction only."""
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 # --- PostgreSQL -------------------------------------------------------------------------
