@@ -175,8 +175,12 @@ def test_it_pairs_a_mentor_found_by_typing_beyond_the_suggestions(as_coordinator
     assert Mentorship.objects.get(enrolment=enrolment).mentor == far
 
 
-def test_the_lookup_lists_the_first_twenty_matches_by_name(as_coordinator):
-    # The coordinator types a word that is in 25 mentors' expertise and 3 mentors' names.
+@pytest.mark.parametrize("few", [200, 2])
+def test_the_lookup_lists_the_first_twenty_matches_by_name(as_coordinator, monkeypatch, few):
+    # The coordinator types a word that is in 25 mentors' expertise and 3 mentors' names:
+    # a rare word (its matches read, then sorted) or, above `few` matches, a common one
+    # (found walking the names).
+    monkeypatch.setattr("programs.models.FEW_MATCHES", few)
     enrolment = EnrolmentFactory()
     experts = [
         MentorProfileFactory(
