@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -510,34 +510,32 @@ class MentorProfileQuerySet(GuardedQuerySet):
         )
         return self.filter(is_active=True).exclude(Exists(paired))
 
-    def matching(self, term: str, first: int) -> MentorProfileQuerySet:
-        """These mentors whose first or last name, username or expertise contains `term`,
-        with at least the first `first` of them by name. Names and expertise apart, each
-        read first without an order, up to FEW_MATCHES ids: a rare word's matches (found by
-        a trigram index, programs 0014) are all kept and sorted; a common word's first by
-        name are found walking the names until enough match. Ordered by name under a LIMIT,
-        PostgreSQL guessed thousands of matches for a rare word and walked all 60,000
-        mentors (0.9 s at national scale); as one OR across the join to the users it read
-        them all (200–250 ms)."""
+    def matching(self, term: str) -> MentorProfileQuerySet:
+        """These mentors whose first or last name, username or expertise contains `term`:
+        names and expertise apart, each read first without an order, at most
+        LOOKUP_MATCHES of each (the trigram indexes of programs 0014 find a rare word's;
+        a common word's first found are taken). A common word thus offers some of its
+        matches, by name: typing more narrows, as in the enrolment form's cadre lookup.
+        Ordered by name under a LIMIT, PostgreSQL misjudged the matches (2,400 guessed for
+        a word no expertise holds, 6 for one in 15,000) and walked all 60,000 mentors
+        (0.9 s at national scale) or sorted them all; as one OR across the join to the
+        users it read them all (200–250 ms)."""
         named = (
             Q(user__first_name__icontains=term)
             | Q(user__last_name__icontains=term)
             | Q(user__username__icontains=term)
         )
-        if not connections[self.db].features.supports_slicing_ordering_in_compound:
-            return self.filter(named | Q(expertise__icontains=term))  # SQLite: a clone's
         found = Q()
         for part in (self.filter(named), self.filter(expertise__icontains=term)):
-            ids = list(part.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
-            if len(ids) <= FEW_MATCHES:
-                found |= Q(pk__in=ids)
-            else:
-                found |= Q(pk__in=part.order_by(*BY_NAME).values("pk")[:first])
+            ids = part.order_by().values_list("pk", flat=True)[:LOOKUP_MATCHES]
+            found |= Q(pk__in=list(ids))
         return self.filter(found)
 
 
-# More matches than this make a word common (`MentorProfileQuerySet.matching`).
-FEW_MATCHES = 200
+# How many of a word's matches the mentor lookup reads, by name and by expertise each.
+LOOKUP_MATCHES = 200
+
+
 # The mentors' order on the list and in the lookups (user_name_idx, programs 0014).
 BY_NAME = ("user__first_name", "user__last_name", "pk")
 

@@ -269,7 +269,7 @@ def mentor_lookup(request: HttpRequest, pk: int) -> JsonResponse:
     mentors = MentorProfile.objects.visible_to(request.user).available_for(enrolment)
     term = search_term(request)
     if term:
-        mentors = mentors.matching(term, MATCHES)
+        mentors = mentors.matching(term)
     mentors = mentors.select_related("user").order_by(*BY_NAME)
     results = [{"value": str(m.pk), "text": mentor_label(m)} for m in mentors[:MATCHES]]
     return JsonResponse({"results": results})
