@@ -12,12 +12,14 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Model
 
 from accounts.seeding import Staff
 from core.seeding import FIRST, LAST, SeedRun
 from partners.seeding import ORG_WORD, Regions, Register, Term
 
+from . import expertise_words
 from .models import (
     BackgroundField,
     Cadre,
@@ -135,6 +137,7 @@ def seed(
         _enrolments(run, cadres, terms, mentored),
     )
     mentor_of = _mentorships(run, mentored, len(staff.mentors), coordinator)
+    _count_mentor_loads()
     _goals(run, mentored)
     cohort = Cohort(
         programs=terms, mentored=mentored, mentor_users=staff.mentors, mentor_of=mentor_of
@@ -323,6 +326,20 @@ def _mentorships(
         rows(),
     )
     return mentor_of
+
+
+def _count_mentor_loads() -> None:
+    """What the triggers of programs/mentor_load.py and programs/expertise_words.py keep:
+    each mentor's active pairs and expertise words. The scale seed loads with the row
+    triggers off, so the COPYs kept nothing; one statement each does it for all."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE programs_mentorprofile mp SET active_mentees_count = x.n FROM ("
+            "SELECT mentor_id, count(*) AS n FROM programs_mentorship "
+            "WHERE status = 'active' GROUP BY mentor_id) x WHERE x.mentor_id = mp.id"
+        )
+        for statement in expertise_words.FILL:
+            cursor.execute(statement)
 
 
 def _goals(run: SeedRun, mentored: list[Pair]) -> None:

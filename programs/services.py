@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from core.scoping import unguarded
+from jurisdictions.scope import scope_of
 from programs.models import (
     Cadre,
     CadreBackground,
@@ -151,9 +152,10 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
 
     Weights: an expertise match counts most (it is why a pairing works), a shared
     province next (meeting in person), free places last; full mentors go to the end.
-    PostgreSQL ranks every eligible mentor and returns only the best (60,000 mentors at
-    national scale); `_score` is the rule in Python, which the tests hold the SQL to and
-    which ranks on SQLite.
+    PostgreSQL ranks the eligible mentors (60,000 at national scale) from what is kept
+    for it (each mentor's active pairs, the words of their expertise) and returns only the
+    best; `_score` is the rule in Python, which the tests hold the SQL to and which ranks
+    on SQLite.
     """
     interests = _cadre_interests(enrolment)
     cadre = enrolment.cadre
@@ -163,71 +165,110 @@ def mentor_suggestions(*, enrolment: Enrolment, user, limit: int = SUGGESTED) ->
         .select_related("user", "partner", "province")
     )
     if connection.vendor != "postgresql":
-        ranked = [_score(m, cadre, interests) for m in mentors.with_load()]
+        ranked = [_score(m, cadre, interests) for m in mentors]
         ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
         return ranked[:limit]
-    return _ranked_in_sql(mentors, cadre, sorted(interests), limit)
+    # An office pairs among a few thousand mentors (its own and those of the units above
+    # it): their words are read for them only. The nation's are everyone's.
+    few = not scope_of(user).everything
+    return _ranked_in_sql(mentors, cadre, sorted(interests), limit, few=few)
 
 
-# `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors (`%s` is
-# their ids' query). Each mentor's active pairs are counted once, on the index of active
-# pairs (mentor, enrolment), and each tag is split into words as `_words` splits it.
+# `_score` and the order of `mentor_suggestions` in SQL, over the eligible mentors
+# ({eligible} is their ids' query). A mentor's active pairs are the count kept on the
+# profile (programs/mentor_load.py); the tags whose words meet the cadre's are counted from
+# the kept words (programs/expertise_words.py), found by their index. A city is shared
+# only within the province, so only those mentors' partners are read.
+#
+# A mentor with no matching tag outside the cadre's province scores at most 3 (its free
+# places). So the mentors who match or share the province are ranked first (`best`); when
+# the best `limit` of them are not full and all score more than 3, they are the best of
+# everyone, and the others are never read (a one-time filter: most pages at national
+# scale). Otherwise every eligible mentor is ranked, in the same statement. The users'
+# names, which only break ties, are read for the rows tied with the last one kept.
 RANKING = """
-    SELECT r.id, r.tags, r.in_province, r.in_city,
-        3 * cardinality(r.tags) + 2 * r.in_province::int + r.in_city::int
-            + LEAST(GREATEST(r.mentee_capacity - r.load, 0), 3) AS score
-    FROM (
-        SELECT mp.id, mp.mentee_capacity, COALESCE(l.n, 0) AS load,
-            COALESCE(mp.province_id = %s, false) AS in_province,
-            COALESCE(mp.province_id = %s AND pa.region_id = %s, false) AS in_city,
-            -- The words cut out of each tag only where one of them occurs at all.
-            CASE WHEN lower(mp.expertise) LIKE ANY (%s::text[]) THEN ARRAY(
-                SELECT btrim(tag) FROM unnest(string_to_array(mp.expertise, ',')) AS tag
-                WHERE regexp_split_to_array(lower(tag), '\\W+') && %s::text[]
-            ) ELSE '{}' END AS tags,
-            COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username) AS name
-        FROM programs_mentorprofile mp
-        JOIN auth_user u ON u.id = mp.user_id
-        LEFT JOIN partners_partner pa ON pa.id = mp.partner_id
-        LEFT JOIN LATERAL (
-            SELECT count(*) AS n FROM programs_mentorship
-            WHERE mentor_id = mp.id AND status = 'active'
-        ) l ON true
-        WHERE mp.id IN (%s)
-    ) r
-    ORDER BY r.mentee_capacity <= r.load, score DESC, r.name, r.id
+    WITH matched AS (
+        SELECT mentor_id, count(DISTINCT tag) AS tags FROM programs_mentorword
+        WHERE word = ANY (%s::text[]) {among} GROUP BY mentor_id
+    ), scored AS NOT MATERIALIZED (
+        SELECT r.*, 3 * r.tags + 2 * r.in_province::int + r.in_city::int + r.free AS score
+        FROM (
+            SELECT mp.id, mp.user_id, mp.province_id, COALESCE(m.tags, 0) AS tags,
+                mp.mentee_capacity <= mp.active_mentees_count AS is_full,
+                COALESCE(mp.province_id = %s, false) AS in_province,
+                CASE WHEN mp.province_id = %s THEN EXISTS (
+                    SELECT 1 FROM partners_partner pa
+                    WHERE pa.id = mp.partner_id AND pa.region_id = %s
+                ) ELSE false END AS in_city,
+                LEAST(GREATEST(mp.mentee_capacity - mp.active_mentees_count, 0), 3) AS free
+            FROM ({eligible}) mp
+            LEFT JOIN matched m ON m.mentor_id = mp.id
+        ) r
+    ), best AS (
+        SELECT * FROM scored
+        WHERE id IN (SELECT mentor_id FROM matched) OR province_id = %s
+        ORDER BY is_full, score DESC FETCH FIRST %s ROWS WITH TIES
+    ), enough AS (
+        SELECT count(*) >= %s AND NOT bool_or(is_full) AND min(score) > 3 AS yes FROM best
+    ), tied AS (
+        SELECT * FROM best WHERE (SELECT yes FROM enough)
+        UNION ALL (
+            SELECT * FROM scored WHERE NOT (SELECT yes FROM enough)
+            ORDER BY is_full, score DESC FETCH FIRST %s ROWS WITH TIES
+        )
+    )
+    SELECT t.id, t.in_province, t.in_city, t.score
+    FROM tied t JOIN auth_user u ON u.id = t.user_id
+    ORDER BY t.is_full, t.score DESC,
+        COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username), t.id
     LIMIT %s
 """
+AMONG = "AND mentor_id IN (SELECT e.id FROM ({eligible}) e)"
+# What the ranking reads of each eligible mentor.
+RANKED_COLUMNS = (
+    "id",
+    "user_id",
+    "province_id",
+    "partner_id",
+    "mentee_capacity",
+    "active_mentees_count",
+)
 
 
-def _ranked_in_sql(mentors, cadre: Cadre, interests: list[str], limit: int) -> list[Suggestion]:
+def _ranked_in_sql(
+    mentors, cadre: Cadre, interests: list[str], limit: int, *, few: bool
+) -> list[Suggestion]:
     """The best `limit` of `mentors` (a scoped queryset), ranked in one query, then read
     with what the page shows in a second."""
     try:
-        eligible, eligible_params = mentors.order_by().values("pk").query.sql_with_params()
+        eligible = mentors.order_by().values(*RANKED_COLUMNS)
+        eligible_sql, eligible_params = eligible.query.sql_with_params()
     except EmptyResultSet:  # nobody in the person's scope: `none()` has no SQL
         return []
     province, city = cadre.province_id, cadre.city_id
-    sql = RANKING.replace("IN (%s)", f"IN ({eligible})")
-    # LIKE's wildcards in a word are its own characters, not patterns.
-    patterns = ["%" + re.sub(r"([\\%_])", r"\\\1", word) + "%" for word in interests]
-    params = [province, province, city, patterns, interests, *eligible_params, limit]
+    among, among_params = ("", [])
+    if few:
+        among, among_params = AMONG.format(eligible=eligible_sql), eligible_params
+    sql = RANKING.format(eligible=eligible_sql, among=among)
+    params = [interests, *among_params, province, province, city, *eligible_params, province]
+    params += [limit] * 4
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ranked = cursor.fetchall()
     # unscoped: the ids just chosen from `mentors`, which visible_to scoped.
     found = MentorProfile.objects.unscoped().select_related("user", "partner", "province")
-    by_id = found.with_load().in_bulk([row[0] for row in ranked])
+    by_id = found.in_bulk([row[0] for row in ranked])
+    wanted = set(interests)
     return [
         Suggestion(
             by_id[pk],
             score,
             in_city,
             in_province,
-            [t for t in tags if t],
+            [tag for tag in by_id[pk].expertise_list() if _words(tag) & wanted],
             by_id[pk].free_capacity(),
         )
-        for pk, tags, in_province, in_city, score in ranked
+        for pk, in_province, in_city, score in ranked
     ]
 
 

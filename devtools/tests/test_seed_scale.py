@@ -164,3 +164,33 @@ def test_it_places_every_session_and_evaluation_as_the_triggers_would():
     session.save()
     session.refresh_from_db()
     assert session.unit_id == session.mentorship.enrolment.cadre.unit_id
+
+
+def test_it_counts_every_mentors_active_pairs_as_the_triggers_would():
+    # The pairs and profiles are copied with the row triggers off: the seed counts each
+    # mentor's active pairs and cuts their expertise into words itself (programs/
+    # mentor_load.py and expertise_words.py keep them afterwards), and the triggers are on
+    # again (a pair ended now moves its mentor's count).
+    need_postgres()
+    from django.db.models import Count, Q
+
+    from programs.models import MentorProfile
+
+    scale.seed("tiny", seed=5, say=lambda _line: None)
+    mentors = MentorProfile.objects.unscoped().annotate(
+        n=Count("mentorships", filter=Q(mentorships__status="active"))
+    )
+    assert mentors.filter(n__gt=0).exists()
+    assert {(m.pk, m.active_mentees_count) for m in mentors} == {(m.pk, m.n) for m in mentors}
+    # The expertise words the pairing ranks by, likewise.
+    from programs.services import _words
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT mentor_id, word FROM programs_mentorword")
+        kept = set(cursor.fetchall())
+    assert kept == {(m.pk, word) for m in mentors for word in _words(m.expertise)}
+    pair = Mentorship.objects.unscoped().filter(status="active").first()
+    before = pair.mentor.active_mentees_count
+    Mentorship.objects.unscoped().filter(pk=pair.pk).update(status="ended")
+    pair.mentor.refresh_from_db()
+    assert pair.mentor.active_mentees_count == before - 1

@@ -72,8 +72,7 @@ def test_the_database_ranks_as_the_rule_in_python_does(postgres, coordinator):
     interests = services._cadre_interests(enrolment)
     mentors = MentorProfile.objects.visible_to(coordinator).available_for(enrolment)
     expected = [
-        services._score(m, cadre, interests)
-        for m in mentors.select_related("user", "partner").with_load()
+        services._score(m, cadre, interests) for m in mentors.select_related("user", "partner")
     ]
     expected.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
     got = services.mentor_suggestions(enrolment=enrolment, user=coordinator)
@@ -87,6 +86,47 @@ def test_the_database_ranks_as_the_rule_in_python_does(postgres, coordinator):
     assert shown(got) == shown(expected)
     assert len(got) == len(pool) + 1  # and the mentor of the earlier, ended pair
     assert got[-1].mentor == pool[3]  # full: last, whatever its match
+
+
+def expected_order(enrolment, user):
+    """The rule in Python over every eligible mentor, in the page's order."""
+    interests = services._cadre_interests(enrolment)
+    mentors = MentorProfile.objects.visible_to(user).available_for(enrolment)
+    ranked = [
+        services._score(m, enrolment.cadre, interests)
+        for m in mentors.select_related("user", "partner")
+    ]
+    ranked.sort(key=lambda s: (s.over_capacity, -s.score, str(s.mentor)))
+    return [(s.mentor.pk, s.score, s.matched_expertise, s.free) for s in ranked]
+
+
+@pytest.mark.parametrize("full_matches", [0, 8])
+def test_the_database_ranks_a_large_pool_as_the_rule_does(postgres, coordinator, full_matches):
+    """More than twenty mentors who match or share the province: the database ranks them
+    alone when they all beat the others, and everyone when some are full (a full match
+    scores no more than a free mentor elsewhere)."""
+    jabar = Province.objects.get(name="Jawa Barat")
+    cadre = CadreFactory(province=jabar, development_focus="keuangan desa", occupation="")
+    enrolment = EnrolmentFactory(cadre=cadre)
+    for i in range(25):
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Zul{i:02}", role="mentor"),
+            expertise="Keuangan, keuangan desa" if i % 3 else "pajak, desa",
+            province=jabar if i % 2 else None,
+            mentee_capacity=1 if i < full_matches else 3,
+        )
+    for i in range(25):  # elsewhere, nothing in common, named first
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Ade{i:02}", role="mentor"), expertise="hukum"
+        )
+    for mentor in MentorProfile.objects.filter(mentee_capacity=1):
+        MentorshipFactory(mentor=mentor)
+    got = services.mentor_suggestions(enrolment=enrolment, user=coordinator)
+    shown = [(s.mentor.pk, s.score, s.matched_expertise, s.free) for s in got]
+    assert shown == expected_order(enrolment, coordinator)[: services.SUGGESTED]
+    assert any(name.startswith("Ade") for name in map(str, (s.mentor for s in got))) == bool(
+        full_matches
+    )
 
 
 def test_it_suggests_only_the_best_twenty(coordinator):
@@ -133,6 +173,35 @@ def test_it_pairs_a_mentor_found_by_typing_beyond_the_suggestions(as_coordinator
     response = form.submit(as_coordinator, {"other": str(far.pk)})
     assert response.status_code == 302
     assert Mentorship.objects.get(enrolment=enrolment).mentor == far
+
+
+@pytest.mark.parametrize("cap", [200, 10])
+def test_the_lookup_lists_matches_by_name(as_coordinator, monkeypatch, cap):
+    # The coordinator types a word that is in 25 mentors' expertise and 3 mentors' names:
+    # the first twenty by name; for a word more common than the lookup reads (`cap`), the
+    # matches it read, by name.
+    monkeypatch.setattr("programs.models.LOOKUP_MATCHES", cap)
+    enrolment = EnrolmentFactory()
+    experts = [
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Budi{i:02}", role="mentor"), expertise="keuangan"
+        )
+        for i in range(25)
+    ]
+    named = [
+        MentorProfileFactory(
+            user=UserFactory(first_name=f"Ani{i}", last_name="Keuangan", role="mentor"),
+            expertise="hukum",
+        )
+        for i in range(3)
+    ]
+    found = lookup(as_coordinator, enrolment, "KEUANGAN")
+    assert found[:3] == [str(m.pk) for m in named]
+    if cap > 25:
+        assert found == [str(m.pk) for m in named + experts][:20]
+    else:
+        expert_ids = [str(m.pk) for m in experts]
+        assert len(found) == 3 + cap and found[3:] == sorted(found[3:], key=expert_ids.index)
 
 
 def test_a_typed_mentor_wins_over_a_ticked_suggestion(as_coordinator):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import perm_or_404
 from core import messaging
-from core.autocomplete import MATCHES, lookup_response, search_term
+from core.autocomplete import MATCHES, search_term
 from programs import services
 from programs.filters import ProgramFilter
 from programs.forms import (
@@ -26,7 +26,7 @@ from programs.forms import (
     enrolable_cadres,
     mentor_label,
 )
-from programs.models import Enrolment, MentorProfile, Mentorship, Program, Session
+from programs.models import BY_NAME, Enrolment, MentorProfile, Mentorship, Program, Session
 from programs.reporting import diversity_summary
 from programs.timeline import DUE_SHOWN, program_due
 from programs.views.common import paginate, querystring_without
@@ -65,25 +65,6 @@ def with_seats_counted(programs: list[Program]) -> list[Program]:
     for program in programs:
         program.seats_taken_count = counts.get(program.pk, 0)
     return programs
-
-
-def with_load_counted(mentors: list[MentorProfile]) -> list[MentorProfile]:
-    """Active mentees for one page's mentors, in one query: annotated on the list's
-    queryset, PostgreSQL counted the pairs of all 60,000 mentors before the page's LIMIT,
-    and again in the paginator's count (1.2–1.6 s at national scale)."""
-    # unscoped: every active pair of a mentor the user already sees counts, as in
-    # active_mentees().
-    counts = dict(
-        Mentorship.objects.unscoped()
-        .filter(mentor__in=mentors, status=Mentorship.Status.ACTIVE)
-        .order_by()
-        .values_list("mentor")
-        .annotate(active=Count("pk"))
-        .values_list("mentor", "active")
-    )
-    for mentor in mentors:
-        mentor.active_mentee_count = counts.get(mentor.pk, 0)
-    return mentors
 
 
 @perm_or_404("programs.manage_programs")
@@ -285,14 +266,13 @@ def mentor_lookup(request: HttpRequest, pk: int) -> JsonResponse:
     """Mentors who may be paired with this enrolment, by name or expertise (the pairing
     page's autocomplete; the form accepts the same set)."""
     enrolment = _pairable(request, pk)
-    mentors = (
-        MentorProfile.objects.visible_to(request.user)
-        .available_for(enrolment)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "pk")
-    )
-    search = ["user__first_name", "user__last_name", "user__username", "expertise"]
-    return lookup_response(request, mentors, search, label=mentor_label)
+    mentors = MentorProfile.objects.visible_to(request.user).available_for(enrolment)
+    term = search_term(request)
+    if term:
+        mentors = mentors.matching(term)
+    mentors = mentors.select_related("user").order_by(*BY_NAME)
+    results = [{"value": str(m.pk), "text": mentor_label(m)} for m in mentors[:MATCHES]]
+    return JsonResponse({"results": results})
 
 
 @perm_or_404("programs.manage_mentors")
@@ -300,7 +280,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
     mentors = (
         MentorProfile.objects.visible_to(request.user)
         .select_related("user__mobile", "partner", "province")
-        .order_by("user__first_name", "user__last_name", "pk")
+        .order_by(*BY_NAME)
     )
     query = search_term(request)
     if query:
@@ -311,7 +291,6 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
             | Q(partner__name__icontains=query)
         )
     page = paginate(request, mentors)
-    page.object_list = with_load_counted(list(page.object_list))
     context = {
         "page": page,
         "query": query,
