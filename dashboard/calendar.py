@@ -3,15 +3,25 @@
 The feed holds evaluation due dates, action-item due dates, agreement end dates and, for
 mentors, the sessions they logged; each list comes through `visible_to(user)`, so a feed
 shows no more than its owner may see in the app. An unknown or revoked token answers 404.
+
+Calendar apps poll the feed (every few minutes to every few hours), and building it costs
+up to a second for a coordinator who sees a whole country. The built feed is kept in the
+cache for `FEED_KEEP` seconds under a key of its owner, a digest of the token, the language
+and the day: nobody else's request can name that key, and the token is looked up in the
+database on every request before the cache is read, so a revoked or regenerated link stops
+at once (404), and a user who lost their role or account too. What the feed shows may lag
+the app by up to `FEED_KEEP`, as it does anyway between a calendar app's polls.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +49,8 @@ AHEAD = dt.timedelta(days=400)
 # took minutes: icalendar writes about 3,000 events a second), which no phone shows
 # usefully. A mentor's own stay far below it.
 EVENTS_PER_KIND = 200
+# Seconds a built feed is kept for the calendar app's next poll.
+FEED_KEEP = 5 * 60
 
 
 def absolute(path: str) -> str:
@@ -133,6 +145,13 @@ def _feed_language(user: User) -> str:
     return chosen.first() or settings.LANGUAGE_CODE
 
 
+def feed_cache_key(feed: CalendarFeed, language: str, today: dt.date) -> str:
+    """Its owner's, for this token only (a digest: the secret itself is not written into
+    the cache's key list), in this language, for this day."""
+    digest = hashlib.sha256(feed.token.encode()).hexdigest()[:32]
+    return f"calendar-feed:{feed.user_id}:{digest}:{language}:{today:%Y%m%d}"
+
+
 # --- Views -------------------------------------------------------------------------------
 
 
@@ -147,8 +166,13 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if not may_have_feed(user):
         raise Http404
     CalendarFeed.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-    with translation.override(_feed_language(user)):
-        body = calendar_for(user, timezone.localdate()).to_ical()
+    language, today = _feed_language(user), timezone.localdate()
+    key = feed_cache_key(found, language, today)
+    body = cache.get(key)
+    if body is None:
+        with translation.override(language):
+            body = calendar_for(user, today).to_ical()
+        cache.set(key, body, FEED_KEEP)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kader.ics"'
     return response

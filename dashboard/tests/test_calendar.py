@@ -147,3 +147,90 @@ def test_it_keeps_a_coordinators_feed_to_the_earliest_of_each_kind(
     events = list(read_feed(client, coordinator).walk("VEVENT"))
     due = sorted(e.decoded("dtstart") for e in events if "evaluation-" in str(e["uid"]))
     assert due == [soon(10), soon(20)]
+
+
+# --- The feed kept for the next poll (issue 20) ------------------------------------------
+
+
+def feed_url(feed: CalendarFeed) -> str:
+    return reverse("dashboard:calendar_feed", args=[feed.token])
+
+
+def test_a_second_poll_is_served_from_the_cache_until_it_is_dropped(client, coordinator):
+    # The coordinator's calendar app polls twice; a new evaluation in between shows only
+    # once the kept feed is gone (at most FEED_KEEP later).
+    from django.core.cache import cache
+
+    EvaluationFactory(due_date=soon(5))
+    feed = CalendarFeed.objects.create(user=coordinator)
+    first = client.get(feed_url(feed)).content
+    EvaluationFactory(due_date=soon(6))
+    assert client.get(feed_url(feed)).content == first
+    cache.clear()
+    events = Calendar.from_ical(client.get(feed_url(feed)).content).walk("VEVENT")
+    assert sum(1 for e in events if "evaluation-" in str(e["UID"])) == 2
+    assert first.count(b"UID:evaluation-") == 1
+
+
+def test_a_kept_feed_is_never_anothers_and_stops_at_once_when_revoked(
+    client, mentor_a, mentor_b, dated
+):
+    # Both mentors' apps poll; each gets their own pair's session, from the cache too.
+    feed_a = CalendarFeed.objects.create(user=mentor_a)
+    feed_b = CalendarFeed.objects.create(user=mentor_b)
+    for _round in range(2):
+        body_a = client.get(feed_url(feed_a)).content.decode()
+        body_b = client.get(feed_url(feed_b)).content.decode()
+        cadre_a = dated["pair"].enrolment.cadre.full_name
+        assert cadre_a in body_a and cadre_a not in body_b
+    # Mentor A regenerates, then revokes: the old address stops while its feed is still kept.
+    client.force_login(mentor_a)
+    client.post(reverse("dashboard:calendar_settings"), {"action": "regenerate"})
+    client.logout()
+    assert client.get(feed_url(feed_a)).status_code == 404
+    renewed = CalendarFeed.objects.get(user=mentor_a)
+    assert client.get(feed_url(renewed)).status_code == 200
+    client.force_login(mentor_a)
+    client.post(reverse("dashboard:calendar_settings"), {"action": "revoke"})
+    client.logout()
+    assert client.get(feed_url(renewed)).status_code == 404
+    # A role taken away stops the kept feed too.
+    mentor_b.groups.clear()
+    assert client.get(feed_url(feed_b)).status_code == 404
+
+
+def test_a_kept_feed_follows_the_owners_language(client, coordinator):
+    from evaluations.models import ReminderPreference
+
+    EvaluationFactory(due_date=soon(5))
+    feed = CalendarFeed.objects.create(user=coordinator)
+    preference, _ = ReminderPreference.objects.get_or_create(user=coordinator)
+    for language, word in (("en", "Evaluation due"), ("id", "Evaluasi")):
+        preference.language = language
+        preference.save()
+        assert word in client.get(feed_url(feed)).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_feed_costs_fixed_queries_built_and_fewer_kept(
+    client, mentor_a, size, django_assert_num_queries
+):
+    # A mentor with `size` pairs, each with a session and an evaluation due soon.
+    profile = MentorProfileFactory(user=mentor_a)
+    for _ in range(size):
+        pair = MentorshipFactory(mentor=profile)
+        SessionFactory(mentorship=pair, logged_by=mentor_a)
+        EvaluationFactory(agreement=None, mentorship=pair, due_date=soon(5), evaluator=mentor_a)
+    feed = CalendarFeed.objects.create(user=mentor_a)
+    with django_assert_num_queries(BUILT):
+        built = client.get(feed_url(feed))
+    events = Calendar.from_ical(built.content).walk("VEVENT")
+    assert sum(1 for e in events if "session-" in str(e["UID"])) == size
+    with django_assert_num_queries(KEPT):
+        assert client.get(feed_url(feed)).content == built.content
+
+
+# Kept: the token with its user, the user's roles (the feed's rule), the last use, the
+# language. Built, four more: evaluations, action items, agreements, sessions.
+BUILT = 8
+KEPT = 4
