@@ -4,9 +4,12 @@ Each list is an `ExportList`: who may export it (the same permission as the list
 its rows (the list's own FilterSet over `visible_to(user)`, fed the same query string),
 and its columns. Rows are read with `iterator(chunk_size=…)`, so memory stays flat at
 100,000 rows: CSV goes out line by line; XLSX is written by openpyxl's write-only workbook
-to a temporary file, which is then streamed. An XLSX of more rows than
-`KADER_EXPORT_BACKGROUND_ROWS` is written by a worker instead (dashboard/export_jobs.py):
-at about 12 s per 100,000 rows it would outlast the request.
+to a temporary file, which is then streamed. An XLSX that would cost more than
+`KADER_EXPORT_BACKGROUND_ROWS` rows of the cheapest kind is written by a worker instead
+(dashboard/export_jobs.py): each list has a `weight`, what one of its rows costs to read and
+write against a cadre's (a program's row counts its seats over its enrolments, an
+agreement's reads its parties), so that no XLSX written in the request takes more than
+the export budget (2 s) at national scale.
 """
 
 from __future__ import annotations
@@ -51,6 +54,13 @@ class ExportList:
     allowed: Callable[[User], bool]
     rows: Callable[[HttpRequest], QuerySet]
     columns: tuple[Column, ...]
+    # What one row costs to read and write, in cadre rows (measured at national scale,
+    # docs/performance.md): the request writes at most KADER_EXPORT_BACKGROUND_ROWS // weight.
+    weight: int = 1
+
+    def in_request_max(self, budget: int) -> int:
+        """The most rows an XLSX of this list may have to be written in the request."""
+        return budget // self.weight
 
 
 def _perm(name: str) -> Callable[[User], bool]:

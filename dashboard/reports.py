@@ -2,20 +2,33 @@
 
 One function per report gathers the data (a fixed number of queries); the HTML template and
 the PDF (dashboard/pdf.py, reportlab) both render that data, so they never disagree.
+
+ReportLab draws about a thousand table rows a second here: a program report with more
+rows in its tables than `KADER_REPORT_PDF_BACKGROUND_ROWS` (a national program's hundreds
+of pair evaluations) is drawn by a worker, like a big export (dashboard/export_jobs.py): the
+request answers with the export's page, the person is told when it is ready, and the file
+is theirs alone for a limited time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import perm_or_404
+from accounts.roles import User
 from dashboard import pdf
+from dashboard.export_jobs import export_ask
+from dashboard.models import Export
 from evaluations.models import ActionItem, Evaluation, IndicatorResult, attainment
 from partners.models import Agreement, AgreementParty, SuccessIndicator
 from programs.models import Cadre, Enrolment, Mentorship, Program, Session
@@ -124,15 +137,7 @@ def program_report_data(program: Program) -> dict:
     # The pairs' ids first (a few hundred): with the join inside the OR, PostgreSQL tested
     # every evaluation in the country against it (1.6 s at national scale); with a list,
     # both halves are index scans.
-    pairs = list(
-        Mentorship.objects.unscoped()
-        .filter(enrolment__program=program)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    evaluations = _evaluations(
-        Evaluation.objects.unscoped().filter(Q(program=program) | Q(mentorship__in=pairs))
-    )
+    evaluations = _evaluations(_program_evaluations(program, _program_pairs(program)))
     today = timezone.localdate()
     return {
         "kind": "program",
@@ -209,9 +214,67 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @perm_or_404("programs.view_program")
-def program_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    data = program_report_data(_program(request, pk))
+def program_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF at once when it is small; a big one is drawn by a worker (its export's page
+    answers at once)."""
+    program = _program(request, pk)
+    if request.user.has_perm("dashboard.have_exports") and pdf_rows_over(program):
+        query = f"pk={program.pk}"
+        return export_ask(
+            request, list_name="program_report", query=query, file_format=Export.Format.PDF
+        )
+    data = program_report_data(program)
     return _pdf_response(pdf.program_report(data), f"program-{pk}", data["today"])
+
+
+def _program_pairs(program: Program) -> list[int]:
+    return list(
+        Mentorship.objects.unscoped()
+        .filter(enrolment__program=program)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def pdf_rows_over(program: Program) -> bool:
+    """Whether the program's PDF tables hold more rows than are drawn in a request (its
+    evaluations, counted with a LIMIT, plus their action items)."""
+    most = settings.KADER_REPORT_PDF_BACKGROUND_ROWS
+    evaluations = _program_evaluations(program, _program_pairs(program))
+    rows = ActionItem.objects.unscoped().filter(evaluation__in=evaluations.values("pk"))
+    counted = evaluations.order_by().values("pk")[: most + 1].count()
+    if counted > most:
+        return True
+    return counted + rows.order_by().values("pk")[: most + 1].count() > most
+
+
+def _program_evaluations(program: Program, pairs: list[int]) -> QuerySet:
+    return Evaluation.objects.unscoped().filter(Q(program=program) | Q(mentorship__in=pairs))
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report a worker draws as PDF for the person who asked (dashboard/export_jobs.py)."""
+
+    name: str
+    allowed: Callable[[User], bool]
+    # The PDF for `user` from the export's query ("pk=12"), or None when the subject is
+    # gone or no longer theirs to see.
+    draw: Callable[[User, str], io.BytesIO | None]
+
+
+def _draw_program(user: User, query: str) -> io.BytesIO | None:
+    pk = QueryDict(query).get("pk", "")
+    visible = Program.objects.visible_to(user).select_related("coordinator")
+    program = visible.filter(pk=pk).first() if pk.isdigit() else None
+    return None if program is None else pdf.program_report(program_report_data(program))
+
+
+REPORTS: dict[str, ReportFile] = {
+    "program_report": ReportFile(
+        "program_report", lambda user: user.has_perm("programs.view_program"), _draw_program
+    ),
+}
 
 
 def _pdf_response(buffer, name: str, today: dt.date) -> FileResponse:
