@@ -47,6 +47,7 @@ from dashboard.exports import (
     headers_of,
     request_for,
     table_rows,
+    write_csv,
     write_xlsx,
 )
 from dashboard.models import QUERY_MAX_LENGTH, Export
@@ -64,12 +65,14 @@ def keep_for() -> dt.timedelta:
 # --- asking ----------------------------------------------------------------------------
 
 
-def export_request(request: HttpRequest, spec: ExportList) -> HttpResponse:
+def export_request(
+    request: HttpRequest, spec: ExportList, fmt: str = Export.Format.XLSX
+) -> HttpResponse:
     """Record the export, queue it after the commit and show its page."""
     query = request.GET.urlencode()
     if len(query) > QUERY_MAX_LENGTH:
         return HttpResponseBadRequest(_("These filters are too long to export. Use fewer."))
-    return export_ask(request, list_name=spec.name, query=query, file_format=Export.Format.XLSX)
+    return export_ask(request, list_name=spec.name, query=query, file_format=fmt)
 
 
 def export_ask(
@@ -176,16 +179,25 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
         )
 
     objects = rows.iterator(chunk_size=exports.CHUNK_SIZE)
-    with tempfile.TemporaryFile(suffix=".xlsx") as target:
-        write_xlsx(
-            headers_of(spec),
-            table_rows(spec.columns, objects),
-            str(spec.name),
-            target=target,
-            rows_per_sheet=settings.KADER_EXPORT_ROWS_PER_SHEET,
-            progress=progress,
-            every=exports.CHUNK_SIZE,
-        )
+    with tempfile.TemporaryFile(suffix=f".{export.file_format}") as target:
+        if export.file_format == Export.Format.CSV:
+            write_csv(
+                headers_of(spec),
+                table_rows(spec.columns, objects),
+                target,
+                progress=progress,
+                every=exports.CHUNK_SIZE,
+            )
+        else:
+            write_xlsx(
+                headers_of(spec),
+                table_rows(spec.columns, objects),
+                str(spec.name),
+                target=target,
+                rows_per_sheet=settings.KADER_EXPORT_ROWS_PER_SHEET,
+                progress=progress,
+                every=exports.CHUNK_SIZE,
+            )
         name = export.file.storage.save(f"exports/{export.pk}/{export.filename}", File(target))
     now = timezone.now()
     finished = (

@@ -16,15 +16,20 @@ from dashboard.models import Export
 
 @login_required
 def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    """CSV always streams; an XLSX that would cost more than the threshold (its rows times
-    the list's weight) goes to a worker (its page answers at once), a smaller one is
-    written in the request as before."""
+    """An export that would cost more than its format's threshold (its rows times the
+    list's weight) goes to a worker (its page answers at once); a smaller one is written
+    (XLSX) or streamed (CSV) in the request."""
     spec = LISTS.get(name)
     if spec is None or fmt not in ("csv", "xlsx") or not spec.allowed(request.user):
         raise Http404
-    most = spec.in_request_max(settings.KADER_EXPORT_BACKGROUND_ROWS)
-    if fmt == "xlsx" and rows_up_to(spec, request, most) > most:
-        return export_request(request, spec)
+    budget = (
+        settings.KADER_EXPORT_BACKGROUND_ROWS
+        if fmt == "xlsx"
+        else settings.KADER_EXPORT_CSV_BACKGROUND_ROWS
+    )
+    most = spec.in_request_max(budget)
+    if rows_up_to(spec, request, most) > most:
+        return export_request(request, spec, fmt)
     return export_response(spec, request, fmt)
 
 

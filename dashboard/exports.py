@@ -9,7 +9,10 @@ to a temporary file, which is then streamed. An XLSX that would cost more than
 (dashboard/export_jobs.py): each list has a `weight`, what one of its rows costs to read and
 write against a cadre's (a program's row counts its seats over its enrolments, an
 agreement's reads its parties), so that no XLSX written in the request takes more than
-the export budget (2 s) at national scale.
+the export budget (2 s) at national scale. A CSV streams from the request while its weighted
+rows stay under `KADER_EXPORT_CSV_BACKGROUND_ROWS` (seconds of streaming); a bigger one (a
+national coordinator's 12 million sessions would stream for hours) is written by the worker
+too.
 """
 
 from __future__ import annotations
@@ -176,6 +179,7 @@ LISTS: dict[str, ExportList] = {
             Column(_("Evaluation cadence"), _display("evaluation_cadence")),
             Column(_("Coordinator"), _user_name("coordinator")),
         ),
+        weight=2,
     ),
     "programs": ExportList(
         "programs",
@@ -193,6 +197,7 @@ LISTS: dict[str, ExportList] = {
             Column(_("Place"), _attr("place")),
             Column(_("Coordinator"), _user_name("coordinator")),
         ),
+        weight=4,
     ),
     "cadres": ExportList(
         "cadres",
@@ -267,6 +272,33 @@ def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
     yield writer.writerow(headers)
     for row in rows:
         yield writer.writerow([safe_text(value) for value in row])
+
+
+def write_csv(
+    headers: list[str],
+    rows: Iterable[list],
+    target,
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = CHUNK_SIZE,
+):
+    """The same lines as the streamed CSV, into `target` (a binary file), for the worker;
+    `progress(n)` is told every `every` rows and at the end."""
+    written = 0
+
+    def counted() -> Iterator[list]:
+        nonlocal written
+        for written, row in enumerate(rows, start=1):
+            if progress and written % every == 0:
+                progress(written)
+            yield row
+
+    for line in csv_lines(headers, counted()):
+        target.write(line.encode("utf-8"))
+    if progress:
+        progress(written)
+    target.seek(0)
+    return target
 
 
 # One sheet holds 1,048,576 rows: the header and 1,048,575 data rows.

@@ -52,7 +52,8 @@ def test_a_coordinator_gets_a_big_program_report_as_pdf_from_the_worker(
     page.goto(stack.url + big_program.get_absolute_url())
     page.get_by_test_id("report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Magang Kader Pesisir")
-    expect(page.get_by_test_id("evaluations").locator("tbody tr")).to_have_count(PAIRS)
+    # Its pairs' evaluations (and those the planning added for them): over the threshold.
+    assert page.get_by_test_id("evaluations").locator("tbody tr").count() >= PAIRS
 
     page.get_by_test_id("pdf").click()
     page.wait_for_url("**/exports/*/")

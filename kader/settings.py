@@ -316,6 +316,9 @@ KADER_IMPORT_PREVIEW_ROWS = env.int("KADER_IMPORT_PREVIEW_ROWS", default=100)
 # served publicly), for the person who asked only. A sheet holds 1,048,575 data rows under
 # its header; past that the rows go on in a new sheet (set lower only to test it).
 KADER_EXPORT_BACKGROUND_ROWS = env.int("KADER_EXPORT_BACKGROUND_ROWS", default=5000)
+# A CSV streams from the request up to this many rows (weighted as above: about 10 s of
+# streaming on a loaded two-core machine); a bigger one is written by the worker as well.
+KADER_EXPORT_CSV_BACKGROUND_ROWS = env.int("KADER_EXPORT_CSV_BACKGROUND_ROWS", default=20_000)
 # A program report's PDF with more table rows than this (evaluations and action items) is
 # drawn by a worker as an export (dashboard/reports.py); a smaller one in the request.
 KADER_REPORT_PDF_BACKGROUND_ROWS = env.int("KADER_REPORT_PDF_BACKGROUND_ROWS", default=300)
