@@ -45,31 +45,36 @@ def _hours(sessions: QuerySet) -> dict:
     return {"sessions": totals["count"], "hours": round((totals["minutes"] or 0) / 60, 1)}
 
 
-def _evaluations(evaluations: QuerySet) -> list[Evaluation]:
-    """The evaluations, newest first, each with its action items and their owners."""
-    items = ActionItem.objects.unscoped().select_related("owner").order_by("due_date", "pk")
-    return list(
+def _evaluations(evaluations: QuerySet, most: int | None = None) -> list[Evaluation]:
+    """The evaluations, newest first (the `most` newest, when given), with their health."""
+    rows = (
         evaluations.select_related("evaluator")
-        .prefetch_related(Prefetch("action_items", items))
         .annotate(health=Avg("ratings__score"))
         .order_by("-period_end", "-pk")
     )
+    return list(rows if most is None else rows[:most])
 
 
-def _action_items(evaluations: list[Evaluation], today: dt.date) -> list[dict]:
-    """Every action item the evaluations agreed on, with its evaluation and whether it is
-    done, open, or late (open after its due date), soonest due first."""
+def _action_items(evaluations: QuerySet, today: dt.date) -> list[dict]:
+    """Every action item the evaluations agreed on (all of them, also when the page shows
+    only the newest evaluations), with its evaluation and whether it is done, open, or late
+    (open after its due date), soonest due first."""
+    items = (
+        ActionItem.objects.unscoped()
+        .filter(evaluation__in=evaluations.order_by().values("pk"))
+        .select_related("owner", "evaluation")
+        .order_by("due_date", "pk")
+    )
     rows = []
-    for evaluation in evaluations:
-        for item in evaluation.action_items.all():
-            if item.done:
-                state = "done"
-            elif item.due_date < today:
-                state = "late"
-            else:
-                state = "open"
-            rows.append({"item": item, "evaluation": evaluation, "state": state})
-    return sorted(rows, key=lambda row: (row["item"].due_date, row["item"].pk))
+    for item in items:
+        if item.done:
+            state = "done"
+        elif item.due_date < today:
+            state = "late"
+        else:
+            state = "open"
+        rows.append({"item": item, "evaluation": item.evaluation, "state": state})
+    return rows
 
 
 def _indicators(indicators: QuerySet) -> list[dict]:
@@ -109,7 +114,8 @@ def agreement_report_data(agreement: Agreement) -> dict:
     programs = agreement.programs.all()
     enrolments = Enrolment.objects.unscoped().filter(program__in=programs.values("pk"))
     enrolments = enrolments.taking_seats()
-    evaluations = _evaluations(agreement.evaluations.all())
+    subject = Evaluation.objects.unscoped().filter(agreement=agreement)
+    evaluations = _evaluations(subject)
     today = timezone.localdate()
     return {
         "kind": "agreement",
@@ -123,21 +129,31 @@ def agreement_report_data(agreement: Agreement) -> dict:
         ],
         "indicators": _indicators(SuccessIndicator.objects.filter(agreement=agreement)),
         "evaluations": evaluations,
-        "action_items": _action_items(evaluations, today),
+        "evaluations_total": len(evaluations),
+        "action_items": _action_items(subject, today),
         "hours": _hours(Session.objects.unscoped().filter(mentorship__enrolment__in=enrolments)),
         "stages": _stages(Cadre.objects.unscoped().filter(pk__in=enrolments.values("cadre_id"))),
         "today": today,
     }
 
 
-def program_report_data(program: Program) -> dict:
+# The program report's page lists the newest evaluations (a national program has hundreds:
+# each a row to read and draw, over the page budget); its PDF lists them all.
+PAGE_EVALUATIONS = 50
+
+
+def program_report_data(program: Program, *, evaluations_shown: int | None = None) -> dict:
+    """The report's data; `evaluations_shown`: at most that many evaluations, the newest
+    (the page), with their number in all; None: every one (the PDF)."""
     enrolments = program.enrolments.taking_seats()
     cadres = Cadre.objects.unscoped().filter(pk__in=enrolments.values("cadre_id"))
     agreements = program.agreements.all()
     # The pairs' ids first (a few hundred): with the join inside the OR, PostgreSQL tested
     # every evaluation in the country against it (1.6 s at national scale); with a list,
     # both halves are index scans.
-    evaluations = _evaluations(_program_evaluations(program, _program_pairs(program)))
+    subject = _program_evaluations(program, _program_pairs(program))
+    evaluations = _evaluations(subject, evaluations_shown)
+    total = len(evaluations) if evaluations_shown is None else subject.count()
     today = timezone.localdate()
     return {
         "kind": "program",
@@ -152,7 +168,8 @@ def program_report_data(program: Program) -> dict:
             )
         ),
         "evaluations": evaluations,
-        "action_items": _action_items(evaluations, today),
+        "evaluations_total": total,
+        "action_items": _action_items(subject, today),
         "hours": _hours(Session.objects.unscoped().filter(mentorship__enrolment__program=program)),
         "stages": _stages(cadres),
         "enrolment_statuses": _enrolment_statuses(program.enrolments.all()),
@@ -209,7 +226,7 @@ def agreement_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 @perm_or_404("programs.view_program")
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
-    data = program_report_data(_program(request, pk))
+    data = program_report_data(_program(request, pk), evaluations_shown=PAGE_EVALUATIONS)
     return render(request, "dashboard/report.html", data)
 
 
