@@ -165,8 +165,8 @@ def export_build(*, export_id: int) -> None:
 
 
 def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
-    rows = spec.rows(request)
-    total = rows.count()
+    total = spec.rows(request).count()
+    rows = spec.written_rows(request)
     Export.objects.visible_to(export.requested_by).filter(pk=export.pk).update(rows_total=total)
 
     written_so_far = [0]

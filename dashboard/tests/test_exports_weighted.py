@@ -88,3 +88,25 @@ def test_a_csv_and_an_xlsx_of_the_same_list_are_two_exports(client, coordinator,
     xlsx = client.get("/exports/cadres.xlsx")["Location"]
     csv_page = client.get("/exports/cadres.csv")["Location"]
     assert xlsx != csv_page and client.get("/exports/cadres.csv")["Location"] == csv_page
+
+
+def test_the_threshold_counts_programs_without_their_seats(coordinator):
+    # Counting the programs must not join their enrolments (at national scale that joined
+    # and grouped 1.2 million rows just to decide); the file still has the seats.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import load_workbook
+
+    from factories import EnrolmentFactory
+
+    program = ProgramFactory(name="Magang Pesisir")
+    EnrolmentFactory.create_batch(2, program=program, status="active")
+    spec = exports.LISTS["programs"]
+    request = exports.request_for(coordinator, "")
+    with CaptureQueriesContext(connection) as counted:
+        assert exports.rows_up_to(spec, request, 10) == 1
+    assert "programs_enrolment" not in counted[0]["sql"]
+    target = exports.export_response(spec, request, "xlsx").file_to_stream
+    sheet = load_workbook(target, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "Magang Pesisir" and rows[1][6] == 2  # seats taken
