@@ -240,3 +240,26 @@ def test_the_feed_costs_fixed_queries_built_and_fewer_kept(
 # language. Built, four more: evaluations, action items, agreements, sessions.
 BUILT = 8
 KEPT = 4
+
+
+def test_the_written_feed_reads_back_exactly_with_an_icalendar_parser(client, mentor_a):
+    # The feed is written as text (not through icalendar's objects): a long name with
+    # accents, commas, semicolons, a backslash and line breaks come back as they were, and
+    # no line is longer than 75 octets.
+    from programs.models import Cadre
+
+    name = "Ñoño Ağaoğlu-Widjaja, S.Kom.; " + "Łukasz Ędward Çelik " * 4
+    topics = "Rencana: a, b; c\\d\nbaris dua — ü\r\nbaris tiga"
+    pair = MentorshipFactory(mentor=MentorProfileFactory(user=mentor_a))
+    Cadre.objects.unscoped().filter(pk=pair.enrolment.cadre_id).update(full_name=name)
+    SessionFactory(mentorship=pair, duration_minutes=45, topics=topics)
+    feed = CalendarFeed.objects.create(user=mentor_a)
+    body = client.get(feed_url(feed)).content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    assert body.endswith(b"END:VCALENDAR\r\n")
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"Pembimbingan: {name} (45 mnt)"  # the feed is Indonesian
+    assert str(event["DESCRIPTION"]) == topics.replace("\r\n", "\n")
+    assert event.decoded("dtstart") == pair.sessions.get().date
+    assert event.decoded("dtend") == pair.sessions.get().date + dt.timedelta(days=1)
+    assert str(event["TRANSP"]) == "TRANSPARENT"
