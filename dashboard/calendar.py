@@ -88,8 +88,8 @@ def _fold(line: str) -> str:
 
 @dataclass(frozen=True)
 class Event:
-    """An all-day event, written as iCalendar text by `calendar_for` (the icalendar package built
-    and wrote 600 events in about 200 ms; these lines take a few)."""
+    """An all-day event, written as iCalendar text by `calendar_for` (the icalendar
+    package built and wrote 600 events in about 200 ms; these lines take a few)."""
 
     uid: str
     day: dt.date
