@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -29,7 +29,7 @@ from accounts.roles import User
 from dashboard import pdf
 from dashboard.export_jobs import export_ask
 from dashboard.models import Export
-from evaluations.models import ActionItem, Evaluation, IndicatorResult, attainment
+from evaluations.models import ActionItem, Evaluation, HealthRating, IndicatorResult, attainment
 from partners.models import Agreement, AgreementParty, SuccessIndicator
 from programs.models import Cadre, Enrolment, Mentorship, Program, Session
 from programs.reporting import diversity_summary
@@ -46,22 +46,29 @@ def _hours(sessions: QuerySet) -> dict:
 
 
 def _evaluations(evaluations: QuerySet, most: int | None = None) -> list[Evaluation]:
-    """The evaluations, newest first (the `most` newest, when given), with their health."""
-    rows = (
-        evaluations.select_related("evaluator")
-        .annotate(health=Avg("ratings__score"))
-        .order_by("-period_end", "-pk")
+    """The evaluations, newest first (the `most` newest, when given), with their health.
+
+    The health is a subquery per evaluation, which PostgreSQL computes after the sort and
+    the LIMIT: as a join and GROUP BY over every evaluation (with their evaluators), a
+    national program's took 20 ms for the 50 the page shows."""
+    health = (
+        HealthRating.objects.filter(evaluation=OuterRef("pk"))
+        .order_by()
+        .values("evaluation")
+        .annotate(average=Avg("score"))
+        .values("average")
     )
+    rows = evaluations.annotate(health=Subquery(health)).order_by("-period_end", "-pk")
     return list(rows if most is None else rows[:most])
 
 
-def _action_items(evaluations: QuerySet, today: dt.date) -> list[dict]:
-    """Every action item the evaluations agreed on (all of them, also when the page shows
-    only the newest evaluations), with its evaluation and whether it is done, open, or late
-    (open after its due date), soonest due first."""
+def _action_items(evaluations: QuerySet | list[int], today: dt.date) -> list[dict]:
+    """Every action item the evaluations (or these evaluation ids) agreed on (all of them,
+    also when the page shows only the newest evaluations), with its evaluation and whether
+    it is done, open, or late (open after its due date), soonest due first."""
     items = (
         ActionItem.objects.unscoped()
-        .filter(evaluation__in=evaluations.order_by().values("pk"))
+        .filter(evaluation__in=evaluations)
         .select_related("owner", "evaluation")
         .order_by("due_date", "pk")
     )
@@ -130,7 +137,7 @@ def agreement_report_data(agreement: Agreement) -> dict:
         "indicators": _indicators(SuccessIndicator.objects.filter(agreement=agreement)),
         "evaluations": evaluations,
         "evaluations_total": len(evaluations),
-        "action_items": _action_items(subject, today),
+        "action_items": _action_items(subject.values("pk"), today),
         "hours": _hours(Session.objects.unscoped().filter(mentorship__enrolment__in=enrolments)),
         "stages": _stages(Cadre.objects.unscoped().filter(pk__in=enrolments.values("cadre_id"))),
         "today": today,
@@ -151,9 +158,15 @@ def program_report_data(program: Program, *, evaluations_shown: int | None = Non
     # The pairs' ids first (a few hundred): with the join inside the OR, PostgreSQL tested
     # every evaluation in the country against it (1.6 s at national scale); with a list,
     # both halves are index scans.
-    subject = _program_evaluations(program, _program_pairs(program))
-    evaluations = _evaluations(subject, evaluations_shown)
-    total = len(evaluations) if evaluations_shown is None else subject.count()
+    # The evaluations' ids (a few hundred) once: the page's newest, their number and their
+    # action items are then read by id (with the OR as a subquery, the action items were
+    # hash-joined against all 100,000 of the country's).
+    ids = list(
+        _program_evaluations(program, _program_pairs(program))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    evaluations = _evaluations(Evaluation.objects.unscoped().filter(pk__in=ids), evaluations_shown)
     today = timezone.localdate()
     return {
         "kind": "program",
@@ -168,8 +181,8 @@ def program_report_data(program: Program, *, evaluations_shown: int | None = Non
             )
         ),
         "evaluations": evaluations,
-        "evaluations_total": total,
-        "action_items": _action_items(subject, today),
+        "evaluations_total": len(ids),
+        "action_items": _action_items(ids, today),
         "hours": _hours(Session.objects.unscoped().filter(mentorship__enrolment__program=program)),
         "stages": _stages(cadres),
         "enrolment_statuses": _enrolment_statuses(program.enrolments.all()),
