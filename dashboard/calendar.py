@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +38,7 @@ from core.formatting import minutes
 from dashboard.models import CalendarFeed
 from dashboard.rules import may_have_feed
 from evaluations.models import ActionItem, Evaluation, ReminderPreference
+from jurisdictions.scope import scope_of
 from partners.models import Agreement
 from programs.models import Session
 
@@ -132,7 +134,7 @@ def events_for(user: User, today: dt.date) -> Iterator[Event]:
         summary = _("Evaluation due: %(subject)s") % {"subject": e.subject}
         yield _event(f"evaluation-{e.pk}", e.due_date, summary, e.get_absolute_url())
     items = (
-        ActionItem.objects.visible_to(user)
+        _own_action_items(user)
         .open()
         .filter(due_date__range=(start, end))
         .select_related("evaluation")
@@ -144,6 +146,24 @@ def events_for(user: User, today: dt.date) -> Iterator[Event]:
         yield _event(f"action-{item.pk}", item.due_date, summary, path)
     yield from _agreement_events(user, start, end)
     yield from _session_events(user, start, today)
+
+
+def _own_action_items(user: User):
+    """The action items `user` sees. A mentor with no office of their own sees only those
+    they own or whose evaluation they write: `visible_to` says so as an OR across the join
+    to the evaluation, which PostgreSQL tested against every evaluation in the country
+    (0.33 s at national scale). The same rows, narrowed first to the evaluations they write
+    read as ids, so both halves are index scans."""
+    items = ActionItem.objects.visible_to(user)
+    if not is_mentor(user) or not scope_of(user).is_empty:
+        return items
+    evaluated = list(
+        Evaluation.objects.visible_to(user)
+        .filter(evaluator=user)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return items.filter(Q(owner=user) | Q(evaluation_id__in=evaluated))
 
 
 def _agreement_events(user: User, start: dt.date, end: dt.date) -> Iterator[Event]:

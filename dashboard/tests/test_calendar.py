@@ -237,8 +237,9 @@ def test_the_feed_costs_fixed_queries_built_and_fewer_kept(
 
 
 # Kept: the token with its user, the user's roles (the feed's rule), the last use, the
-# language. Built, four more: evaluations, action items, agreements, sessions.
-BUILT = 8
+# language. Built, five more: evaluations, the ids of those the mentor writes, action
+# items, agreements, sessions.
+BUILT = 9
 KEPT = 4
 
 
@@ -263,3 +264,22 @@ def test_the_written_feed_reads_back_exactly_with_an_icalendar_parser(client, me
     assert event.decoded("dtstart") == pair.sessions.get().date
     assert event.decoded("dtend") == pair.sessions.get().date + dt.timedelta(days=1)
     assert str(event["TRANSP"]) == "TRANSPARENT"
+
+
+def test_a_mentor_gets_the_action_items_they_own_or_whose_evaluation_they_write(
+    client, mentor_a, mentor_b
+):
+    # Mentor A owns an action item of mentor B's evaluation, and writes an evaluation with
+    # someone else's action item; mentor B's own item on B's evaluation stays B's.
+    pair_a = MentorshipFactory(mentor=MentorProfileFactory(user=mentor_a))
+    pair_b = MentorshipFactory(mentor=MentorProfileFactory(user=mentor_b))
+    theirs = EvaluationFactory(agreement=None, mentorship=pair_b, evaluator=mentor_b)
+    mine = EvaluationFactory(agreement=None, mentorship=pair_a, evaluator=mentor_a)
+    ActionItemFactory(evaluation=theirs, owner=mentor_a, description="Milik A", due_date=soon(3))
+    ActionItemFactory(
+        evaluation=mine, owner=mentor_b, description="Dari evaluasi A", due_date=soon(4)
+    )
+    ActionItemFactory(evaluation=theirs, owner=mentor_b, description="Milik B", due_date=soon(5))
+    names = summaries(read_feed(client, mentor_a))
+    assert any("Milik A" in n for n in names) and any("Dari evaluasi A" in n for n in names)
+    assert not any("Milik B" in n for n in names)
