@@ -166,7 +166,6 @@ def export_build(*, export_id: int) -> None:
 
 def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
     total = spec.rows(request).count()
-    rows = spec.written_rows(request)
     Export.objects.visible_to(export.requested_by).filter(pk=export.pk).update(rows_total=total)
 
     written_so_far = [0]
@@ -178,7 +177,7 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
             rows_written=min(written, total)
         )
 
-    objects = rows.iterator(chunk_size=exports.CHUNK_SIZE)
+    objects = spec.objects(request)
     with tempfile.TemporaryFile(suffix=f".{export.file_format}") as target:
         if export.file_format == Export.Format.CSV:
             write_csv(

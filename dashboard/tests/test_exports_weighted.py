@@ -22,21 +22,22 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_every_list_has_a_weight_and_programs_weigh_more_than_cadres():
+def test_every_list_has_a_weight_and_joined_rows_weigh_more_than_partners():
     assert all(spec.weight >= 1 for spec in exports.LISTS.values())
-    assert exports.LISTS["programs"].weight > exports.LISTS["cadres"].weight
+    for name in ("agreements", "programs", "cadres", "sessions", "evaluations"):
+        assert exports.LISTS[name].weight > exports.LISTS["partners"].weight
 
 
 @pytest.mark.parametrize(("programs", "background"), [(2, False), (3, True)])
 def test_heavy_rows_go_to_the_worker_sooner(
     client, coordinator, settings, monkeypatch, programs, background
 ):
-    # A budget of 10 cadre rows: 10 cadres are written in the request, and so are
+    # A budget of 10 rows: 5 cadres of weight 2 are written in the request, and so are
     # 2 programs of weight 4 (8), but not 3 (12).
     settings.KADER_EXPORT_BACKGROUND_ROWS = 10
     heavier = dataclasses.replace(exports.LISTS["programs"], weight=4)
     monkeypatch.setitem(exports.LISTS, "programs", heavier)
-    CadreFactory.create_batch(10)
+    CadreFactory.create_batch(5)
     ProgramFactory.create_batch(programs)
     client.force_login(coordinator)
     assert client.get("/exports/cadres.xlsx").status_code == 200
@@ -49,7 +50,7 @@ def test_heavy_rows_go_to_the_worker_sooner(
 def test_a_csv_over_its_threshold_is_written_by_the_worker(
     client, coordinator, settings, django_capture_on_commit_callbacks, cadres, background
 ):
-    settings.KADER_EXPORT_CSV_BACKGROUND_ROWS = 3
+    settings.KADER_EXPORT_CSV_BACKGROUND_ROWS = 3 * exports.LISTS["cadres"].weight
     settings.KADER_EXPORT_BACKGROUND_ROWS = 100  # XLSX: unchanged
     names = sorted(f"Kader {i:02}" for i in range(cadres))
     for name in names:
