@@ -84,8 +84,8 @@ def run_job(name: str) -> list[dict]:
 
     steps = {
         "planning": [
-            ("planning", evaluations_plan_all, False),
-            ("planning again", evaluations_plan_all, False),
+            ("planning", lambda: planning_as_beat_runs(evaluations_plan_all), False),
+            ("planning again", lambda: planning_as_beat_runs(evaluations_plan_all), False),
         ],
         "sweep": [("sweep", lambda: reminders_sweep(enqueue=False), True)],
         "requeue": [("requeue", lambda: reminders_requeue(enqueue=False), True)],
@@ -128,6 +128,31 @@ def run_job(name: str) -> list[dict]:
             }
         )
     return results
+
+
+def planning_as_beat_runs(plan_all) -> str:
+    """The planning as the daily task runs it: each run stops after `KADER_PLANNING_SECONDS`
+    and the next continues where it stopped (evaluations/tasks.py `sweep_reminders`)."""
+    from django.conf import settings
+
+    created = moved = deleted = runs = 0
+    longest, resume = 0.0, None
+    while True:
+        started = time.perf_counter()
+        counts = plan_all(seconds=settings.KADER_PLANNING_SECONDS, resume=resume)
+        longest, runs = max(longest, time.perf_counter() - started), runs + 1
+        created, moved, deleted = (
+            created + counts.created,
+            moved + counts.updated,
+            deleted + counts.deleted,
+        )
+        if counts.resume is None:
+            break
+        resume = counts.resume
+    return (
+        f"{created:,} created, {moved:,} moved, {deleted:,} deleted; "
+        f"{runs} run(s), the longest {longest:.1f} s"
+    )
 
 
 def big_export() -> str:

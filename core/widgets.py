@@ -41,6 +41,8 @@ def plain_selects(form: forms.BaseForm, *names: str) -> None:
     for name in names:
         field = form.fields[name]
         assert isinstance(field, forms.ChoiceField)  # a ModelChoiceField is one too
+        if isinstance(field.widget, PlainSelect):
+            continue  # drawn already, from rows of its own (jurisdictions/forms.py)
         field.widget = PlainSelect(attrs=field.widget.attrs)
         field.widget.choices = field.choices
 

@@ -124,6 +124,8 @@ class Counts:
     created: int = 0
     updated: int = 0
     deleted: int = 0
+    # Where a run stopped by its time limit continues (`evaluations_plan_all`), or None.
+    resume: tuple[str, int] | None = None
 
     def __iadd__(self, changes: Changes) -> Counts:
         self.created += len(changes.create)
@@ -136,10 +138,11 @@ def chunk_size() -> int:
     return settings.KADER_PLANNING_CHUNK
 
 
-def in_chunks(queryset: QuerySet, size: int) -> Iterator[list]:
-    """The rows of `queryset` in lists of `size`, by ascending id (keyset: each chunk is
-    one indexed range read, whatever the offset; its prefetches run per chunk)."""
-    last = 0
+def in_chunks(queryset: QuerySet, size: int, after: int = 0) -> Iterator[list]:
+    """The rows of `queryset` with ids above `after` in lists of `size`, by ascending id
+    (keyset: each chunk is one indexed range read, whatever the offset; its prefetches run
+    per chunk)."""
+    last = after
     while True:
         rows = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
         if not rows:

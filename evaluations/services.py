@@ -7,6 +7,7 @@ transaction; views and tasks call these and nothing else changes evaluation stat
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import User
 from core.limits import LATEST_DATE
-from evaluations import planning
+from evaluations import planning, planning_sql
 from evaluations.models import (
     ActionItem,
     Evaluation,
@@ -52,43 +53,97 @@ def evaluations_plan_for_mentorship(*, mentorship) -> Changes:
     return planning.apply(_mentorship_changes(mentorship, existing))
 
 
-def evaluations_plan_all(*, today: dt.date | None = None, chunk: int | None = None) -> Counts:
+# Where a stopped planning run continues: the kind of subject and the last id planned.
+Resume = tuple[str, int]
+PHASES = ("agreement", "program", "mentorship")
+# Pairs planned set-based per statement, in planning chunks (50,000 pairs): a pair is two
+# small rows, and each statement reads the pairs' enrolments and programs once.
+PAIRS_PER_CHUNK = 25
+
+
+def evaluations_plan_all(
+    *,
+    today: dt.date | None = None,
+    chunk: int | None = None,
+    seconds: float | None = None,
+    resume: Resume | None = None,
+) -> Counts:
     """Plan every active agreement, running program and active mentorship: idempotent.
 
     A chunk of subjects at a time (keyset on the id, `KADER_PLANNING_CHUNK`, 2,000): each
     is read in a fixed number of queries, compared, and its changes written in their own
     transaction. Memory and a transaction's size stay bounded however many subjects there
     are (930,000 mentorships at national scale), and a run stopped half-way leaves what it
-    planned, which the next run completes.
+    planned, which the next run completes. On PostgreSQL the pairs are planned set-based
+    (`evaluations/planning_sql.py`), `PAIRS_PER_CHUNK` chunks' worth of pairs a statement.
+
+    With `seconds`, the run stops before a chunk that would likely end past that time (one
+    as long as the last) and says where (`Counts.resume`); `resume` starts a run there.
+    The daily task uses it to stay bounded on a day with much to plan (a new rule, a
+    restored database) and continues in a task of its own.
     """
     from partners.models import Agreement
     from programs.models import Mentorship, Program
 
     today = planning.today_or(today)
     chunk = chunk or planning.chunk_size()
+    deadline = None if seconds is None else time.monotonic() + seconds
     counts = Counts()
-    agreements = Agreement.objects.active().prefetch_related("evaluations")
-    for rows in planning.in_chunks(agreements, chunk):
-        changes = Changes([], [], [])
-        for agreement in rows:
-            changes += planning.sync_agreement(agreement, list(agreement.evaluations.all()), today)
-        counts += planning.apply(changes)
-    programs = Program.objects.exclude(status__in=_PROGRAM_CLOSED).prefetch_related("evaluations")
-    for rows in planning.in_chunks(programs, chunk):
-        changes = Changes([], [], [])
-        for program in rows:
-            changes += _program_changes(program, list(program.evaluations.all()))
-        counts += planning.apply(changes)
+    phase, after = resume or (PHASES[0], 0)
+
+    chunk_started = time.monotonic()
+
+    def stop(at: str, last: int) -> bool:
+        # Stop before a chunk that would likely end past the deadline (one like the last).
+        nonlocal chunk_started
+        now = time.monotonic()
+        took, chunk_started = now - chunk_started, now
+        if deadline is None or now + took < deadline:
+            return False
+        counts.resume = (at, last)
+        return True
+
+    if PHASES.index(phase) <= 0:
+        agreements = Agreement.objects.active().prefetch_related("evaluations")
+        for rows in planning.in_chunks(agreements, chunk, after=after):
+            changes = Changes([], [], [])
+            for agreement in rows:
+                evaluations = list(agreement.evaluations.all())
+                changes += planning.sync_agreement(agreement, evaluations, today)
+            counts += planning.apply(changes)
+            if stop("agreement", rows[-1].pk):
+                return counts
+        after = 0
+    if PHASES.index(phase) <= 1:
+        programs = Program.objects.exclude(status__in=_PROGRAM_CLOSED)
+        for rows in planning.in_chunks(programs.prefetch_related("evaluations"), chunk, after):
+            changes = Changes([], [], [])
+            for program in rows:
+                changes += _program_changes(program, list(program.evaluations.all()))
+            counts += planning.apply(changes)
+            if stop("program", rows[-1].pk):
+                return counts
+        after = 0
+    if connection.vendor == "postgresql":
+        while (bound := planning_sql.next_bound(after, chunk * PAIRS_PER_CHUNK)) is not None:
+            created, moved = planning_sql.plan_pairs(after, bound)
+            counts.created, counts.updated = counts.created + created, counts.updated + moved
+            after = bound
+            if stop("mentorship", after):
+                return counts
+        return counts
     mentorships = (
         _mentorships_to_plan(Mentorship.objects.active())
         .select_related("enrolment__program", "mentor")
         .prefetch_related("evaluations")
     )
-    for rows in planning.in_chunks(mentorships, chunk):
+    for rows in planning.in_chunks(mentorships, chunk, after):
         changes = Changes([], [], [])
         for mentorship in rows:
             changes += _mentorship_changes(mentorship, list(mentorship.evaluations.all()))
         counts += planning.apply(changes)
+        if stop("mentorship", rows[-1].pk):
+            return counts
     return counts
 
 

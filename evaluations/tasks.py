@@ -11,6 +11,7 @@ import logging
 
 from celery import shared_task
 from django import db
+from django.conf import settings
 from kombu.exceptions import KombuError, OperationalError
 
 from evaluations import reminders
@@ -28,9 +29,28 @@ def _queue_of(task) -> str | None:
 
 
 @shared_task(bind=True)
-def sweep_reminders(self) -> int:
-    """The daily beat: plan evaluations ahead, then decide and enqueue reminders."""
-    evaluations_plan_all()
+def sweep_reminders(self, resume: list | None = None) -> int:
+    """The daily beat: plan evaluations ahead, then decide and enqueue reminders.
+
+    Planning stops after `KADER_PLANNING_SECONDS` and continues in a new message from where
+    it stopped (a day with much to plan: a new rule, a restored database), so no run holds a
+    worker for long; the sweep follows the run that finishes the plan.
+    """
+    counts = evaluations_plan_all(
+        seconds=settings.KADER_PLANNING_SECONDS, resume=tuple(resume) if resume else None
+    )
+    if counts.resume is not None:
+        queue = _queue_of(self)
+        options = {"queue": queue} if queue else {}
+        try:
+            sweep_reminders.apply_async(
+                kwargs={"resume": list(counts.resume)}, retry_policy=PUBLISH_RETRY, **options
+            )
+            log.info("planning continues after %s %s", *counts.resume)
+            return 0
+        except (OperationalError, KombuError, OSError) as exc:
+            # The plan so far is kept; tomorrow's run completes it. Remind about it today.
+            log.warning("planning stopped after %s %s, not continued: %s", *counts.resume, exc)
     return len(reminders.reminders_sweep(queue=_queue_of(self)).enqueued)
 
 

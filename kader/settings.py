@@ -410,6 +410,9 @@ KADER_ROWS_SECONDS = env.int("KADER_ROWS_SECONDS", default=600)
 # The daily planning step reads and writes this many subjects (agreements, programs, pairs)
 # per transaction (evaluations/services.py `evaluations_plan_all`): its memory bound.
 KADER_PLANNING_CHUNK = env.int("KADER_PLANNING_CHUNK", default=2_000)
+# The daily planning stops after this many seconds and continues in a new task message
+# (evaluations/tasks.py `sweep_reminders`): each run stays bounded on a day with much to plan.
+KADER_PLANNING_SECONDS = env.float("KADER_PLANNING_SECONDS", default=40.0)
 OTP_TOTP_ISSUER = "Kader"
 # /healthz names the components that run (and which is down) only to staff or to a caller
 # sending this token in the X-Healthz-Token header; everyone else gets the status alone.

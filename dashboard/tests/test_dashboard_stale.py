@@ -115,6 +115,25 @@ def test_warming_fills_each_shared_audience_and_not_twice_in_a_row(
     assert figures_cache.warm() == 0  # computed a moment ago
 
 
+def test_a_warm_up_out_of_time_leaves_the_rest_to_the_next_run_coldest_first(
+    coordinator, admin, later
+):
+    # No time left after the first scope: each run warms one, the one without figures
+    # first, then the one whose figures are oldest; the young ones are left alone.
+    AgreementFactory(status="active")
+    today = timezone.localdate()
+    scopes = [Scope(user=user, today=today) for user in (coordinator, admin)]
+    assert figures_cache.warm(seconds=0) == 1
+    assert sum(kept(scope) is not None for scope in scopes) == 1
+    assert figures_cache.warm(seconds=0) == 1
+    assert all(kept(scope) is not None for scope in scopes)
+    assert figures_cache.warm(seconds=0) == 0  # both computed a moment ago
+    later(figures_cache.WARM_MINUTES)
+    first = min(scopes, key=lambda scope: kept(scope)["as_of"])
+    assert figures_cache.warm(seconds=0) == 1
+    assert kept(first)["as_of"] == max(kept(scope)["as_of"] for scope in scopes)
+
+
 def test_warming_recomputes_before_the_figures_go_stale(coordinator, later):
     AgreementFactory(status="active")
     figures_cache.warm()

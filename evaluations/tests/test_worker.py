@@ -187,6 +187,48 @@ def test_it_goes_from_beat_through_redis_and_a_worker_to_smtp(processes, smtp_se
     assert Reminder.objects.filter(status="sent").count() == 2
 
 
+def test_planning_stopped_by_its_time_limit_continues_and_the_sweep_follows(processes, smtp_server):
+    # A day with much to plan: every run may plan one chunk only (a zero time limit, one
+    # subject a chunk). The daily task continues in new messages until the plan is whole,
+    # then the sweep sends the reminder that was due.
+    from evaluations.services import _mentorships_to_plan
+    from factories import MentorshipFactory, ProgramFactory
+    from programs.models import Mentorship
+
+    processes.env |= {"KADER_PLANNING_SECONDS": "0", "KADER_PLANNING_CHUNK": "1"}
+    program = ProgramFactory(
+        start_date=timezone.localdate() - dt.timedelta(days=30),
+        end_date=timezone.localdate() + dt.timedelta(days=200),
+    )
+    pairs = [MentorshipFactory(enrolment__program=program) for _ in range(3)]
+    AgreementFactory.create_batch(3, status="active")
+    Evaluation.objects.all().delete()  # nothing planned yet
+    mentor = UserFactory(username="budi", role=MENTOR, email="budi@example.org")
+    [due] = due_today(1, mentor)
+
+    from evaluations.tasks import sweep_reminders
+
+    sweep_reminders.apply_async(queue=processes.queue)
+    processes.worker()
+
+    def to_budi():
+        return [m for m in smtp_server.inbox.messages if m["To"] == "budi@example.org"]
+
+    assert wait_for(lambda: to_budi(), timeout=90)
+    [message] = to_budi()
+    assert f"/evaluations/{due.pk}/" in message.get_body(("plain",)).get_content()
+    assert not _mentorships_to_plan(Mentorship.objects.active()).exists()
+    for pair in pairs:
+        assert set(pair.evaluations.values_list("kind", flat=True)) == {"midpoint", "final"}
+    assert set(program.evaluations.values_list("kind", flat=True)) == {"midpoint", "final"}
+    # Every active agreement has its coming periods.
+    assert all(a.evaluations.exists() for a in AgreementFactory._meta.model.objects.active())
+    log = processes.logs[0]
+    log.seek(0)
+    # 4 agreements and 1 program each end a run; the pairs' statement ends the last one.
+    assert log.read().count("planning continues after") >= 5
+
+
 def test_it_survives_a_worker_killed_again_and_again(processes, smtp_server):
     # Four mentors have 50 evaluations due each. The worker sending their reminders is
     # SIGKILLed three times in the middle of the batch; a new one starts each time. Only

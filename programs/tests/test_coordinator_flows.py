@@ -214,6 +214,33 @@ def test_the_directory_search_reads_the_matches_once_or_by_subquery(
     assert page.count.value == 4 and page.count.exact
 
 
+def test_a_search_matching_more_than_a_list_shows_says_so_and_the_export_has_all(
+    client, coordinator, monkeypatch
+):
+    """The directory lists the first matches of a very common fragment, sorted, and says
+    that not every match is listed; the CSV export of the same search has every match."""
+    from programs import filters
+
+    monkeypatch.setattr(filters, "LISTED_MATCHES_CAP", 3)
+    for name in ["Wati Ayu", "Setiawati", "Kurniawati", "Dewi Sartika", "Irawati"]:
+        CadreFactory(full_name=name)
+    english(client).force_login(coordinator)
+    url = reverse("programs:cadre_list")
+    response = client.get(url, {"q": "wati"})
+    listed = [c.full_name for c in response.context["page"].object_list]
+    assert len(listed) == 3 and listed == sorted(listed)
+    assert set(listed) <= {"Wati Ayu", "Setiawati", "Kurniawati", "Irawati"}
+    assert "Not every match is listed" in response.content.decode()
+    # Fewer matches than the cap: all listed, no notice.
+    response = client.get(url, {"q": "kurnia"})
+    assert [c.full_name for c in response.context["page"].object_list] == ["Kurniawati"]
+    assert "Not every match is listed" not in response.content.decode()
+    export = client.get(reverse("dashboard:export", args=["cadres", "csv"]), {"q": "wati"})
+    body = b"".join(export.streaming_content).decode()
+    assert all(name in body for name in ["Wati Ayu", "Setiawati", "Kurniawati", "Irawati"])
+    assert "Dewi Sartika" not in body
+
+
 def test_it_shows_an_empty_state(client, coordinator):
     english(client).force_login(coordinator)
     page = client.get(reverse("programs:cadre_list")).content.decode()

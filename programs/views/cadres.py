@@ -49,7 +49,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
         .annotate(program_count=_program_count())
         .order_by("full_name", "pk")
     )
-    filters = CadreFilter(request.GET, queryset=cadres, request=request)
+    filters = CadreFilter(request.GET, queryset=cadres, request=request, listing=True)
     context = {
         "filters": filters,
         "page": paginate(request, filters.qs),
