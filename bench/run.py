@@ -167,7 +167,7 @@ def probe(host: str, page: dict, session) -> dict:
     except requests.RequestException as error:  # a worker killed at gunicorn's timeout
         print(f"{page['name']:<45} failed: {error}", flush=True)
         return _probed(started, None, read, False)
-    expected = {200, 302} if page["kind"] == "xlsx" else {page["status"]}
+    expected = {200, 302} if page["kind"] in ("xlsx", "stream") else {page["status"]}
     first = first if page["kind"] == "stream" else None
     return _probed(started, first, read, answer.status_code in expected)
 

@@ -11,6 +11,10 @@ The "ready" e-mail is sent here, not through the reminder outbox (evaluations.Re
 an outbox row names an evaluation, action item, agreement or pair, and evaluations may not
 know of the dashboard's exports (the layers point down). Its once-only claim is the same
 idea: `notified_at` is set by a conditional UPDATE before the message goes out.
+
+A big report's PDF goes the same way (dashboard/reports.py, `REPORTS`): the same row, page,
+e-mail, owner and expiry; the task draws the report for the person who asked, through their
+`visible_to`, as their own request would.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,6 +47,7 @@ from dashboard.exports import (
     headers_of,
     request_for,
     table_rows,
+    write_csv,
     write_xlsx,
 )
 from dashboard.models import QUERY_MAX_LENGTH, Export
@@ -60,34 +65,52 @@ def keep_for() -> dt.timedelta:
 # --- asking ----------------------------------------------------------------------------
 
 
-def export_request(request: HttpRequest, spec: ExportList) -> HttpResponse:
+def export_request(
+    request: HttpRequest, spec: ExportList, fmt: str = Export.Format.XLSX
+) -> HttpResponse:
     """Record the export, queue it after the commit and show its page."""
     query = request.GET.urlencode()
     if len(query) > QUERY_MAX_LENGTH:
         return HttpResponseBadRequest(_("These filters are too long to export. Use fewer."))
-    # A second click while the first is still being written opens that one.
+    return export_ask(request, list_name=spec.name, query=query, file_format=fmt)
+
+
+def export_ask(
+    request: HttpRequest, *, list_name: str, query: str, file_format: str
+) -> HttpResponse:
+    """The export's page: the one already under way for the same list (or report), format
+    and filters (a second click), else a new one, queued."""
     running = (
         Export.objects.visible_to(request.user)
-        .filter(list_name=spec.name, query=query, status__in=UNFINISHED)
+        .filter(list_name=list_name, query=query, file_format=file_format, status__in=UNFINISHED)
         .first()
     )
     if running is not None:
         return redirect(running)
     export = export_create(
         user=request.user,
-        list_name=spec.name,
+        list_name=list_name,
         query=query,
+        file_format=file_format,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     return redirect(export)
 
 
-def export_create(*, user: User, list_name: str, query: str, language: str) -> Export:
+def export_create(
+    *,
+    user: User,
+    list_name: str,
+    query: str,
+    language: str,
+    file_format: str = Export.Format.XLSX,
+) -> Export:
     now = timezone.now()
     export = Export.objects.create(
         requested_by=user,
         list_name=list_name,
         query=query,
+        file_format=file_format,
         language=language,
         created_at=now,
         expires_at=now + keep_for(),
@@ -127,6 +150,9 @@ def export_build(*, export_id: int) -> None:
         return  # done, failed, or expired and deleted meanwhile
     export = Export.objects.unscoped().select_related("requested_by").get(pk=export_id)
     user = export.requested_by
+    if export.file_format == Export.Format.PDF:
+        _build_report(export)
+        return
     spec = LISTS.get(export.list_name)
     if spec is None or not user.is_active or not spec.allowed(user):
         _fail(export, "The list is not (or no longer) yours to export.")
@@ -139,8 +165,7 @@ def export_build(*, export_id: int) -> None:
 
 
 def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
-    rows = spec.rows(request)
-    total = rows.count()
+    total = spec.rows(request).count()
     Export.objects.visible_to(export.requested_by).filter(pk=export.pk).update(rows_total=total)
 
     written_so_far = [0]
@@ -152,17 +177,26 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
             rows_written=min(written, total)
         )
 
-    objects = rows.iterator(chunk_size=exports.CHUNK_SIZE)
-    with tempfile.TemporaryFile(suffix=".xlsx") as target:
-        write_xlsx(
-            headers_of(spec),
-            table_rows(spec.columns, objects),
-            str(spec.name),
-            target=target,
-            rows_per_sheet=settings.KADER_EXPORT_ROWS_PER_SHEET,
-            progress=progress,
-            every=exports.CHUNK_SIZE,
-        )
+    objects = spec.objects(request)
+    with tempfile.TemporaryFile(suffix=f".{export.file_format}") as target:
+        if export.file_format == Export.Format.CSV:
+            write_csv(
+                headers_of(spec),
+                table_rows(spec.columns, objects),
+                target,
+                progress=progress,
+                every=exports.CHUNK_SIZE,
+            )
+        else:
+            write_xlsx(
+                headers_of(spec),
+                table_rows(spec.columns, objects),
+                str(spec.name),
+                target=target,
+                rows_per_sheet=settings.KADER_EXPORT_ROWS_PER_SHEET,
+                progress=progress,
+                every=exports.CHUNK_SIZE,
+            )
         name = export.file.storage.save(f"exports/{export.pk}/{export.filename}", File(target))
     now = timezone.now()
     finished = (
@@ -179,6 +213,32 @@ def _write(export: Export, spec: ExportList, request: HttpRequest) -> None:
     )
     if not finished:  # deleted (expired) while it was being written
         export.file.storage.delete(name)
+
+
+def _build_report(export: Export) -> None:
+    from dashboard.reports import REPORTS  # the reports build on this module
+
+    user = export.requested_by
+    report = REPORTS.get(export.list_name)
+    if report is None or not user.is_active or not report.allowed(user):
+        _fail(export, "The report is not (or no longer) yours to export.")
+        return
+    with guarding(SimpleNamespace(user=user)), translation.override(export.language):
+        drawn = report.draw(user, export.query)
+    if drawn is None:  # the subject is gone, or out of their scope now
+        _fail(export, "The report is not (or no longer) yours to export.")
+        return
+    name = export.file.storage.save(f"exports/{export.pk}/{export.filename}", File(drawn))
+    now = timezone.now()
+    finished = (
+        Export.objects.visible_to(user)
+        .filter(pk=export.pk, status=Export.Status.RUNNING)
+        .update(status=Export.Status.DONE, file=name, finished_at=now, expires_at=now + keep_for())
+    )
+    if not finished:  # deleted (expired) while it was being drawn
+        export.file.storage.delete(name)
+        return
+    export_notify(export_id=export.pk)
 
 
 def _fail(export: Export, error: str) -> None:
@@ -246,6 +306,7 @@ LIST_LABELS = {
     "cadres": gettext_lazy("Cadres"),
     "sessions": gettext_lazy("Mentoring sessions"),
     "evaluations": gettext_lazy("Evaluations"),
+    "program_report": gettext_lazy("Program report"),
 }
 
 
@@ -260,7 +321,14 @@ LIST_PAGES = {
 }
 
 
+# Each report's page, from its subject's pk ("pk=12").
+REPORT_PAGES = {"program_report": "dashboard:program_report"}
+
+
 def list_url(export: Export) -> str:
+    if export.list_name in REPORT_PAGES:
+        pk = QueryDict(export.query).get("pk", "")
+        return reverse(REPORT_PAGES[export.list_name], args=[pk]) if pk.isdigit() else ""
     page = reverse(LIST_PAGES[export.list_name]) if export.list_name in LIST_PAGES else ""
     return f"{page}?{export.query}" if page and export.query else page
 

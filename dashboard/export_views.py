@@ -10,20 +10,26 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import perm_or_404
 from core.pagination import paginate
 from dashboard.export_jobs import export_request, list_label, list_url
-from dashboard.exports import LISTS, XLSX_TYPE, export_response, rows_up_to
+from dashboard.exports import LISTS, export_response, rows_up_to
 from dashboard.models import Export
 
 
 @login_required
 def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    """CSV always streams; an XLSX over the threshold goes to a worker (its page answers
-    at once), a smaller one is written in the request as before."""
+    """An export that would cost more than its format's threshold (its rows times the
+    list's weight) goes to a worker (its page answers at once); a smaller one is written
+    (XLSX) or streamed (CSV) in the request."""
     spec = LISTS.get(name)
     if spec is None or fmt not in ("csv", "xlsx") or not spec.allowed(request.user):
         raise Http404
-    threshold = settings.KADER_EXPORT_BACKGROUND_ROWS
-    if fmt == "xlsx" and rows_up_to(spec, request, threshold) > threshold:
-        return export_request(request, spec)
+    budget = (
+        settings.KADER_EXPORT_BACKGROUND_ROWS
+        if fmt == "xlsx"
+        else settings.KADER_EXPORT_CSV_BACKGROUND_ROWS
+    )
+    most = spec.in_request_max(budget)
+    if rows_up_to(spec, request, most) > most:
+        return export_request(request, spec, fmt)
     return export_response(spec, request, fmt)
 
 
@@ -67,5 +73,5 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(
-        handle, as_attachment=True, filename=export.filename, content_type=XLSX_TYPE
+        handle, as_attachment=True, filename=export.filename, content_type=export.content_type
     )

@@ -4,9 +4,15 @@ Each list is an `ExportList`: who may export it (the same permission as the list
 its rows (the list's own FilterSet over `visible_to(user)`, fed the same query string),
 and its columns. Rows are read with `iterator(chunk_size=…)`, so memory stays flat at
 100,000 rows: CSV goes out line by line; XLSX is written by openpyxl's write-only workbook
-to a temporary file, which is then streamed. An XLSX of more rows than
-`KADER_EXPORT_BACKGROUND_ROWS` is written by a worker instead (dashboard/export_jobs.py):
-at about 12 s per 100,000 rows it would outlast the request.
+to a temporary file, which is then streamed. An XLSX that would cost more than
+`KADER_EXPORT_BACKGROUND_ROWS` rows of the cheapest kind is written by a worker instead
+(dashboard/export_jobs.py): each list has a `weight`, what one of its rows costs to read and
+write against a partner's (a cadre's, a session's or an evaluation's reads its joined
+names, a program's counts its seats, an agreement's reads its parties), so that no XLSX
+written in the request takes more than the export budget (2 s) at national scale. A CSV
+streams from the request while its weighted rows stay under
+`KADER_EXPORT_CSV_BACKGROUND_ROWS` (seconds of streaming); a bigger one (a national
+coordinator's 12 million sessions would stream for hours) is written by the worker too.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from partners.filters import AgreementFilter, PartnerFilter
 from partners.models import Agreement, AgreementParty, Partner
 from programs.filters import CadreFilter, ProgramFilter, SessionFilter
 from programs.models import Cadre, Program
+from programs.views.programs import with_seats_counted
 from programs.views.sessions import sessions_for
 
 CHUNK_SIZE = 2000
@@ -51,6 +58,34 @@ class ExportList:
     allowed: Callable[[User], bool]
     rows: Callable[[HttpRequest], QuerySet]
     columns: tuple[Column, ...]
+    # What one row costs to read and write, in partner rows (the cheapest; measured at
+    # national scale, docs/performance.md): the request writes at most
+    # KADER_EXPORT_BACKGROUND_ROWS // weight of them.
+    weight: int = 1
+    # What only writing the rows needs (a per-row aggregate), done for each chunk of rows
+    # as it is written: not in the threshold's count, and in proportion to the rows written.
+    each_chunk: Callable[[list], Any] | None = None
+
+    def objects(self, request: HttpRequest) -> Iterator[Model]:
+        """The rows to write, read `CHUNK_SIZE` at a time."""
+        objects = self.rows(request).iterator(chunk_size=CHUNK_SIZE)
+        if self.each_chunk is None:
+            yield from objects
+            return
+        chunk = []
+        for obj in objects:
+            chunk.append(obj)
+            if len(chunk) == CHUNK_SIZE:
+                self.each_chunk(chunk)
+                yield from chunk
+                chunk = []
+        if chunk:
+            self.each_chunk(chunk)
+            yield from chunk
+
+    def in_request_max(self, budget: int) -> int:
+        """The most rows an XLSX of this list may have to be written in the request."""
+        return budget // self.weight
 
 
 def _perm(name: str) -> Callable[[User], bool]:
@@ -98,7 +133,6 @@ def _agreements(request: HttpRequest) -> QuerySet:
 def _programs(request: HttpRequest) -> QuerySet:
     programs = (
         Program.objects.visible_to(request.user)
-        .with_seats_taken()
         .select_related("coordinator")
         .order_by("-start_date", "name")
     )
@@ -166,6 +200,7 @@ LISTS: dict[str, ExportList] = {
             Column(_("Evaluation cadence"), _display("evaluation_cadence")),
             Column(_("Coordinator"), _user_name("coordinator")),
         ),
+        weight=2,  # and its parties, a query per chunk
     ),
     "programs": ExportList(
         "programs",
@@ -183,6 +218,11 @@ LISTS: dict[str, ExportList] = {
             Column(_("Place"), _attr("place")),
             Column(_("Coordinator"), _user_name("coordinator")),
         ),
+        weight=2,
+        # Seats counted per chunk: annotated on the list, the enrolments of every program
+        # were joined and grouped before the first row, and in the threshold's count (2.4 s
+        # for 500 of the nation's 3,000 programs).
+        each_chunk=with_seats_counted,
     ),
     "cadres": ExportList(
         "cadres",
@@ -200,6 +240,7 @@ LISTS: dict[str, ExportList] = {
             Column(_("Home organisation"), _attr("organisation_name")),
             Column(_("Pipeline stage"), _display("stage")),
         ),
+        weight=2,
     ),
     "sessions": ExportList(
         "sessions",
@@ -216,6 +257,7 @@ LISTS: dict[str, ExportList] = {
             Column(_("Topics"), _attr("topics")),
             Column(_("Next steps"), _attr("next_steps")),
         ),
+        weight=2,
     ),
     "evaluations": ExportList(
         "evaluations",
@@ -232,6 +274,7 @@ LISTS: dict[str, ExportList] = {
             Column(_("Evaluator"), _user_name("evaluator")),
             Column(_("Submitted at"), _attr("submitted_at")),
         ),
+        weight=2,
     ),
 }
 
@@ -257,6 +300,33 @@ def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
     yield writer.writerow(headers)
     for row in rows:
         yield writer.writerow([safe_text(value) for value in row])
+
+
+def write_csv(
+    headers: list[str],
+    rows: Iterable[list],
+    target,
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = CHUNK_SIZE,
+):
+    """The same lines as the streamed CSV, into `target` (a binary file), for the worker;
+    `progress(n)` is told every `every` rows and at the end."""
+    written = 0
+
+    def counted() -> Iterator[list]:
+        nonlocal written
+        for written, row in enumerate(rows, start=1):
+            if progress and written % every == 0:
+                progress(written)
+            yield row
+
+    for line in csv_lines(headers, counted()):
+        target.write(line.encode("utf-8"))
+    if progress:
+        progress(written)
+    target.seek(0)
+    return target
 
 
 # One sheet holds 1,048,576 rows: the header and 1,048,575 data rows.
@@ -318,7 +388,7 @@ def _text_cell(sheet, value: Any) -> Any:
 
 def export_response(spec: ExportList, request: HttpRequest, fmt: str):
     headers = headers_of(spec)
-    objects = spec.rows(request).iterator(chunk_size=CHUNK_SIZE)
+    objects = spec.objects(request)
     filename = f"kader-{spec.name}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         lines = _in_language(csv_lines(headers, table_rows(spec.columns, objects)))

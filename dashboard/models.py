@@ -17,6 +17,12 @@ from core.scoping import GuardedModel, GuardedQuerySet
 # The query string an export re-applies; a longer one is refused at the request.
 QUERY_MAX_LENGTH = 2000
 
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -74,6 +80,8 @@ class Export(GuardedModel):
 
     The list is rebuilt in the task from `list_name` and `query` (the request's query
     string) through the same queryset functions as the streamed export, for `requested_by`.
+    A report's PDF (`file_format` "pdf", `list_name` the report's, e.g. "program_report")
+    names its subject in `query` ("pk=12").
     """
 
     class Status(models.TextChoices):
@@ -85,6 +93,7 @@ class Export(GuardedModel):
     class Format(models.TextChoices):
         XLSX = "xlsx", "XLSX"
         CSV = "csv", "CSV"
+        PDF = "pdf", "PDF"
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,6 +154,10 @@ class Export(GuardedModel):
         if not self.rows_total:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, self.rows_written * 100 // self.rows_total)
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.file_format]
 
     @property
     def filename(self) -> str:

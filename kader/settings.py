@@ -311,11 +311,18 @@ KADER_IMPORT_MAX_CELLS = env.int("KADER_IMPORT_MAX_CELLS", default=40_000)
 KADER_IMPORT_KEPT_SECONDS = env.int("KADER_IMPORT_KEPT_SECONDS", default=2 * 3600)
 KADER_IMPORT_PREVIEW_ROWS = env.int("KADER_IMPORT_PREVIEW_ROWS", default=100)
 
-# Exports (dashboard/export_jobs.py): an XLSX of more rows than this is written by a worker
-# (counted with a LIMIT, so the check is cheap); kept this many hours in MEDIA_ROOT (never
+# Exports (dashboard/export_jobs.py): an XLSX of more rows than this (in partner rows: each
+# list's rows count by its weight, dashboard/exports.py) is written by a worker (counted
+# with a LIMIT, so the check is cheap); kept this many hours in MEDIA_ROOT (never
 # served publicly), for the person who asked only. A sheet holds 1,048,575 data rows under
 # its header; past that the rows go on in a new sheet (set lower only to test it).
-KADER_EXPORT_BACKGROUND_ROWS = env.int("KADER_EXPORT_BACKGROUND_ROWS", default=5000)
+KADER_EXPORT_BACKGROUND_ROWS = env.int("KADER_EXPORT_BACKGROUND_ROWS", default=3000)
+# A CSV streams from the request up to this many rows (weighted as above: about 10 s of
+# streaming on a loaded two-core machine); a bigger one is written by the worker as well.
+KADER_EXPORT_CSV_BACKGROUND_ROWS = env.int("KADER_EXPORT_CSV_BACKGROUND_ROWS", default=20_000)
+# A program report's PDF with more table rows than this (evaluations and action items) is
+# drawn by a worker as an export (dashboard/reports.py); a smaller one in the request.
+KADER_REPORT_PDF_BACKGROUND_ROWS = env.int("KADER_REPORT_PDF_BACKGROUND_ROWS", default=300)
 KADER_EXPORT_KEEP_HOURS = env.int("KADER_EXPORT_KEEP_HOURS", default=24)
 KADER_EXPORT_ROWS_PER_SHEET = env.int("KADER_EXPORT_ROWS_PER_SHEET", default=1_048_575)
 

@@ -147,3 +147,139 @@ def test_it_keeps_a_coordinators_feed_to_the_earliest_of_each_kind(
     events = list(read_feed(client, coordinator).walk("VEVENT"))
     due = sorted(e.decoded("dtstart") for e in events if "evaluation-" in str(e["uid"]))
     assert due == [soon(10), soon(20)]
+
+
+# --- The feed kept for the next poll (issue 20) ------------------------------------------
+
+
+def feed_url(feed: CalendarFeed) -> str:
+    return reverse("dashboard:calendar_feed", args=[feed.token])
+
+
+def test_a_second_poll_is_served_from_the_cache_until_it_is_dropped(client, coordinator):
+    # The coordinator's calendar app polls twice; a new evaluation in between shows only
+    # once the kept feed is gone (at most FEED_KEEP later).
+    from django.core.cache import cache
+
+    EvaluationFactory(due_date=soon(5))
+    feed = CalendarFeed.objects.create(user=coordinator)
+    first = client.get(feed_url(feed)).content
+    EvaluationFactory(due_date=soon(6))
+    assert client.get(feed_url(feed)).content == first
+    cache.clear()
+    events = Calendar.from_ical(client.get(feed_url(feed)).content).walk("VEVENT")
+    assert sum(1 for e in events if "evaluation-" in str(e["UID"])) == 2
+    assert first.count(b"UID:evaluation-") == 1
+
+
+def sessions_of(body: str) -> set[int]:
+    events = Calendar.from_ical(body).walk("VEVENT")
+    uids = [str(e["UID"]) for e in events if str(e["UID"]).startswith("session-")]
+    return {int(uid.removeprefix("session-").removesuffix("@kader")) for uid in uids}
+
+
+def test_a_kept_feed_is_never_anothers_and_stops_at_once_when_revoked(
+    client, mentor_a, mentor_b, dated
+):
+    # Both mentors' apps poll; each gets their own pair's session, from the cache too.
+    feed_a = CalendarFeed.objects.create(user=mentor_a)
+    feed_b = CalendarFeed.objects.create(user=mentor_b)
+    for _round in range(2):
+        body_a = client.get(feed_url(feed_a)).content.decode()
+        body_b = client.get(feed_url(feed_b)).content.decode()
+        assert sessions_of(body_a) == {dated["pair"].sessions.get().pk}
+        assert len(sessions_of(body_b)) == 1 and sessions_of(body_b) != sessions_of(body_a)
+    # Mentor A regenerates, then revokes: the old address stops while its feed is still kept.
+    client.force_login(mentor_a)
+    client.post(reverse("dashboard:calendar_settings"), {"action": "regenerate"})
+    client.logout()
+    assert client.get(feed_url(feed_a)).status_code == 404
+    renewed = CalendarFeed.objects.get(user=mentor_a)
+    assert client.get(feed_url(renewed)).status_code == 200
+    client.force_login(mentor_a)
+    client.post(reverse("dashboard:calendar_settings"), {"action": "revoke"})
+    client.logout()
+    assert client.get(feed_url(renewed)).status_code == 404
+    # A role taken away stops the kept feed too.
+    mentor_b.groups.clear()
+    assert client.get(feed_url(feed_b)).status_code == 404
+
+
+def test_a_kept_feed_follows_the_owners_language(client, coordinator):
+    from evaluations.models import ReminderPreference
+
+    EvaluationFactory(due_date=soon(5))
+    feed = CalendarFeed.objects.create(user=coordinator)
+    preference, _ = ReminderPreference.objects.get_or_create(user=coordinator)
+    for language, word in (("en", "Evaluation due"), ("id", "Evaluasi")):
+        preference.language = language
+        preference.save()
+        assert word in client.get(feed_url(feed)).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_feed_costs_fixed_queries_built_and_fewer_kept(
+    client, mentor_a, size, django_assert_num_queries
+):
+    # A mentor with `size` pairs, each with a session and an evaluation due soon.
+    profile = MentorProfileFactory(user=mentor_a)
+    for _ in range(size):
+        pair = MentorshipFactory(mentor=profile)
+        SessionFactory(mentorship=pair, logged_by=mentor_a)
+        EvaluationFactory(agreement=None, mentorship=pair, due_date=soon(5), evaluator=mentor_a)
+    feed = CalendarFeed.objects.create(user=mentor_a)
+    with django_assert_num_queries(BUILT):
+        built = client.get(feed_url(feed))
+    events = Calendar.from_ical(built.content).walk("VEVENT")
+    assert sum(1 for e in events if "session-" in str(e["UID"])) == size
+    with django_assert_num_queries(KEPT):
+        assert client.get(feed_url(feed)).content == built.content
+
+
+# Kept: the token with its user, the user's roles (the feed's rule), the last use, the
+# language. Built, five more: evaluations, the ids of those the mentor writes, action
+# items, agreements, sessions.
+BUILT = 9
+KEPT = 4
+
+
+def test_the_written_feed_reads_back_exactly_with_an_icalendar_parser(client, mentor_a):
+    # The feed is written as text (not through icalendar's objects): a long name with
+    # accents, commas, semicolons, a backslash and line breaks come back as they were, and
+    # no line is longer than 75 octets.
+    from programs.models import Cadre
+
+    name = "Ñoño Ağaoğlu-Widjaja, S.Kom.; " + "Łukasz Ędward Çelik " * 4
+    topics = "Rencana: a, b; c\\d\nbaris dua — ü\r\nbaris tiga"
+    pair = MentorshipFactory(mentor=MentorProfileFactory(user=mentor_a))
+    Cadre.objects.unscoped().filter(pk=pair.enrolment.cadre_id).update(full_name=name)
+    SessionFactory(mentorship=pair, duration_minutes=45, topics=topics)
+    feed = CalendarFeed.objects.create(user=mentor_a)
+    body = client.get(feed_url(feed)).content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    assert body.endswith(b"END:VCALENDAR\r\n")
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"Pembimbingan: {name} (45 mnt)"  # the feed is Indonesian
+    assert str(event["DESCRIPTION"]) == topics.replace("\r\n", "\n")
+    assert event.decoded("dtstart") == pair.sessions.get().date
+    assert event.decoded("dtend") == pair.sessions.get().date + dt.timedelta(days=1)
+    assert str(event["TRANSP"]) == "TRANSPARENT"
+
+
+def test_a_mentor_gets_the_action_items_they_own_or_whose_evaluation_they_write(
+    client, mentor_a, mentor_b
+):
+    # Mentor A owns an action item of mentor B's evaluation, and writes an evaluation with
+    # someone else's action item; mentor B's own item on B's evaluation stays B's.
+    pair_a = MentorshipFactory(mentor=MentorProfileFactory(user=mentor_a))
+    pair_b = MentorshipFactory(mentor=MentorProfileFactory(user=mentor_b))
+    theirs = EvaluationFactory(agreement=None, mentorship=pair_b, evaluator=mentor_b)
+    mine = EvaluationFactory(agreement=None, mentorship=pair_a, evaluator=mentor_a)
+    ActionItemFactory(evaluation=theirs, owner=mentor_a, description="Milik A", due_date=soon(3))
+    ActionItemFactory(
+        evaluation=mine, owner=mentor_b, description="Dari evaluasi A", due_date=soon(4)
+    )
+    ActionItemFactory(evaluation=theirs, owner=mentor_b, description="Milik B", due_date=soon(5))
+    names = summaries(read_feed(client, mentor_a))
+    assert any("Milik A" in n for n in names) and any("Dari evaluasi A" in n for n in names)
+    assert not any("Milik B" in n for n in names)

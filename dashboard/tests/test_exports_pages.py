@@ -155,7 +155,8 @@ def test_a_failed_export_says_so(client, coordinator):
 def test_an_xlsx_over_the_threshold_goes_to_the_background(
     client, coordinator, settings, django_capture_on_commit_callbacks, cadres, fmt, background
 ):
-    settings.KADER_EXPORT_BACKGROUND_ROWS = 3
+    # Three cadres' worth (each list's rows count by its weight).
+    settings.KADER_EXPORT_BACKGROUND_ROWS = 3 * exports.LISTS["cadres"].weight
     CadreFactory.create_batch(cadres)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks() as queued:

@@ -30,5 +30,41 @@ def test_it_keeps_the_program_report_constant(as_coordinator, size, django_asser
 
 
 # Written out so that a change shows up: the request's own five (session, user, groups,
-# scope, unread count), the program, its pairs' ids, then one query per part of the report.
-EXPECTED = 16
+# scope, unread count), the program, its pairs' ids, then one query per part of the report
+# (the evaluations' number in all too: the page lists the newest PAGE_EVALUATIONS).
+EXPECTED = 17
+
+
+def test_the_page_lists_the_newest_evaluations_and_every_action_item(as_coordinator, monkeypatch):
+    # A program with 5 evaluated pairs; the page shows the newest 3 (here), says so, and
+    # still lists the action item of the oldest; the PDF lists all 5.
+    import datetime as dt
+    import io
+
+    from pypdf import PdfReader
+
+    from dashboard import reports
+    from factories import ActionItemFactory
+
+    monkeypatch.setattr(reports, "PAGE_EVALUATIONS", 3)
+    program = ProgramFactory()
+    evaluations = []
+    for month in range(1, 6):
+        pair = MentorshipFactory(enrolment=EnrolmentFactory(program=program))
+        end = dt.date(2026, month, 28)
+        evaluations.append(
+            EvaluationFactory(
+                agreement=None, mentorship=pair, period_start=end.replace(day=1), period_end=end
+            )
+        )
+    ActionItemFactory(evaluation=evaluations[0], description="Kunjungan ke lokasi magang")
+    response = as_coordinator.get(reverse("dashboard:program_report", args=[program.pk]))
+    shown = [e.pk for e in response.context["evaluations"]]
+    assert shown == [evaluations[4].pk, evaluations[3].pk, evaluations[2].pk]
+    html = response.content.decode()
+    assert 'data-testid="evaluations-more"' in html
+    assert "Kunjungan ke lokasi magang" in html
+    pdf = as_coordinator.get(reverse("dashboard:program_pdf", args=[program.pk]))
+    reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert text.count("2026 –") >= 5 and "Kunjungan" in text
