@@ -218,9 +218,12 @@ def _feed_language(user: User) -> str:
 
 def feed_cache_key(feed: CalendarFeed, language: str, today: dt.date) -> str:
     """Its owner's, for this token only (a digest: the secret itself is not written into
-    the cache's key list), in this language, for this day."""
+    the cache's key list), with the offices the owner holds now (a coordinator moved to
+    another office does not get the old office's feed back), in this language, for this
+    day."""
     digest = hashlib.sha256(feed.token.encode()).hexdigest()[:32]
-    return f"calendar-feed:{feed.user_id}:{digest}:{language}:{today:%Y%m%d}"
+    scope = scope_of(feed.user).key
+    return f"calendar-feed:{feed.user_id}:{digest}:{scope}:{language}:{today:%Y%m%d}"
 
 
 # --- Views -------------------------------------------------------------------------------

@@ -283,3 +283,26 @@ def test_a_mentor_gets_the_action_items_they_own_or_whose_evaluation_they_write(
     names = summaries(read_feed(client, mentor_a))
     assert any("Milik A" in n for n in names) and any("Dari evaluasi A" in n for n in names)
     assert not any("Milik B" in n for n in names)
+
+
+def test_a_kept_feed_is_not_served_after_its_owner_moved_to_another_office(client):
+    # A district coordinator's app polls; they are moved to another district: the next poll
+    # shows the new district's evaluations, not the kept feed of the old one.
+    from accounts.roles import COORDINATOR
+    from factories import ProgramFactory, UserFactory
+    from jurisdictions.models import Membership, Unit
+    from jurisdictions.regions import ensure_loaded
+
+    ensure_loaded()
+    bandung, semarang = Unit.objects.get(code="32.73"), Unit.objects.get(code="33.74")
+    here = EvaluationFactory(agreement=None, program=ProgramFactory(unit=bandung), due_date=soon(5))
+    there = EvaluationFactory(
+        agreement=None, program=ProgramFactory(unit=semarang), due_date=soon(6)
+    )
+    coordinator = UserFactory(role=COORDINATOR, unit="32.73")
+    feed = CalendarFeed.objects.create(user=coordinator)
+    before = client.get(feed_url(feed)).content.decode()
+    assert f"evaluation-{here.pk}@" in before and f"evaluation-{there.pk}@" not in before
+    Membership.objects.filter(user=coordinator).update(unit=semarang)
+    after = client.get(feed_url(feed)).content.decode()
+    assert f"evaluation-{there.pk}@" in after and f"evaluation-{here.pk}@" not in after
