@@ -68,3 +68,28 @@ def test_the_page_lists_the_newest_evaluations_and_every_action_item(as_coordina
     reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
     text = "".join(page.extract_text() for page in reader.pages)
     assert text.count("2026 –") >= 5 and "Kunjungan" in text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_keeps_the_agreement_report_constant(as_coordinator, size, django_assert_num_queries):
+    # An agreement's program with `size` enrolled cadres, each paired and with one attended
+    # session: the report counts them all, in the same queries at either size.
+    from factories import AgreementFactory, SessionFactory
+
+    agreement = AgreementFactory(status="active")
+    program = ProgramFactory()
+    program.agreements.add(agreement)
+    for _ in range(size):
+        pair = MentorshipFactory(enrolment=EnrolmentFactory(program=program, status="active"))
+        SessionFactory(mentorship=pair, attendance="attended", duration_minutes=60)
+    SessionFactory(attendance="attended", duration_minutes=60)  # another program's
+    url = reverse("dashboard:agreement_report", args=[agreement.pk])
+    as_coordinator.get(url)
+    with django_assert_num_queries(AGREEMENT_EXPECTED):
+        response = as_coordinator.get(url)
+    assert response.context["hours"] == {"sessions": size, "hours": float(size)}
+
+
+# The request's own five, the agreement, then one query per part of the report and the
+# enrolments' ids (read first for the sessions' hours).
+AGREEMENT_EXPECTED = 15
