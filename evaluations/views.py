@@ -312,6 +312,8 @@ def agreement_plan(request: HttpRequest, agreement_pk: int) -> HttpResponse:
 
 
 # What a reminder is about: read with it wherever reminders are listed.
+# The reminder's own subjects (joined) and what lies behind them (read for the page's rows).
+OWN_SUBJECTS = ("evaluation", "action_item", "agreement", "mentorship")
 SUBJECTS = (
     "evaluation__agreement",
     "evaluation__program",
@@ -325,9 +327,14 @@ SUBJECTS = (
 
 @perm_or_404("evaluations.view_reminder")
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    # Everything "about" shows, in the list's one query.
-    queryset = Reminder.objects.visible_to(request.user).select_related(
-        "recipient", *SUBJECTS, "fell_back_from"
+    # Everything "about" shows: the row's own subjects joined, what lies behind them read
+    # for the page's rows afterwards. All of SUBJECTS in one query joined 18 tables, which
+    # PostgreSQL took ≈ 40 ms to plan (its genetic planner, past 12 tables) for a 5 ms
+    # run: the national coordinator's page 46 → 22 ms of SQL.
+    queryset = (
+        Reminder.objects.visible_to(request.user)
+        .select_related("recipient", "fell_back_from", *OWN_SUBJECTS)
+        .prefetch_related(*SUBJECTS)
     )
     filtered = ReminderFilter(request.GET, queryset=queryset, user=request.user)
     context = {
