@@ -361,8 +361,11 @@ def reminder_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_or_404("evaluations.view_inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
     """Every reminder sent to this person, on any channel, newest first."""
-    received = Reminder.objects.received_by(request.user).select_related(
-        *SUBJECTS, "fell_back_from"
+    # As the reminder list reads them: 18 joined tables cost more to plan than to run.
+    received = (
+        Reminder.objects.received_by(request.user)
+        .select_related("fell_back_from", *OWN_SUBJECTS)
+        .prefetch_related(*SUBJECTS)
     )
     return render(request, "evaluations/inbox.html", {"page": paginate(request, received)})
 
