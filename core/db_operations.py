@@ -1,8 +1,11 @@
-"""Migration operations for indexes on the big tables that also run on SQLite.
+"""Migration operations for the big tables that also run on SQLite.
 
-PostgreSQL builds them with CREATE INDEX CONCURRENTLY, so a live table keeps taking writes
-while millions of rows are indexed (the migration must be `atomic = False`); SQLite, the
-fresh clone's database, gets a plain CREATE INDEX.
+Indexes: PostgreSQL builds them with CREATE INDEX CONCURRENTLY, so a live table keeps taking
+writes while millions of rows are indexed (the migration must be `atomic = False`); SQLite,
+the fresh clone's database, gets a plain CREATE INDEX. Kept copies: `DatabaseOnly` is the
+base of the operations that install triggers keeping a denormalised value
+(jurisdictions/placing.py, programs/mentor_load.py, programs/expertise_words.py), and
+`update_in_chunks` makes the triggers set it on the rows already there.
 """
 
 from __future__ import annotations
@@ -90,3 +93,34 @@ class CreateModelUnlessPresent(migrations.CreateModel):
         tables = schema_editor.connection.introspection.table_names()
         if model._meta.db_table not in tables:
             super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+
+class DatabaseOnly(migrations.operations.base.Operation):
+    """A migration operation that changes the database only (functions, triggers and the
+    values they keep), not the models' state. Subclasses write `database_forwards`,
+    `database_backwards` and `describe`; one with arguments writes `deconstruct` too."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [], {})
+
+    def state_forwards(self, app_label, state) -> None:
+        pass
+
+
+def update_in_chunks(schema_editor, table: str, assignment: str, chunk: int) -> None:
+    """`UPDATE table SET assignment` over every row, `chunk` ids a statement (a migration
+    that is `atomic = False` commits each), so that a row trigger keeps the rows already
+    there without one transaction over millions of rows."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")  # noqa: S608 -- a model's table
+        low, high = cursor.fetchone()
+        if low is None:
+            return
+        for start in range(low, high + 1, chunk):
+            cursor.execute(
+                f"UPDATE {table} SET {assignment} WHERE id >= %s AND id < %s",  # noqa: S608
+                [start, start + chunk],
+            )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import migrations
+from core.db_operations import DatabaseOnly, update_in_chunks
 
 CHUNK = 200_000
 
@@ -30,10 +30,7 @@ class Follow:
     dependents: str
 
 
-class KeepPlace(migrations.operations.base.Operation):
-    reduces_to_sql = True
-    reversible = True
-
+class KeepPlace(DatabaseOnly):
     def __init__(self, *, name: str, table: str, source: str, follows: list[Follow]) -> None:
         self.name = name
         self.table = table
@@ -48,9 +45,6 @@ class KeepPlace(migrations.operations.base.Operation):
             "follows": self.follows,
         }
         return (self.__class__.__name__, [], kwargs)
-
-    def state_forwards(self, app_label, state) -> None:
-        pass
 
     def describe(self) -> str:
         return f"Keep {self.table}'s organisation and unit equal to its subject's"
@@ -69,17 +63,8 @@ class KeepPlace(migrations.operations.base.Operation):
     # --- the rows already there ---------------------------------------------------------
 
     def _place_existing(self, schema_editor) -> None:
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {self.table}")
-            low, high = cursor.fetchone()
-            if low is None:
-                return
-            for start in range(low, high + 1, CHUNK):
-                # Any update of the row places it (the trigger just made).
-                cursor.execute(
-                    f"UPDATE {self.table} SET unit_id = NULL WHERE id >= %s AND id < %s",
-                    [start, start + CHUNK],
-                )
+        # Any update of the row places it (the trigger just made).
+        update_in_chunks(schema_editor, self.table, "unit_id = NULL", CHUNK)
 
     # --- PostgreSQL ---------------------------------------------------------------------
 

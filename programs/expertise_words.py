@@ -14,8 +14,7 @@ or more.
 # ruff: noqa: S608  (the SQL is this module's own constants: no input reaches it)
 from __future__ import annotations
 
-from django.db import migrations
-
+from core.db_operations import DatabaseOnly
 from programs.mentor_load import vacuum
 
 TABLE = "programs_mentorword"
@@ -71,16 +70,7 @@ DROP = [
 FILL = [f"TRUNCATE {TABLE}", words_of("programs_mentorprofile mp"), f"ANALYZE {TABLE}"]
 
 
-class KeepExpertiseWords(migrations.operations.base.Operation):
-    reduces_to_sql = True
-    reversible = True
-
-    def deconstruct(self):
-        return (self.__class__.__name__, [], {})
-
-    def state_forwards(self, app_label, state) -> None:
-        pass
-
+class KeepExpertiseWords(DatabaseOnly):
     def describe(self) -> str:
         return f"Keep {TABLE}, the mentors' expertise words (PostgreSQL)"
 

@@ -19,7 +19,7 @@ PostgreSQL (the deployment) and SQLite (`make run` without DATABASE_URL).
 # ruff: noqa: S608  (the SQL is this module's own constants: no input reaches it)
 from __future__ import annotations
 
-from django.db import migrations
+from core.db_operations import DatabaseOnly, update_in_chunks
 
 CHUNK = 20_000
 PROFILES = "programs_mentorprofile"
@@ -28,16 +28,7 @@ COLUMN = "active_mentees_count"
 COUNT = f"(SELECT count(*) FROM {PAIRS} WHERE mentor_id = {{id}} AND status = 'active')"
 
 
-class KeepMentorLoad(migrations.operations.base.Operation):
-    reduces_to_sql = True
-    reversible = True
-
-    def deconstruct(self):
-        return (self.__class__.__name__, [], {})
-
-    def state_forwards(self, app_label, state) -> None:
-        pass
-
+class KeepMentorLoad(DatabaseOnly):
     def describe(self) -> str:
         return f"Keep {PROFILES}.{COLUMN} equal to the mentor's active pairs"
 
@@ -54,17 +45,8 @@ class KeepMentorLoad(migrations.operations.base.Operation):
 
 
 def _count_existing(schema_editor) -> None:
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {PROFILES}")
-        low, high = cursor.fetchone()
-        if low is None:
-            return
-        for start in range(low, high + 1, CHUNK):
-            # Any update of the profile recounts it (the trigger just made).
-            cursor.execute(
-                f"UPDATE {PROFILES} SET {COLUMN} = {COLUMN} WHERE id >= %s AND id < %s",
-                [start, start + CHUNK],
-            )
+    # Any update of the profile recounts it (the trigger just made).
+    update_in_chunks(schema_editor, PROFILES, f"{COLUMN} = {COLUMN}", CHUNK)
     vacuum(schema_editor, PROFILES)
 
 
