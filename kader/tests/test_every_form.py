@@ -175,11 +175,14 @@ CASES = [
          w("programs.Program")),
     Case("programs:enrolment_create", "program", (G.EnrolmentCreateForm,), "coordinator",
          "mentor_a", w("programs.Enrolment")),
+    # A pair ended or made changes its mentor's kept count of active pairs (a database
+    # trigger, programs/mentor_load.py): the profile's row.
     Case("programs:enrolment_edit", "enrolment", (G.EnrolmentForm,), "coordinator", "mentor_a",
-         w("programs.Enrolment", "programs.Mentorship")),
+         w("programs.Enrolment", "programs.Mentorship", "programs.MentorProfile")),
     # A pairing tells the mentor through the outbox: a reminder row.
     Case("programs:pairing", "enrolment", (G.PairingForm,), "coordinator", "mentor_a",
-         w("programs.Mentorship", "programs.Enrolment", "evaluations.Reminder")),
+         w("programs.Mentorship", "programs.Enrolment", "evaluations.Reminder",
+           "programs.MentorProfile")),
     Case("programs:cadre_create", None, (G.CadreForm,), "coordinator", "mentor_a",
          w("programs.Cadre")),
     Case("programs:cadre_edit", "cadre", (G.CadreForm,), "coordinator", "mentor_a",
