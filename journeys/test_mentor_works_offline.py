@@ -14,6 +14,7 @@ import time
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.roles import MENTOR
@@ -159,8 +160,14 @@ def test_a_send_whose_answer_is_lost_is_saved_once_after_the_retry(stack, new_pa
         if route.request.method != "POST":
             route.continue_()
             return
-        route.fetch()
-        route.abort("connectionreset")
+        try:
+            route.fetch()
+            route.abort("connectionreset")
+        except PlaywrightError:
+            # The browser gave the request up first ("Route is already handled!", seen once
+            # in CI at 360 px): its answer is lost all the same. The count below still says
+            # whether the server saved it.
+            pass
 
     page.route("**/programs/sessions/new/", lose_the_answer)
     page.get_by_test_id("log-session").click()
