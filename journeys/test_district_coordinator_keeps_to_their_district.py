@@ -4,7 +4,8 @@ cadres, a new cadre lands in Bandung by default, the export holds only Bandung's
 Kabupaten Bogor cadre's address answers "page not found", and the dashboard counts Bandung;
 she is offered no office to narrow her lists to (she has one). Meanwhile the provincial
 coordinator of Jawa Barat sees both districts, and narrows the directory to Kabupaten Bogor
-by typing its name into the Office filter."""
+by typing its name into the Office filter, then, in Indonesian, clears the filters and
+finds a cadre by name."""
 
 from __future__ import annotations
 
@@ -154,6 +155,7 @@ def test_a_district_coordinator_keeps_to_their_district(
     for name in [*OWN_CADRES, NEW_CADRE, FOREIGN_CADRE]:
         expect(table).to_contain_text(name)
     narrows_to_bogor(province, width, screenshot)
+    searches_again_in_indonesian(province, width, screenshot)
 
 
 def narrows_to_bogor(page, width, screenshot) -> None:
@@ -176,4 +178,23 @@ def narrows_to_bogor(page, width, screenshot) -> None:
         expect(table).not_to_contain_text(name)
     expect(page.get_by_test_id("count")).to_have_text("1")
     screenshot(page, "province-narrowed-to-an-office")
+    assert_fits(page, width)
+
+
+def searches_again_in_indonesian(page, width, screenshot) -> None:
+    choose_language(page, "id")
+    # The office she chose is still applied, so the filters stand open even on a phone.
+    page.get_by_role("link", name="Bersihkan").click()
+    table = page.locator("table")
+    for name in [*OWN_CADRES, NEW_CADRE, FOREIGN_CADRE]:
+        expect(table).to_contain_text(name)
+    toggle = page.get_by_role("button", name="Pencarian dan saringan")
+    if toggle.is_visible():
+        toggle.click()
+    page.locator("#id_q").fill("Citra")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(table).to_contain_text("Citra Maharani")
+    expect(table).not_to_contain_text(FOREIGN_CADRE)
+    expect(page.get_by_test_id("count")).to_have_text("1")
+    screenshot(page, "province-searches-in-indonesian")
     assert_fits(page, width)
